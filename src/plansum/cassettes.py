@@ -1,0 +1,156 @@
+"""Recorded model traffic (vcrpy): record once against a real endpoint, replay offline.
+
+Request bodies are never stored: before recording, a request's body is replaced by the
+SHA-256 of its bytes, and replay matches on that digest.  So a cassette holds the model's
+answers but not the document, and any change to a prompt, the schema, the chunking or the
+text makes the request miss, which fails loudly with a hint to re-record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CassetteError
+
+DIGEST_PREFIX = b"sha256:"
+SECRET_HEADERS = [
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+]
+_SECRET_PATTERN = re.compile(r"(Bearer\s+[A-Za-z0-9._-]{8,}|sk-[A-Za-z0-9_-]{12,})")
+META_FILE = "meta.json"
+RECORD_HINT = (
+    "re-record with `scripts/record_cassettes.sh` (starts the local model) or "
+    "`plansum record FILE... --base-url URL --model NAME`"
+)
+
+
+def default_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "cassettes"
+
+
+def body_digest(body: Any) -> str:
+    if body is None:
+        body = b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if body.startswith(DIGEST_PREFIX):
+        return body.decode()
+    return (DIGEST_PREFIX + hashlib.sha256(body).hexdigest().encode()).decode()
+
+
+def _before_record_request(request: Any) -> Any:
+    request.body = body_digest(request.body).encode()
+    for h in list(request.headers):
+        if h.lower() in SECRET_HEADERS or h.lower().startswith("x-stainless"):
+            del request.headers[h]
+    return request
+
+
+def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for h in list(headers):
+        if h.lower() in SECRET_HEADERS:
+            del headers[h]
+    return response
+
+
+def _match_body(r1: Any, r2: Any) -> None:
+    if body_digest(r1.body) != body_digest(r2.body):
+        raise AssertionError("request body digest differs")
+
+
+def make_vcr(directory: Path, record_mode: str) -> Any:
+    import vcr
+
+    v = vcr.VCR(
+        cassette_library_dir=str(directory),
+        record_mode=record_mode,
+        match_on=["method", "path", "body_digest"],
+        before_record_request=_before_record_request,
+        before_record_response=_before_record_response,
+        decode_compressed_response=True,
+        allow_playback_repeats=True,
+    )
+    v.register_matcher("body_digest", _match_body)
+    return v
+
+
+def cassette_name(document: str) -> str:
+    return Path(document).stem + ".yaml"
+
+
+@contextmanager
+def replaying(document: str, directory: Path | None = None) -> Iterator[None]:
+    """Serve this document's model traffic from its cassette; no network."""
+    d = directory or default_dir()
+    path = d / cassette_name(document)
+    if not path.exists():
+        raise CassetteError(f"no cassette for {document} ({path}); {RECORD_HINT}")
+    with make_vcr(d, "none").use_cassette(cassette_name(document)):
+        yield
+
+
+@contextmanager
+def recording(document: str, directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with make_vcr(directory, "all").use_cassette(cassette_name(document)):
+        yield
+
+
+@dataclass
+class RecordingMeta:
+    """How the cassettes were made; replay uses the same settings so requests match."""
+
+    model: str
+    mode: str
+    chunk_chars: int
+    max_tokens: int
+    max_retries: int
+    prompt: str
+    endpoint: str = "local llama-cpp-python server"
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def save(self, directory: Path) -> None:
+        (directory / META_FILE).write_text(
+            json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> RecordingMeta:
+        p = directory / META_FILE
+        if not p.exists():
+            raise CassetteError(f"no {META_FILE} in {directory}; {RECORD_HINT}")
+        return cls(**json.loads(p.read_text(encoding="utf-8")))
+
+
+def scan_for_secrets(directory: Path, extra: list[str] | None = None) -> list[str]:
+    """Files under `directory` that hold something that looks like a key."""
+    bad = []
+    for p in sorted(directory.rglob("*")):
+        if not p.is_file():
+            continue
+        s = p.read_text(encoding="utf-8", errors="replace")
+        if _SECRET_PATTERN.search(s) or any(e and e in s for e in extra or []):
+            bad.append(str(p))
+        if re.search(r"(?im)^\s*-?\s*authorization\s*:", s):
+            bad.append(str(p))
+    return bad
+
+
+def now() -> float:
+    return time.perf_counter()

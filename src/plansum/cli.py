@@ -1,0 +1,197 @@
+"""Command line: a thin shell over the library.  Heavy imports stay inside the commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import PlansumError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Structured, source-checked summaries of Chinese government development plans.",
+    pretty_exceptions_enable=False,
+)
+
+FileArg = Annotated[Path, typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16).")]
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    typer.echo(f"plansum: error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+def _llm_settings(
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    mode: str | None,
+    workers: int | None,
+    offline: bool,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+) -> Any:
+    if offline:
+        return None
+    from .settings import Settings
+
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "model": model,
+            "base_url": base_url,
+            "api_key": api_key,
+            "mode": mode,
+            "concurrency": workers,
+            "cache_dir": cache_dir,
+        }.items()
+        if v is not None
+    }
+    if no_cache:
+        overrides["cache"] = False
+    s = Settings.from_env(**overrides)
+    return s if s.model else None
+
+
+@app.command()
+def summarize(
+    file: FileArg,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL / OPENAI_BASE_URL.")] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY / OPENAI_API_KEY.")] = None,
+    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
+    workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if any chunk fell back to rules.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the response cache.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Summarize one plan document."""
+    from .loading import load_file
+    from .pipeline import summarize_text
+    from .render import format_from_path, render
+
+    try:
+        out_fmt = fmt or (format_from_path(output) if output else "markdown")
+        if out_fmt not in ("markdown", "json", "csv", "html"):
+            _fail(f"unknown format {out_fmt!r}; use markdown, json, csv or html")
+        doc = load_file(file)
+        settings = _llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
+        if settings is None:
+            typer.echo(
+                "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
+                err=True,
+            )
+        summary = summarize_text(
+            doc.text, settings=settings, encoding=doc.encoding, progress=sys.stderr.isatty() or verbose
+        )
+        result = render(summary, doc.text, out_fmt)
+    except PlansumError as exc:
+        _fail(str(exc))
+        return
+    if output:
+        data = result.encode("utf-8") if isinstance(result, str) else result
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+        typer.echo(f"plansum: wrote {output} ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.write(result if isinstance(result, str) else result.decode("utf-8"))
+        if isinstance(result, str) and not result.endswith("\n"):
+            sys.stdout.write("\n")
+    degraded = [c for c in summary.provenance.chunks if c.degraded]
+    if verbose or degraded:
+        for c in degraded:
+            typer.echo(f"plansum: chunk {c.chunk} fell back to rules: {c.degraded}", err=True)
+    if strict and degraded:
+        raise typer.Exit(3)
+
+
+@app.command()
+def outline(file: FileArg) -> None:
+    """Print the heading outline with character offsets."""
+    from .loading import load_file
+    from .outline import flatten, parse_outline
+
+    try:
+        doc = load_file(file)
+    except PlansumError as exc:
+        _fail(str(exc))
+        return
+    for s in flatten(parse_outline(doc.text)):
+        indent = "  " * (s.level - 1)
+        num = f"{s.number} " if s.number else ""
+        typer.echo(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]")
+
+
+@app.command()
+def indicators(
+    file: FileArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown | csv | json")] = "markdown",
+) -> None:
+    """Print the indicators the rules find (no model)."""
+    from .loading import load_file
+    from .pipeline import summarize_text
+    from .render import render
+
+    try:
+        doc = load_file(file)
+        summary = summarize_text(doc.text, offline=True, encoding=doc.encoding)
+        if fmt == "json":
+            import json
+
+            typer.echo(
+                json.dumps(
+                    [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        elif fmt == "csv":
+            sys.stdout.write(str(render(summary, doc.text, "csv")))
+        else:
+            from .render import indicator_table_markdown
+
+            typer.echo(indicator_table_markdown(summary.indicators))
+    except PlansumError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schemas.")] = Path("schemas"),
+    check: Annotated[bool, typer.Option("--check", help="Only compare; exit 1 on drift.")] = False,
+) -> None:
+    """Write (or check) the JSON Schemas of the models."""
+    from .schema_export import check_schemas, write_schemas
+
+    if check:
+        drift = check_schemas(out_dir)
+        if drift:
+            _fail("schemas drifted from the models: " + ", ".join(drift) + "; run `plansum schema`", 1)
+        typer.echo("schemas are up to date")
+        return
+    for p in write_schemas(out_dir):
+        typer.echo(f"wrote {p}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("plansum: interrupted; finished chunks are kept in the cache", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Document information: title, issuer, date, type, period, region — read off the text."""
+
+from __future__ import annotations
+
+import re
+
+from .models import DocType, DocumentInfo
+
+_META = re.compile(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:：]?\s*\|?\s*([^|\n]+)")
+_ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")
+_CN_YEAR = re.compile(r"二[〇○零]([一二三四五六七八九〇○零])([一二三四五六七八九〇○零])年")
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_REGION = re.compile(r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))")
+_FIVE_YEAR = {"十三": (2016, 2020), "十四": (2021, 2025), "十五": (2026, 2030), "十六": (2031, 2035)}
+_TITLE_WORDS = ("规划", "计划", "报告", "建议", "纲要", "目标", "公报")
+_CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "放大", "索 引 号", "分享到", "来源", "摄")
+
+
+def _doc_type(title: str, text: str) -> DocType:
+    if "纲要" in title or ("五年规划" in title and "建议" not in title):
+        return "outline"
+    if "建议" in title:
+        return "proposal"
+    if "政府工作报告" in title or "政府工作报告" in text[:200]:
+        return "work_report"
+    if "计划" in title:
+        return "annual_plan"
+    return "news"
+
+
+def _title(text: str) -> str | None:
+    lines = [ln.strip() for ln in text[:4000].splitlines()]
+    lines = [ln for ln in lines if ln and "|" not in ln and not any(c in ln for c in _CHROME)]
+    for ln in lines[:40]:
+        if 6 <= len(ln) <= 80 and any(w in ln for w in _TITLE_WORDS) and not ln.endswith("。"):
+            return ln.strip("*# ")
+    for ln in lines[:12]:
+        if 6 <= len(ln) <= 40 and not re.search(r"[。，,]", ln):
+            return ln.strip("*# ")
+    return lines[0][:80] if lines else None
+
+
+def _norm_date(y: str, m: str | None, d: str | None) -> str:
+    if m and d:
+        return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+    if m:
+        return f"{int(y):04d}-{int(m):02d}"
+    return y
+
+
+def read_document_info(text: str) -> DocumentInfo:
+    head = text[:3000]
+    title = _title(text)
+    t = title or ""
+    doc_type = _doc_type(t, text)
+    info = DocumentInfo(title=title, doc_type=doc_type, chars=len(text))
+    for m in _META.finditer(head):
+        key, val = m.group(1), m.group(2).strip()
+        if key == "发布机构" and not info.issuer:
+            info.issuer = val
+        elif key in ("成文日期", "发布日期", "发布时间") and not info.date:
+            d = _ISO.search(val)
+            if d:
+                info.date = _norm_date(d.group(1), d.group(2), d.group(3))
+    if not info.date:
+        d = re.search(r"[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", head)
+        if d:
+            info.date = _norm_date(d.group(1), d.group(2), d.group(3))
+    region = None
+    for m in _REGION.finditer(re.sub(r"^中共", "", t)):
+        region = m.group(1)
+        break
+    if region is None:
+        m = _REGION.search(head)
+        region = m.group(1) if m else None
+    info.region = region
+    if not info.issuer and t:
+        if t.startswith("中共") and "委" in t:
+            info.issuer = t[: t.index("委") + 1]
+        elif region and doc_type in ("annual_plan", "work_report", "outline"):
+            info.issuer = f"{region}人民政府"
+    fy = re.search(r"第(十[三四五六])个五年|[“\"]?(十[三四五六])五[”\"]?规划", t)
+    if fy:
+        a, b = _FIVE_YEAR[fy.group(1) or fy.group(2)]
+        info.period = f"{a}-{b}"
+    else:
+        y = re.search(r"((?:19|20)\d{2})年", t)
+        if y:
+            info.period = y.group(1)
+        elif info.date and doc_type in ("annual_plan", "work_report"):
+            info.period = info.date[:4]
+    return info
+
+
+def document_year(info: DocumentInfo) -> int | None:
+    """The year the document speaks from: its plan year, else its date's year."""
+    if info.period and re.fullmatch(r"\d{4}", info.period):
+        return int(info.period)
+    if info.period and "-" in info.period:
+        return int(info.period[:4])
+    if info.date:
+        return int(info.date[:4])
+    return None

@@ -1,0 +1,391 @@
+"""Indicators found by rules: target sentences, result statements and flattened 主要指标 tables.
+
+Everything here works from the number mentions (`numbers.find_mentions`), so a value can
+only ever be a number that stands in the text, at its span.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .models import (
+    Attribute,
+    Check,
+    CheckStatus,
+    Indicator,
+    IndicatorKind,
+    Mention,
+    Quantity,
+    Span,
+)
+from .numbers import parse_quantity
+
+# ---------------------------------------------------------------------------------------
+# Sentences and clauses
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_CLAUSE_SEP = re.compile(r"[，,：:]")
+
+# Verbs and adverbs that stand between an indicator's name and its number.
+_TRAILING = re.compile(
+    r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|预期|"
+    r"增长|增加|提高|提升|下降|降低|减少|达到|达|超过|突破|完成|实现|保持在|保持|稳定在|"
+    r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|占比|约|近|在|至|到|了|是)+$"
+)
+_LEADING = re.compile(
+    r"^(?:其中|全市|全旗|全县|全区|全省|全年|力争|争取|确保|预计|预期|同时|并且|并|和|及|以及|"
+    r"主要目标是|主要预期目标是|目标是|到|至|在|实现|完成|推动|推进|使|让|新增(?=[^\d]{0,1}$))+"
+)
+_YEAR_PHRASE = re.compile(
+    r"(?:到|至|截至|截止)?(?:(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4})年(?:底|末|前|度)?(?:[一-十\d]{1,2}月(?:份)?)?"
+)
+_GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
+_TARGET_CUES = (
+    "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将", "要",
+    "达到", "以上", "以内", "左右", "不低于", "突破",
+)
+_ACTUAL_CUES = (
+    "完成了", "实现了", "同比", "比上年", "较上年", "五年来", "过去", "累计完成", "取得",
+    "建成", "达到了", "增长了", "创历年", "连续", "位居", "排名", "居全", "超额",
+)
+_NAME_MAX = 24
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules know about the document when they judge a sentence."""
+
+    doc_year: int | None = None  # the year the document speaks from (e.g. 2023 for a 2023 plan)
+    default_kind: IndicatorKind = IndicatorKind.target
+
+
+def _is_year(q: Quantity) -> bool:
+    return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
+
+
+def _clean_name(prefix: str) -> str:
+    s = _YEAR_PHRASE.sub("", prefix)
+    s = s.strip(" \t\u3000“”\"'（）()【】[]—-·|*")
+    for _ in range(3):
+        s2 = _TRAILING.sub("", s)
+        s2 = _LEADING.sub("", s2).strip(" \t\u3000“”\"'（）()*")
+        if s2 == s:
+            break
+        s = s2
+    if len(s) > _NAME_MAX:
+        # Long lead-ins: keep the tail, which is where the measured thing is named.
+        cut = max(s.rfind(ch, 0, len(s) - 4) for ch in "的、和与及")
+        s = s[cut + 1 :] if cut >= 0 and len(s) - cut - 1 >= 2 else s[-_NAME_MAX:]
+    return s
+
+
+def _split_respectively(name: str, n: int) -> list[str]:
+    """Names for "A、B分别增长6%和8%" and "城乡居民人均可支配收入分别增长…"."""
+    if n < 2:
+        return [name]
+    if name.startswith("城乡") and n == 2:
+        rest = name[2:]
+        return ["城镇" + rest, "农村" + rest]
+    parts = [p for p in re.split(r"[、和与及]", name) if p]
+    if len(parts) == n:
+        # A shared tail ("城镇和农村居民收入") goes to every part.
+        return parts
+    return [name] * n
+
+
+def _role_for(clause_before: str, q: Quantity) -> str:
+    tail = clause_before[-6:]
+    if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
+        return "growth"
+    return "level"
+
+
+def _kind_for(sentence: str, year: int | None, ctx: Context) -> IndicatorKind:
+    if ctx.doc_year is not None and year is not None:
+        if year < ctx.doc_year:
+            return IndicatorKind.actual
+        if year > ctx.doc_year:
+            return IndicatorKind.target
+    actual = sum(c in sentence for c in _ACTUAL_CUES)
+    target = sum(c in sentence for c in _TARGET_CUES)
+    if actual > target:
+        return IndicatorKind.actual
+    if target > actual:
+        return IndicatorKind.target
+    return ctx.default_kind
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def sentence_indicators(
+    text: str,
+    mentions: Sequence[Mention],
+    ctx: Context,
+    skip: Sequence[Span] = (),
+) -> list[Indicator]:
+    """One indicator per quantity with a unit in a sentence, named by the words before it."""
+    starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+    skip_sorted = sorted((s.start, s.end) for s in skip)
+    skip_starts = [s for s, _ in skip_sorted]
+    out: list[Indicator] = []
+    for s_start, s_end in _sentences(text):
+        lo = bisect.bisect_left(starts, s_start)
+        hi = bisect.bisect_left(starts, s_end)
+        if lo == hi:
+            continue
+        i = bisect.bisect_right(skip_starts, s_start) - 1
+        if i >= 0 and skip_sorted[i][1] >= s_end:
+            continue  # inside a table
+        sentence = text[s_start:s_end]
+        if sentence.count("|") >= 2:
+            continue
+        ms = [mentions[k] for k in range(lo, hi)]
+        sentence_year: int | None = None
+        for m in ms:
+            if _is_year(m.quantity):
+                sentence_year = int(m.quantity.value)
+                break
+        # Group the number mentions by clause.
+        clause_bounds = [s_start]
+        clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
+        groups: dict[int, list[Mention]] = {}
+        for m in ms:
+            assert m.quantity.span is not None
+            ci = bisect.bisect_right(clause_bounds, m.quantity.span.start) - 1
+            groups.setdefault(ci, []).append(m)
+        for ci, cms in sorted(groups.items()):
+            c_start = clause_bounds[ci]
+            year = sentence_year
+            values = [m for m in cms if not _is_year(m.quantity) and m.quantity.unit not in ("", "date")]
+            for m in cms:
+                if _is_year(m.quantity):
+                    year = int(m.quantity.value)
+            if not values:
+                continue
+            first_span = values[0].quantity.span
+            assert first_span is not None
+            base_name = _clean_name(text[c_start : first_span.start])
+            respectively = "分别" in text[c_start : first_span.start]
+            names = (
+                _split_respectively(base_name, len(values))
+                if respectively
+                else [base_name] * len(values)
+            )
+            prev_end = c_start
+            last_name = base_name
+            for idx, m in enumerate(values):
+                q = m.quantity
+                assert q.span is not None
+                if not respectively and idx > 0:
+                    own = _clean_name(text[prev_end : q.span.start])
+                    if len(own) >= 2:
+                        last_name = own
+                    names[idx] = last_name
+                name = names[idx]
+                prev_end = q.span.end
+                if len(name) < 2:
+                    continue
+                before = text[c_start : q.span.start]
+                kind = _kind_for(sentence, year, ctx)
+                role = _role_for(before, q)
+                ind = Indicator(
+                    name=name,
+                    unit=q.unit,
+                    kind=kind,
+                    target_year=year,
+                    span=Span(start=q.span.start, end=q.span.end),
+                    check=Check(status=CheckStatus.verified, reason="rules: number at its span"),
+                )
+                if role == "growth":
+                    ind.growth = q
+                elif kind == IndicatorKind.actual:
+                    ind.actual = q
+                else:
+                    ind.target = q
+                out.append(ind)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Flattened tables
+
+_ATTR = {"预期性": Attribute.expected, "约束性": Attribute.binding}
+_EMPTY_CELL = re.compile(r"^[—\-－–/／\s]*$")
+_SERIAL = re.compile(r"^\d{1,3}$")
+_HEADER_YEAR = re.compile(r"((?:19|20)\d{2})")
+
+
+@dataclass
+class _Header:
+    name: int
+    unit: int | None
+    value_cols: list[tuple[str, int | None]]  # (role, year) in column order
+    attribute: bool
+
+
+def _cells(line: str, line_start: int) -> list[tuple[str, int, int]]:
+    """Cells of a `|` row with their offsets (stripped), empty cells kept."""
+    out = []
+    pos = 0
+    for part in line.split("|"):
+        raw_start = line_start + pos
+        stripped = part.strip()
+        lead = len(part) - len(part.lstrip())
+        out.append((stripped, raw_start + lead, raw_start + lead + len(stripped)))
+        pos += len(part) + 1
+    while out and not out[-1][0]:
+        out.pop()
+    return out
+
+
+def _parse_header(cells: list[str]) -> _Header | None:
+    if not any("指标" in c for c in cells):
+        return None
+    name_i = next(i for i, c in enumerate(cells) if "指标" in c)
+    unit_i = next((i for i, c in enumerate(cells) if c == "单位" or c.startswith("单位")), None)
+    value_cols: list[tuple[str, int | None]] = []
+    years: list[int] = []
+    for c in cells[name_i + 1 :]:
+        m = _HEADER_YEAR.search(c)
+        if "增长" in c or "增速" in c or "年均" in c:
+            value_cols.append(("growth", None))
+        elif m:
+            y = int(m.group(1))
+            years.append(y)
+            value_cols.append(("year", y))
+    if not value_cols:
+        return None
+    first_year = min(years) if years else None
+    resolved: list[tuple[str, int | None]] = []
+    for role, y in value_cols:
+        if role == "year":
+            resolved.append(("baseline" if (y == first_year and len(years) > 1) else "target", y))
+        else:
+            resolved.append((role, None))
+    return _Header(
+        name=name_i, unit=unit_i, value_cols=resolved, attribute=any("属性" in c for c in cells)
+    )
+
+
+def _looks_like_value(cell: str) -> bool:
+    return bool(_EMPTY_CELL.match(cell)) or bool(re.match(r"^[<>≤≥＜＞]?-?[\d.．０-９]+", cell)) or (
+        "达到" in cell or "要求" in cell or "以上" in cell
+    )
+
+
+def _looks_like_unit(cell: str) -> bool:
+    return 0 < len(cell) <= 8 and not _looks_like_value(cell) and not re.search(r"[\d]", cell)
+
+
+def _norm_cell(cell: str) -> str:
+    return re.sub(r"\s+", "", cell)
+
+
+def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[Indicator], list[Span]]:
+    """Indicators from `|`-flattened indicator tables; also returns the spans of table rows."""
+    out: list[Indicator] = []
+    row_spans: list[Span] = []
+    header: _Header | None = None
+    category: str | None = None
+    line_start = 0
+    for line in text.splitlines(keepends=True):
+        this_start = line_start
+        line_start += len(line)
+        body = line.rstrip("\r\n")
+        if body.count("|") < 2:
+            if header is not None and body.strip():
+                header = None  # the table ended
+            continue
+        row_spans.append(Span(start=this_start, end=this_start + len(body)))
+        cells = _cells(body, this_start)
+        texts = [c[0] for c in cells]
+        h = _parse_header(texts)
+        if h is not None:
+            header = h
+            category = None
+            continue
+        if header is None or not texts or not _SERIAL.match(texts[0]):
+            continue
+        cells = cells[1:]
+        attribute: Attribute | None = None
+        if cells and cells[-1][0] in _ATTR:
+            attribute = _ATTR[cells[-1][0]]
+            cells = cells[:-1]
+        # Unit: the first cell after the name that looks like a unit.
+        unit_idx = None
+        for i in range(1, min(len(cells), 4)):
+            if _looks_like_unit(cells[i][0]) and all(_looks_like_value(c[0]) for c in cells[i + 1 :]):
+                unit_idx = i
+                break
+        if unit_idx is None:
+            # No unit column in this row: the name is the last non-value cell.
+            unit_idx = next(
+                (i for i in range(len(cells)) if _looks_like_value(cells[i][0])), len(cells)
+            )
+            name_idx = unit_idx - 1
+            unit = ""
+            values = cells[unit_idx:]
+        else:
+            name_idx = unit_idx - 1
+            unit = _norm_cell(cells[unit_idx][0])
+            values = cells[unit_idx + 1 :]
+        if name_idx < 0:
+            continue
+        if name_idx >= 1:
+            category = _norm_cell(" ".join(c[0] for c in cells[:name_idx]))
+        name_cell = cells[name_idx]
+        ind = Indicator(
+            name=_norm_cell(name_cell[0]),
+            category=category or category_hint,
+            unit=unit,
+            attribute=attribute,
+            kind=IndicatorKind.target,
+            span=Span(start=this_start, end=this_start + len(body)),
+            check=Check(status=CheckStatus.verified, reason="rules: table row"),
+        )
+        notes: list[str] = []
+        if len(values) < len(header.value_cols):
+            notes.append(
+                f"row has {len(values)} of {len(header.value_cols)} value cells; read left to right"
+            )
+        for (role, year), (cell, c_start, c_end) in zip(header.value_cols, values, strict=False):
+            if _EMPTY_CELL.match(cell):
+                continue
+            q = parse_quantity(cell)
+            if q is None or not (q.span is None or q.span.start == 0):
+                if role == "target":
+                    ind.target_text = cell
+                    ind.target_year = year
+                continue
+            q = q.model_copy(
+                update={
+                    "span": Span(start=c_start, end=c_end),
+                    "unit": q.unit or ("%" if role == "growth" else unit),
+                    "raw": cell,
+                }
+            )
+            if role == "baseline":
+                ind.baseline = q
+                ind.baseline_year = year
+            elif role == "target":
+                ind.target = q
+                ind.target_year = year
+            else:
+                ind.growth = q
+        if notes:
+            ind.check = Check(status=CheckStatus.verified, reason="rules: table row; " + "; ".join(notes))
+        out.append(ind)
+    return out, row_spans

@@ -1,0 +1,440 @@
+"""One chunk to an OpenAI-compatible model through instructor, checked against the source.
+
+The model sees the chunk with every number mention numbered (【3】7%左右) and answers with
+mention numbers; a value it gives must be the number at that place, or at least a number of
+the chunk.  The check lives in the response model's validator, which reads the chunk's
+mentions from instructor's validation context, so a wrong answer is re-asked with the list
+of numbers that really are there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, PrivateAttr, ValidationInfo, model_validator
+
+from .chunking import Chunk
+from .errors import CassetteError, LLMError
+from .models import CheckStatus, Quantity
+from .numbers import values_equal
+from .prompts import Prompt, load_prompt
+from .settings import Settings
+
+# ---------------------------------------------------------------------------------------
+# What the model answers
+
+
+def _listing(mentions: dict[int, Quantity], limit: int = 40) -> str:
+    items = [f"【{i}】{q.raw}" for i, q in sorted(mentions.items()) if q.unit != "年"][:limit]
+    return "、".join(items) if items else "（本段没有数字）"
+
+
+class ExtractedIndicator(BaseModel):
+    name: str = Field(description="指标名称")
+    mention: int | None = Field(default=None, description="数值的编号，即正文中【n】的 n")
+    value: float | None = Field(default=None, description="该编号处的数值")
+    role: Literal["target", "actual", "growth", "baseline"] = "target"
+    year: int | None = None
+
+    _resolved: int | None = PrivateAttr(default=None)
+    _status: CheckStatus = PrivateAttr(default=CheckStatus.verified)
+    _reason: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _in_source(self, info: ValidationInfo) -> ExtractedIndicator:
+        ctx = info.context or {}
+        mentions: dict[int, Quantity] | None = ctx.get("mentions")
+        if mentions is None:
+            return self
+        q = mentions.get(self.mention) if self.mention is not None else None
+        if q is not None and q.unit == "年" and (self.value is None or values_equal(self.value, q.value)):
+            raise ValueError(
+                f"【{self.mention}】{q.raw} 是年份，不是指标数值；请改用 year 字段。"
+                f"本段的数字有：{_listing(mentions)}"
+            )
+        if q is not None and (
+            self.value is None
+            or values_equal(self.value, q.value)
+            or (q.upper is not None and values_equal(self.value, q.upper))
+            or (q.scaled is not None and values_equal(self.value, q.scaled))
+        ):
+            self._resolved = self.mention
+            self._status = CheckStatus.verified
+            self._reason = f"value is the number at mention {self.mention}"
+            return self
+        if self.value is not None:
+            same = [
+                i
+                for i, m in mentions.items()
+                if m.unit != "年"
+                and (values_equal(m.value, self.value) or (m.scaled is not None and values_equal(m.scaled, self.value)))
+            ]
+            if same:
+                near = min(same, key=lambda i: abs(i - (self.mention or i)))
+                self._resolved = near
+                if self.mention is not None and near != self.mention:
+                    self._status = CheckStatus.corrected
+                    self._reason = (
+                        f"cited mention {self.mention} but the value {self.value:g} stands at mention {near}"
+                    )
+                else:
+                    self._status = CheckStatus.verified
+                    self._reason = f"value found at mention {near}"
+                return self
+            raise ValueError(
+                f"数值 {self.value:g}（{self.name}）不在本段正文中。本段的数字只有：{_listing(mentions)}。"
+                "请只使用这些编号和数值。"
+            )
+        if self.mention is not None:
+            raise ValueError(
+                f"编号【{self.mention}】不在本段中。本段的数字只有：{_listing(mentions)}。"
+            )
+        raise ValueError(f"指标“{self.name}”缺少数值编号 mention。本段的数字有：{_listing(mentions)}。")
+
+
+class ChunkExtraction(BaseModel):
+    summary: str = Field(default="", description="本段一句话摘要")
+    indicators: list[ExtractedIndicator] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    projects: list[str] = Field(default_factory=list)
+
+
+def schema_sha() -> str:
+    raw = json.dumps(ChunkExtraction.model_json_schema(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------
+# The request
+
+
+def numbered_text(chunk: Chunk) -> tuple[str, dict[int, Quantity]]:
+    """The chunk text with 【n】 before each number mention (n counts from 1 in the chunk)."""
+    parts: list[str] = []
+    ids: dict[int, Quantity] = {}
+    pos = chunk.span.start
+    for k, m in enumerate(chunk.mentions, start=1):
+        span = m.quantity.span
+        assert span is not None
+        parts.append(chunk.text[pos - chunk.span.start : span.start - chunk.span.start])
+        parts.append(f"【{k}】")
+        pos = span.start
+        ids[k] = m.quantity
+    parts.append(chunk.text[pos - chunk.span.start :])
+    return "".join(parts), ids
+
+
+def build_messages(prompt: Prompt, chunk: Chunk) -> tuple[list[dict[str, str]], dict[int, Quantity]]:
+    body, ids = numbered_text(chunk)
+    user = prompt.user.replace("{section_path}", " > ".join(chunk.section_path) or "（无）").replace(
+        "{text}", body
+    )
+    return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}], ids
+
+
+# ---------------------------------------------------------------------------------------
+# Transport errors
+
+
+def _cause_chain(exc: BaseException) -> list[BaseException]:
+    out = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        out.append(e)
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return out
+
+
+def _find(exc: BaseException, types: tuple[type[BaseException], ...]) -> BaseException | None:
+    for e in _cause_chain(exc):
+        if isinstance(e, types):
+            return e
+    return None
+
+
+def _cassette_miss(exc: BaseException) -> BaseException | None:
+    for e in _cause_chain(exc):
+        if type(e).__name__ == "CannotOverwriteExistingCassetteException":
+            return e
+    return None
+
+
+def is_transport_error(exc: BaseException) -> bool:
+    import httpx
+    import openai
+
+    if _cassette_miss(exc):
+        return False
+    e = _find(exc, (openai.APIStatusError,))
+    if e is not None:
+        status = getattr(e, "status_code", 0)
+        return status == 429 or status >= 500
+    return (
+        _find(
+            exc,
+            (
+                openai.APITimeoutError,
+                openai.APIConnectionError,
+                httpx.TransportError,
+                json.JSONDecodeError,
+            ),
+        )
+        is not None
+    )
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    import openai
+
+    e = _find(exc, (openai.APIStatusError,))
+    if e is None:
+        return None
+    headers = getattr(getattr(e, "response", None), "headers", {}) or {}
+    raw = headers.get("retry-after-ms")
+    if raw:
+        try:
+            return float(raw) / 1000
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        from datetime import datetime, timezone
+
+        try:
+            when = parsedate_to_datetime(raw)
+            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def describe_error(exc: BaseException) -> str:
+    import openai
+
+    status = _find(exc, (openai.APIStatusError,))
+    if status is not None:
+        return f"HTTP {getattr(status, 'status_code', '?')} from the endpoint"
+    for e in _cause_chain(exc):
+        if isinstance(e, openai.APITimeoutError):
+            return "request timed out"
+        if isinstance(e, openai.APIConnectionError):
+            return "connection failed"
+        if isinstance(e, json.JSONDecodeError):
+            return "response was not complete JSON"
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return first[:200]
+
+
+# ---------------------------------------------------------------------------------------
+# The extractor
+
+
+@dataclass
+class ChunkOutcome:
+    chunk: int
+    extraction: ChunkExtraction | None = None
+    ids: dict[int, Quantity] = field(default_factory=dict)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 0
+    cached: bool = False
+    degraded: str | None = None
+    rejected: list[str] = field(default_factory=list)  # what the model said that failed the check
+
+
+class Extractor:
+    """Sends chunks; thread-safe; caches validated answers on disk."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        prompt: Prompt | None = None,
+        sleep: Callable[[float], None] | None = None,
+        http_client: Any = None,
+    ) -> None:
+        settings.require_endpoint()
+        self.settings = settings
+        self.prompt = prompt or load_prompt()
+        self._sleep = sleep
+        self._http_client = http_client
+        self._client: Any = None
+        self._lock = threading.Lock()
+        self._cache: Any = None
+        if settings.cache:
+            import diskcache
+
+            try:
+                settings.cache_dir.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(settings.cache_dir))
+            except OSError as exc:
+                raise LLMError(
+                    f"cannot use the cache directory {settings.cache_dir}: {exc.strerror}; "
+                    "set PLANSUM_CACHE_DIR or use --no-cache"
+                ) from exc
+
+    # -- client
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                import instructor
+                import openai
+
+                s = self.settings
+                raw = openai.OpenAI(
+                    base_url=s.base_url,
+                    api_key=s.api_key or "none",
+                    timeout=s.timeout,
+                    max_retries=0,  # tenacity below does the retrying, with bounds we choose
+                    http_client=self._http_client,
+                )
+                mode = instructor.Mode.TOOLS if s.mode == "tools" else instructor.Mode.JSON_SCHEMA
+                self._client = instructor.from_openai(raw, mode=mode)
+            return self._client
+
+    def cache_key(self, messages: list[dict[str, str]]) -> str:
+        s = self.settings
+        h = hashlib.sha256()
+        for part in (s.model or "", s.mode, self.prompt.tag, schema_sha(), str(s.max_tokens)):
+            h.update(part.encode())
+            h.update(b"\0")
+        h.update(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode())
+        return h.hexdigest()
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+    # -- one chunk
+    def extract(self, chunk: Chunk) -> ChunkOutcome:
+        import instructor
+        import openai
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt
+
+        s = self.settings
+        messages, ids = build_messages(self.prompt, chunk)
+        out = ChunkOutcome(chunk=chunk.index, ids=ids)
+        key = self.cache_key(messages)
+        if self._cache is not None:
+            hit = self._cache.get(key)
+            if hit is not None:
+                out.extraction = ChunkExtraction.model_validate(hit["extraction"], context={"mentions": ids})
+                out.prompt_tokens = hit["prompt_tokens"]
+                out.completion_tokens = hit["completion_tokens"]
+                out.cached = True
+                return out
+
+        def wait(state: Any) -> float:
+            exc = state.outcome.exception()
+            ra = retry_after_seconds(exc) if exc else None
+            if ra is not None:
+                return min(ra, s.max_wait)
+            return min(s.max_wait, 0.5 * 2 ** (state.attempt_number - 1)) + random.uniform(0, 0.25)
+
+        retrying = Retrying(
+            stop=stop_after_attempt(s.transport_retries + 1),
+            wait=wait,
+            retry=retry_if_exception(is_transport_error),
+            reraise=True,
+            **({"sleep": self._sleep} if self._sleep else {}),
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    out.attempts = attempt.retry_state.attempt_number
+                    result, completion = self.client().create_with_completion(
+                        model=s.model,
+                        messages=messages,
+                        response_model=ChunkExtraction,
+                        max_retries=s.max_retries,
+                        max_tokens=s.max_tokens,
+                        temperature=s.temperature,
+                        context={"mentions": ids},
+                    )
+            usage = getattr(result, "_total_usage", None) or getattr(completion, "usage", None)
+            out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+            out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            out.extraction = result
+            if self._cache is not None:
+                self._cache.set(
+                    key,
+                    {
+                        "extraction": result.model_dump(mode="json"),
+                        "prompt_tokens": out.prompt_tokens,
+                        "completion_tokens": out.completion_tokens,
+                    },
+                )
+            return out
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            miss = _cassette_miss(exc)
+            if miss is not None:
+                raise CassetteError(
+                    f"chunk {chunk.index}: no recorded answer for this request in the cassette "
+                    f"({str(miss).splitlines()[0][:160]}); the prompt, model or text changed — "
+                    "re-record with `plansum record` (see README)"
+                ) from exc
+            auth = _find(exc, (openai.AuthenticationError, openai.PermissionDeniedError))
+            if auth is not None:
+                raise LLMError(
+                    "the endpoint refused the API key (HTTP "
+                    f"{getattr(auth, 'status_code', '?')}): set PLANSUM_API_KEY (or OPENAI_API_KEY), "
+                    "or use --offline"
+                ) from None
+            nf = _find(exc, (openai.NotFoundError,))
+            if nf is not None:
+                raise LLMError(
+                    f"the endpoint does not know model {s.model!r} (HTTP 404): set PLANSUM_MODEL / "
+                    "--model, or check PLANSUM_BASE_URL"
+                ) from None
+            usage = getattr(exc, "total_usage", None)
+            out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+            out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            if isinstance(exc, instructor.core.IncompleteOutputException) or _find(
+                exc, (instructor.core.IncompleteOutputException,)
+            ):
+                out.degraded = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
+            elif is_transport_error(exc):
+                out.degraded = f"{describe_error(exc)} after {out.attempts} attempt(s)"
+            elif isinstance(exc, instructor.core.InstructorRetryException):
+                out.degraded = (
+                    f"answer failed the source check after {getattr(exc, 'n_attempts', '?')} attempt(s): "
+                    + describe_error(exc)
+                )
+                out.rejected = _rejected_values(exc)
+            else:
+                out.degraded = f"{type(exc).__name__}: {describe_error(exc)}"
+            out.degraded = _scrub(out.degraded, s.api_key)
+            return out
+
+
+def _scrub(msg: str, secret: str | None) -> str:
+    return msg.replace(secret, "***") if secret and len(secret) >= 4 else msg
+
+
+def _rejected_values(exc: BaseException) -> list[str]:
+    """Values from the model's last answer that the check refused, for the record."""
+    out: list[str] = []
+    for e in _cause_chain(exc):
+        errors = getattr(e, "errors", None)
+        if callable(errors):
+            try:
+                for err in errors():
+                    msg = str(err.get("msg", ""))
+                    if "不在本段" in msg or "年份" in msg or "缺少" in msg:
+                        out.append(msg.split("。")[0].replace("Value error, ", ""))
+            except Exception:  # noqa: BLE001 - only for the record
+                pass
+    return out[:20]

@@ -1,0 +1,345 @@
+"""The LLM path: chunk, extract in parallel, verify every number, merge with the rules."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any, Literal
+
+from . import __version__
+from .chunking import Chunk, chunk_text
+from .errors import LLMError
+from .llm import ChunkOutcome, Extractor
+from .models import (
+    Check,
+    CheckRecord,
+    CheckStatus,
+    ChunkUsage,
+    Goal,
+    Indicator,
+    IndicatorKind,
+    PlanSummary,
+    Project,
+    Provenance,
+    Quantity,
+    Span,
+)
+from .numbers import find_mentions, values_equal
+from .rules import Analysis, overview
+from .settings import Settings
+
+Merge = Literal["llm", "hybrid"]
+
+
+def run_chunks(
+    chunks: list[Chunk], extractor: Extractor, workers: int, progress: bool = False
+) -> list[ChunkOutcome]:
+    """Extract every chunk with at most `workers` requests in flight; order kept."""
+    results: dict[int, ChunkOutcome] = {}
+    bar: Any = None
+    task: Any = None
+    if progress and len(chunks) > 1:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=sys.stderr),
+            transient=True,
+        )
+        bar.start()
+        task = bar.add_task("chunks", total=len(chunks))
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        futures = {pool.submit(extractor.extract, c): c.index for c in chunks}
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if bar is not None:
+                bar.advance(task)
+    except BaseException:
+        # Ctrl-C or a run-stopping error: drop queued chunks; finished ones are in the cache.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if bar is not None:
+            bar.stop()
+    return [results[c.index] for c in chunks]
+
+
+def _kind(role: str) -> IndicatorKind:
+    return IndicatorKind.actual if role == "actual" else IndicatorKind.target
+
+
+def _year_ok(year: int | None, chunk: Chunk, text: str) -> bool:
+    """A year from the model counts only if that year is written in the chunk or its headings."""
+    if year is None:
+        return True
+    for m in chunk.mentions:
+        q = m.quantity
+        if q.unit == "年" and values_equal(q.value, year):
+            return True
+    return any(str(year) in p for p in chunk.section_path)
+
+
+def _numbers_in_source(sentence: str, chunk: Chunk) -> bool:
+    """Every number in a model-written sentence must be a number of the chunk."""
+    for m in find_mentions(sentence):
+        q = m.quantity
+        if not any(
+            values_equal(q.value, c.quantity.value)
+            or (c.quantity.upper is not None and values_equal(q.value, c.quantity.upper))
+            for c in chunk.mentions
+        ):
+            return False
+    return True
+
+
+def _llm_items(
+    outcome: ChunkOutcome, chunk: Chunk, text: str, checks: list[CheckRecord]
+) -> tuple[list[Indicator], list[Goal], list[Project], str | None]:
+    inds: list[Indicator] = []
+    goals: list[Goal] = []
+    projects: list[Project] = []
+    ex = outcome.extraction
+    if ex is None:
+        return inds, goals, projects, None
+    for k, item in enumerate(ex.indicators):
+        rid = item._resolved
+        if rid is None or rid not in outcome.ids:
+            continue
+        q: Quantity = outcome.ids[rid]
+        assert q.span is not None
+        status, reason = item._status, item._reason
+        year = item.year
+        if not _year_ok(year, chunk, text):
+            checks.append(
+                CheckRecord(
+                    item=f"chunk[{chunk.index}].indicators[{k}].year",
+                    status=CheckStatus.rejected,
+                    reason=f"year {year} given by the model is not written in the chunk; dropped",
+                    span=chunk.span,
+                )
+            )
+            year = None
+        if status == CheckStatus.corrected:
+            checks.append(
+                CheckRecord(
+                    item=f"chunk[{chunk.index}].indicators[{k}]",
+                    status=CheckStatus.corrected,
+                    reason=reason,
+                    span=q.span,
+                )
+            )
+        name = item.name.strip() or "（未命名）"
+        ind = Indicator(
+            name=name[:60],
+            unit=q.unit,
+            kind=_kind(item.role),
+            target_year=year,
+            span=Span(start=q.span.start, end=q.span.end),
+            origin="llm",
+            check=Check(status=status, reason=reason),
+        )
+        if item.role == "growth":
+            ind.growth = q
+        elif item.role == "baseline":
+            ind.baseline = q
+            ind.baseline_year = year
+            ind.target_year = None
+        elif item.role == "actual":
+            ind.actual = q
+        else:
+            ind.target = q
+        inds.append(ind)
+    for name in ex.projects:
+        name = name.strip()
+        pos = chunk.text.find(name) if len(name) >= 2 else -1
+        if pos < 0:
+            checks.append(
+                CheckRecord(
+                    item=f"chunk[{chunk.index}].projects",
+                    status=CheckStatus.rejected,
+                    reason=f"project name {name[:40]!r} is not in the source; dropped",
+                    span=chunk.span,
+                )
+            )
+            continue
+        start = chunk.span.start + pos
+        projects.append(Project(name=name, span=Span(start=start, end=start + len(name)), origin="llm"))
+    for g in ex.goals:
+        g = g.strip().rstrip("。")
+        pos = chunk.text.find(g) if len(g) >= 4 else -1
+        if pos < 0:
+            checks.append(
+                CheckRecord(
+                    item=f"chunk[{chunk.index}].goals",
+                    status=CheckStatus.rejected,
+                    reason=f"goal {g[:40]!r} is not quoted from the source; dropped",
+                    span=chunk.span,
+                )
+            )
+            continue
+        start = chunk.span.start + pos
+        goals.append(Goal(text=g, span=Span(start=start, end=start + len(g)), origin="llm"))
+    summary = ex.summary.strip() or None
+    if summary and not _numbers_in_source(summary, chunk):
+        checks.append(
+            CheckRecord(
+                item=f"chunk[{chunk.index}].summary",
+                status=CheckStatus.rejected,
+                reason="the chunk summary holds a number that is not in the chunk; dropped",
+                span=chunk.span,
+            )
+        )
+        summary = None
+    return inds, goals, projects, summary
+
+
+def _headline_span(ind: Indicator) -> tuple[int, int]:
+    q = ind.headline()
+    if q is not None and q.span is not None:
+        return (q.span.start, q.span.end)
+    return (ind.span.start, ind.span.end)
+
+
+def merge(
+    analysis: Analysis,
+    chunks: list[Chunk],
+    outcomes: list[ChunkOutcome],
+    settings: Settings,
+    merge_mode: Merge = "hybrid",
+) -> PlanSummary:
+    text = analysis.text
+    checks: list[CheckRecord] = []
+    llm_inds: list[Indicator] = []
+    llm_goals: list[Goal] = []
+    llm_projects: list[Project] = []
+    summaries: list[str] = []
+    degraded_spans: list[Span] = []
+    usage: list[ChunkUsage] = []
+    for chunk, oc in zip(chunks, outcomes, strict=True):
+        usage.append(
+            ChunkUsage(
+                chunk=chunk.index,
+                span=chunk.span,
+                prompt_tokens=oc.prompt_tokens,
+                completion_tokens=oc.completion_tokens,
+                cached=oc.cached,
+                attempts=oc.attempts,
+                degraded=oc.degraded,
+            )
+        )
+        if oc.degraded:
+            degraded_spans.append(chunk.span)
+            checks.append(
+                CheckRecord(
+                    item=f"chunk[{chunk.index}]",
+                    status="degraded",
+                    reason=f"fell back to the rules: {oc.degraded}",
+                    span=chunk.span,
+                )
+            )
+            for r in oc.rejected:
+                checks.append(
+                    CheckRecord(item=f"chunk[{chunk.index}]", status=CheckStatus.rejected, reason=r, span=chunk.span)
+                )
+            continue
+        i, g, p, s = _llm_items(oc, chunk, text, checks)
+        llm_inds += i
+        llm_goals += g
+        llm_projects += p
+        if s:
+            summaries.append(s)
+
+    def in_degraded(span: Span) -> bool:
+        return any(d.start <= span.start < d.end for d in degraded_spans)
+
+    rules_inds = analysis.indicators
+    table_rows = [r for r in rules_inds if r.attribute is not None or r.baseline is not None]
+    if merge_mode == "hybrid":
+        keep_rules = rules_inds
+    else:
+        keep_rules = [r for r in rules_inds if in_degraded(r.span)]
+    by_span: dict[tuple[int, int], Indicator] = {}
+    for r in keep_rules:
+        by_span.setdefault(_headline_span(r), r)
+    rule_rows = [(r.span.start, r.span.end) for r in table_rows]
+    for ind in llm_inds:
+        hs = _headline_span(ind)
+        if any(a <= hs[0] < b for a, b in rule_rows):
+            continue  # a table row: the rules read its columns
+        prev = by_span.get(hs)
+        if prev is None or prev.origin == "rules":
+            if prev is not None and prev.section and not ind.section:
+                ind.section = prev.section
+            by_span[hs] = ind
+    indicators = sorted(by_span.values(), key=lambda x: (x.span.start, x.span.end))
+
+    goals = {(x.span.start, x.span.end): x for x in llm_goals}
+    projects = {x.name: x for x in llm_projects}
+    if merge_mode == "hybrid":
+        rule_goals = analysis.goals
+        rule_projects = analysis.projects
+    else:
+        rule_goals = [x for x in analysis.goals if in_degraded(x.span)]
+        rule_projects = [x for x in analysis.projects if in_degraded(x.span)]
+    for x in rule_goals:
+        if not any(x.span.overlaps(y.span) for y in goals.values()):
+            goals[(x.span.start, x.span.end)] = x
+    for x in rule_projects:
+        projects.setdefault(x.name, x)
+
+    ov = overview(analysis)
+    if summaries:
+        ov += "要点：" + "；".join(summaries[:3])
+    prov = Provenance(
+        plansum_version=__version__,
+        mode="hybrid" if merge_mode == "hybrid" else "llm",
+        model=settings.model,
+        prompt_version=None,
+        chunks=usage,
+        prompt_tokens=sum(u.prompt_tokens for u in usage),
+        completion_tokens=sum(u.completion_tokens for u in usage),
+    )
+    return PlanSummary(
+        document=analysis.info,
+        overview=ov,
+        outline=analysis.outline,
+        goals=sorted(goals.values(), key=lambda x: x.span.start),
+        indicators=indicators,
+        projects=sorted(projects.values(), key=lambda x: x.span.start),
+        checks=checks,
+        provenance=prov,
+    )
+
+
+def llm_summary(
+    analysis: Analysis,
+    settings: Settings,
+    *,
+    progress: bool = False,
+    merge_mode: Merge = "hybrid",
+    extractor: Extractor | None = None,
+) -> PlanSummary:
+    chunks = chunk_text(analysis.text, analysis.sections, analysis.mentions, settings.chunk_chars)
+    own = extractor is None
+    ex = extractor or Extractor(settings)
+    try:
+        outcomes = run_chunks(chunks, ex, settings.concurrency, progress=progress)
+    finally:
+        if own:
+            ex.close()
+    if outcomes and all(
+        o.degraded and ("connection failed" in o.degraded or "timed out" in o.degraded) for o in outcomes
+    ):
+        raise LLMError(
+            f"cannot reach the model endpoint {settings.base_url or '(OpenAI default)'}: "
+            f"{outcomes[0].degraded}; check PLANSUM_BASE_URL / --base-url, or use --offline"
+        )
+    summary = merge(analysis, chunks, outcomes, settings, merge_mode)
+    summary.provenance.prompt_version = ex.prompt.tag
+    return summary
