@@ -185,6 +185,38 @@ def schema(
         typer.echo(f"wrote {p}")
 
 
+@app.command()
+def record(
+    files: Annotated[list[Path], typer.Argument(help="Documents to record model traffic for.")],
+    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="Endpoint; env PLANSUM_BASE_URL.")] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Cassette directory.")] = Path("cassettes"),
+    chunk_chars: Annotated[int | None, typer.Option(help="Chunk budget in characters.")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Cap on answer tokens.")] = None,
+    workers: Annotated[int, typer.Option(help="Requests in flight.")] = 1,
+    endpoint_note: Annotated[str, typer.Option(help="How the endpoint was served (for meta.json).")] = "",
+) -> None:
+    """Record cassettes: run the LLM path on each file against a live endpoint."""
+    from .recording import record_documents
+
+    try:
+        record_documents(
+            files,
+            out_dir=out,
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            chunk_chars=chunk_chars,
+            max_tokens=max_tokens,
+            workers=workers,
+            endpoint_note=endpoint_note,
+            echo=lambda m: typer.echo(m, err=True),
+        )
+    except PlansumError as exc:
+        _fail(str(exc))
+
+
 def main() -> None:
     try:
         app()

@@ -10,7 +10,7 @@ _META = re.compile(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:
 _ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")
 _CN_YEAR = re.compile(r"二[〇○零]([一二三四五六七八九〇○零])([一二三四五六七八九〇○零])年")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
-_REGION = re.compile(r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))")
+_REGION = re.compile(r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))(?![政场民容貌值域级])")
 _FIVE_YEAR = {"十三": (2016, 2020), "十四": (2021, 2025), "十五": (2026, 2030), "十六": (2031, 2035)}
 _TITLE_WORDS = ("规划", "计划", "报告", "建议", "纲要", "目标", "公报")
 _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "放大", "索 引 号", "分享到", "来源", "摄")
@@ -48,6 +48,44 @@ def _norm_date(y: str, m: str | None, d: str | None) -> str:
     return y
 
 
+_NOT_REGION_START = ("全", "本", "我", "该", "各", "建成", "创建", "成为", "城", "县城", "一个")
+
+
+def _region_candidates(s: str) -> list[str]:
+    out = []
+    for m in _REGION.finditer(s):
+        r = re.sub(r"^[\d〇○零一二三四五六七八九十年度月日]+", "", m.group(1))
+        r = re.sub(r"^(?:中共|关于|制定)", "", r)
+        if (
+            len(r) >= 2
+            and not r.startswith(_NOT_REGION_START)
+            and not r.endswith(("城市", "城区", "园区", "社区", "景区", "矿区", "片区", "新区", "功能区"))
+            and r not in ("自治区", "地区")
+        ):
+            out.append(r)
+    return out
+
+
+def _region(title: str, text: str) -> str | None:
+    """The place the plan is for: from the title, else the most frequent place name near the top."""
+    cands = _region_candidates(title)
+    if cands:
+        return cands[0]
+    from collections import Counter
+
+    counts = Counter(c for c in _region_candidates(text[:8000]) if len(c) <= 5)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _speaking_year(text: str) -> str | None:
+    """The year a report looks forward from: the latest year named at least twice."""
+    from collections import Counter
+
+    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})年", text))
+    often = [y for y, n in years.items() if n >= 2] or list(years)
+    return str(max(often)) if often else None
+
+
 def read_document_info(text: str) -> DocumentInfo:
     head = text[:3000]
     title = _title(text)
@@ -66,19 +104,15 @@ def read_document_info(text: str) -> DocumentInfo:
         d = re.search(r"[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", head)
         if d:
             info.date = _norm_date(d.group(1), d.group(2), d.group(3))
-    region = None
-    for m in _REGION.finditer(re.sub(r"^中共", "", t)):
-        region = m.group(1)
-        break
-    if region is None:
-        m = _REGION.search(head)
-        region = m.group(1) if m else None
+    region = _region(t, text)
     info.region = region
     if not info.issuer and t:
         if t.startswith("中共") and "委" in t:
             info.issuer = t[: t.index("委") + 1]
         elif region and doc_type in ("annual_plan", "work_report", "outline"):
             info.issuer = f"{region}人民政府"
+    if not info.period and doc_type in ("work_report", "news"):
+        info.period = _speaking_year(text)
     fy = re.search(r"第(十[三四五六])个五年|[“\"]?(十[三四五六])五[”\"]?规划", t)
     if fy:
         a, b = _FIVE_YEAR[fy.group(1) or fy.group(2)]

@@ -78,8 +78,14 @@ def decode(data: bytes, name: str = "<bytes>") -> Document:
             encoding = {"utf-8-sig": "utf-8-sig"}.get(enc, enc)
             break
     if text is None:
-        if b"\x00" in data[:4096]:
-            # NUL bytes without a BOM: UTF-16 without a mark, or binary.
+        head = data[:4096]
+        if b"\x00" in head:
+            # NUL bytes without a BOM: UTF-16 without a mark (NULs on one side), or binary.
+            even, odd = head[0::2].count(0), head[1::2].count(0)
+            if min(even, odd) > 0 or max(even, odd) < len(head) // 8:
+                raise InputError(
+                    f"{name}: looks like binary data, not text; give a plain-text plan document"
+                )
             text, encoding = _decode_guess(data, name)
         else:
             for enc in ("utf-8", "gb18030"):
@@ -107,8 +113,8 @@ def _decode_guess(data: bytes, name: str) -> tuple[str, str]:
     best = from_bytes(data[:1_000_000]).best()
     if best is None or best.encoding is None:
         raise InputError(
-            f"{name}: cannot tell the text encoding (not UTF-8, UTF-16 or GB18030/GBK); "
-            "re-save the file as UTF-8"
+            f"{name}: looks like binary data or an unknown encoding (not UTF-8, UTF-16 or "
+            "GB18030/GBK); give a plain-text file saved as UTF-8"
         )
     try:
         return data.decode(best.encoding), best.encoding

@@ -382,7 +382,8 @@ dl.info dt{color:var(--muted)}dl.info dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border:1px solid var(--line);padding:.25rem .4rem;vertical-align:top}
 th{background:#f6f8fa;text-align:left;font-weight:600}
-td.n{text-align:right;white-space:nowrap}
+td.n{text-align:right}
+.v,del{white-space:nowrap}
 a.ref{color:#0969da;text-decoration:none}a.ref:hover{text-decoration:underline}
 a.ref.nospan{color:var(--fg);cursor:default}
 .badge{display:inline-block;border-radius:1em;padding:0 .55em;font-size:12px;white-space:nowrap;
@@ -408,7 +409,7 @@ pre#source{margin:0;white-space:pre-wrap;word-break:break-all;font:14px/1.75 ui-
 .seg{background:var(--seg);cursor:pointer}
 .seg.head{background:#eef1f4;font-weight:700}
 .seg.num{font-weight:700;text-decoration:underline dotted}
-.seg.hl,.anchor.hl{background:var(--hl);outline:2px solid #bf8700}
+.seg.hl,.anchor.hl{background:var(--hl);box-shadow:0 2px 0 #bf8700,0 -2px 0 #bf8700}
 .anchor{display:inline}
 @media (max-width:900px){.wrap{grid-template-columns:1fr;grid-template-rows:50vh 50vh}
 #summary{border-right:0;border-bottom:1px solid var(--line)}}
@@ -551,7 +552,9 @@ def _badge(status: str) -> str:
 
 def _hq(q: Quantity | None, rejected: bool) -> str:
     s = _e(_qtext(q))
-    return f"<del>{s}</del>" if s and rejected else s
+    if not s:
+        return ""
+    return f"<del>{s}</del>" if rejected else f'<span class="v">{s}</span>'
 
 
 def _indicator_row(i: int, ind: Indicator, has_span: bool) -> str:

@@ -1,0 +1,95 @@
+"""Record model traffic for a set of documents into cassettes, with the settings used."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .cassettes import RecordingMeta, cassette_name, recording, scan_for_secrets
+from .errors import PlansumError
+from .loading import load_file
+from .prompts import load_prompt
+from .settings import Settings
+
+
+def record_documents(
+    files: list[Path],
+    *,
+    out_dir: Path,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    chunk_chars: int | None = None,
+    max_tokens: int | None = None,
+    workers: int = 1,
+    endpoint_note: str = "",
+    echo: Callable[[str], None] = print,
+) -> RecordingMeta:
+    from .llm_pipeline import llm_summary
+    from .rules import analyze
+
+    settings = Settings.from_env(
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        chunk_chars=chunk_chars,
+        max_tokens=max_tokens,
+        concurrency=workers,
+        cache=False,
+    )
+    settings.require_endpoint()
+    assert settings.model is not None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        meta = RecordingMeta.load(out_dir)
+        if (meta.model, meta.chunk_chars, meta.max_tokens, meta.mode) != (
+            settings.model, settings.chunk_chars, settings.max_tokens, settings.mode
+        ):
+            meta = _new_meta(settings, endpoint_note)
+    except PlansumError:
+        meta = _new_meta(settings, endpoint_note)
+    meta.prompt = load_prompt().tag
+    meta.max_retries = settings.max_retries
+    if endpoint_note:
+        meta.endpoint = endpoint_note
+    for f in files:
+        doc = load_file(f)
+        analysis = analyze(doc.text, encoding=doc.encoding)
+        t0 = time.perf_counter()
+        with recording(Path(f).name, out_dir):
+            summary = llm_summary(analysis, settings, progress=False)
+        wall = time.perf_counter() - t0
+        prov = summary.provenance
+        degraded = sum(1 for c in prov.chunks if c.degraded)
+        meta.documents[Path(f).name] = {
+            "chars": len(doc.text),
+            "chunks": len(prov.chunks),
+            "degraded_chunks": degraded,
+            "prompt_tokens": prov.prompt_tokens,
+            "completion_tokens": prov.completion_tokens,
+            "record_seconds": round(wall, 1),
+            "cassette": cassette_name(Path(f).name),
+        }
+        meta.save(out_dir)
+        echo(
+            f"recorded {Path(f).name}: {len(prov.chunks)} chunks ({degraded} degraded), "
+            f"{prov.prompt_tokens}+{prov.completion_tokens} tokens, {wall:.1f} s"
+        )
+    bad = scan_for_secrets(out_dir, [api_key] if api_key else None)
+    if bad:
+        raise PlansumError(f"cassettes hold what looks like a secret: {bad}; delete them")
+    return meta
+
+
+def _new_meta(s: Settings, note: str) -> RecordingMeta:
+    assert s.model is not None
+    return RecordingMeta(
+        model=s.model,
+        mode=s.mode,
+        chunk_chars=s.chunk_chars,
+        max_tokens=s.max_tokens,
+        max_retries=s.max_retries,
+        prompt=load_prompt().tag,
+        endpoint=note or "OpenAI-compatible endpoint",
+    )
