@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -295,14 +294,10 @@ def test_section_path_and_flatten() -> None:
         assert section_path(secs, s.span.start)[-1] is s
 
 
-def test_throughput_on_a_large_document() -> None:
-    text = GANGYAO * 400  # ~0.4 M characters
-    parse_outline(text)
-    t0 = time.perf_counter()
-    secs = parse_outline(text)
-    dt = time.perf_counter() - t0
-    assert len(flatten(secs)) > 400 * 10
-    assert dt < 1.0, f"{len(text) / dt:.0f} chars/s"
+def test_repeated_document_repeats_its_outline() -> None:
+    """A document pasted 40 times has 40 times the headings (speed is measured in bench/)."""
+    one = len(flatten(parse_outline(GANGYAO)))
+    assert len(flatten(parse_outline(GANGYAO * 40))) == 40 * one
 
 
 # ---------------------------------------------------------------- property tests
@@ -380,10 +375,8 @@ def test_seed002_gold_recall() -> None:
             assert text[line_start:line_end].strip() == head
 
 
-def test_seed002_boxes_and_speed() -> None:
+def test_seed002_boxes() -> None:
     text = _seed("002")
-    best = min(_timed(text) for _ in range(3))
-    assert best < 0.1, f"{best * 1000:.1f} ms"
     flat = flatten(parse_outline(text))
     counts = Counter(s.kind for s in flat)
     assert counts["box"] == 21
@@ -394,10 +387,6 @@ def test_seed002_boxes_and_speed() -> None:
             assert "|" not in s.title
 
 
-def _timed(text: str) -> float:
-    t0 = time.perf_counter()
-    parse_outline(text)
-    return time.perf_counter() - t0
 
 
 def test_seed000_runin_headings() -> None:

@@ -217,6 +217,76 @@ def record(
         _fail(str(exc))
 
 
+@app.command("eval")
+def eval_command(
+    corpus: Annotated[Path | None, typer.Option(help="Directory of *.txt documents (default: the fixture corpus).")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Directory of gold *.json files (default: the fixture gold).")] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="auto | rules | llm | hybrid | all (or a comma list).  auto = rules, plus llm "
+            "and hybrid when every document has a cassette."
+        ),
+    ] = "auto",
+    cassettes: Annotated[Path | None, typer.Option(help="Cassette directory for llm/hybrid replay.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    min_f1: Annotated[float | None, typer.Option("--min-f1", help="Exit 1 if a mode's overall F1 is below this.")] = None,
+) -> None:
+    """Score the pipeline against gold annotations (see docs/evaluation.md)."""
+    from .cassettes import default_dir
+    from .evaluation import (
+        MODES,
+        corpus_documents,
+        default_corpus_dir,
+        default_gold_dir,
+        evaluate,
+        missing_cassettes,
+        render_table,
+        report_json,
+    )
+
+    corpus_dir = corpus or default_corpus_dir()
+    gold_dir = gold or default_gold_dir()
+    for what, d, given in (("corpus", corpus_dir, corpus), ("gold", gold_dir, gold)):
+        if not d.is_dir():
+            hint = "" if given else f" (the default needs a source checkout; pass --{what} DIR)"
+            _fail(f"{what} directory {d} does not exist{hint}")
+    cassette_dir = cassettes or default_dir()
+    wanted = [m.strip() for m in mode.split(",") if m.strip()]
+    if wanted == ["auto"]:
+        docs = [p.name for p in corpus_documents(corpus_dir)]
+        missing = missing_cassettes(docs, cassette_dir) if docs else []
+        modes = list(MODES) if docs and not missing else ["rules"]
+        if missing and len(missing) < len(docs):
+            typer.echo(
+                f"plansum: llm and hybrid skipped: no cassette for {len(missing)} of {len(docs)} "
+                f"documents ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}); "
+                "use --mode all to require them",
+                err=True,
+            )
+    elif wanted == ["all"]:
+        modes = list(MODES)
+    else:
+        bad = [m for m in wanted if m not in MODES]
+        if bad or not wanted:
+            _fail(f"unknown mode {mode!r}; use auto, rules, llm, hybrid or all (or a comma list)")
+        modes = wanted
+    try:
+        report = evaluate(corpus_dir, gold_dir, modes, cassette_dir)
+    except PlansumError as exc:
+        _fail(str(exc))
+        return
+    sys.stdout.write(report_json(report) if as_json else render_table(report))
+    if min_f1 is not None:
+        low = [
+            f"{m.mode} {'n/a' if m.overall['f1'] is None else format(m.overall['f1'], '.3f')}"
+            for m in report.modes
+            if m.overall["f1"] is None or m.overall["f1"] < min_f1
+        ]
+        if low:
+            _fail(f"overall F1 below {min_f1}: {', '.join(low)}", 1)
+
+
 def main() -> None:
     try:
         app()

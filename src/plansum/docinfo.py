@@ -37,7 +37,7 @@ def _title(text: str) -> str | None:
     for ln in lines[:12]:
         if 6 <= len(ln) <= 40 and not re.search(r"[。，,]", ln):
             return ln.strip("*# ")
-    return lines[0][:80] if lines else None
+    return None
 
 
 def _norm_date(y: str, m: str | None, d: str | None) -> str:
@@ -48,6 +48,10 @@ def _norm_date(y: str, m: str | None, d: str | None) -> str:
     return y
 
 
+_VERB_STEMS = {
+    "实施", "推进", "按照", "建设", "加快", "发展", "推动", "打造", "城乡", "完善", "提升", "优化",
+    "支持", "促进", "加强", "围绕", "依托", "开展", "组织", "落实", "深化", "服务", "构建", "全面",
+}
 _NOT_REGION_START = ("全", "本", "我", "该", "各", "建成", "创建", "成为", "城", "县城", "一个")
 
 
@@ -73,8 +77,14 @@ def _region(title: str, text: str) -> str | None:
         return cands[0]
     from collections import Counter
 
-    counts = Counter(c for c in _region_candidates(text[:8000]) if len(c) <= 5)
-    return counts.most_common(1)[0][0] if counts else None
+    cands = {
+        c
+        for c in _region_candidates(text[:20000])
+        if len(c) <= 5 and "全" not in c and c[:2] not in _VERB_STEMS
+    }
+    # A place name recurs without its suffix (通辽 … 通辽市); score by how often the stem occurs.
+    scored = Counter({c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c)) for c in cands})
+    return scored.most_common(1)[0][0] if scored else None
 
 
 def _speaking_year(text: str) -> str | None:

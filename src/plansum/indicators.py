@@ -45,7 +45,7 @@ _YEAR_PHRASE = re.compile(
 _GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
 _TARGET_CUES = (
     "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将", "要",
-    "达到", "以上", "以内", "左右", "不低于", "突破",
+    "以上", "以内", "左右", "不低于", "突破",
 )
 _ACTUAL_CUES = (
     "完成了", "实现了", "同比", "比上年", "较上年", "五年来", "过去", "累计完成", "取得",
@@ -158,6 +158,7 @@ def sentence_indicators(
             if _is_year(m.quantity):
                 sentence_year = int(m.quantity.value)
                 break
+        sentence_name = ""
         # Group the number mentions by clause.
         clause_bounds = [s_start]
         clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
@@ -178,6 +179,10 @@ def sentence_indicators(
             first_span = values[0].quantity.span
             assert first_span is not None
             base_name = _clean_name(text[c_start : first_span.start])
+            if len(base_name) < 2:
+                base_name = sentence_name  # "…达到1280亿元，增长5.8%": the name carries over
+            else:
+                sentence_name = base_name
             respectively = "分别" in text[c_start : first_span.start]
             names = (
                 _split_respectively(base_name, len(values))
@@ -201,6 +206,16 @@ def sentence_indicators(
                 before = text[c_start : q.span.start]
                 kind = _kind_for(sentence, year, ctx)
                 role = _role_for(before, q)
+                prev = out[-1] if out and out[-1].span.start >= s_start else None
+                if (
+                    role == "growth"
+                    and prev is not None
+                    and prev.name == name
+                    and prev.growth is None
+                    and (prev.target or prev.actual) is not None
+                ):
+                    prev.growth = q  # "达到1280亿元，增长5.8%": one indicator, level and growth
+                    continue
                 ind = Indicator(
                     name=name,
                     unit=q.unit,
@@ -357,11 +372,18 @@ def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[
             check=Check(status=CheckStatus.verified, reason="rules: table row"),
         )
         notes: list[str] = []
-        if len(values) < len(header.value_cols):
+        cols = header.value_cols
+        if len(values) < len(cols):
+            # A cell is missing.  A row named for its growth (…增长) keeps its growth cell,
+            # so its values are read from the right; any other row is read from the left.
+            growth_named = ind.name.endswith(("增长", "增速", "增长率")) and cols[-1][0] == "growth"
+            if growth_named:
+                cols = cols[len(cols) - len(values) :]
             notes.append(
-                f"row has {len(values)} of {len(header.value_cols)} value cells; read left to right"
+                f"row has {len(values)} of {len(header.value_cols)} value cells; read from the "
+                + ("right (a growth indicator)" if growth_named else "left")
             )
-        for (role, year), (cell, c_start, c_end) in zip(header.value_cols, values, strict=False):
+        for (role, year), (cell, c_start, c_end) in zip(cols, values, strict=False):
             if _EMPTY_CELL.match(cell):
                 continue
             q = parse_quantity(cell)

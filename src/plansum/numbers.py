@@ -216,6 +216,8 @@ def cn_to_number(s: str) -> int | None:
             section, last, prev_small, zero = 0, b, 10**9, False
         else:
             return None
+    if zero and pending is None:
+        return None  # a trailing 零 (十零)
     if pending is not None:
         if zero or last < 100:
             section += pending
@@ -249,6 +251,7 @@ _SKIP = "|".join(
         r"(?:https?://|www\.)[!-~]+",  # URLs
         r"\d{9,}(?:[/\-]\d+)*",  # index codes, ID and phone numbers
         r"0\d{2,3}-\d{7,8}(?!\d)",  # phone numbers with area code
+        r"\d{3,4}-\d{3,4}-\d{4}(?!\d)",  # 400-888-8888
         # full dates: 2023-02-09, 2023/2/9, 2023.2.9, 2023年2月9日
         r"(?:1[89]|20)\d\d(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}"
         r"|年\d{1,2}月\d{1,2}[日号])(?!\d)",

@@ -30,3 +30,40 @@ def summarize_text(
 def summarize_path(path: str | Path, **kwargs: Any) -> PlanSummary:
     doc = load_file(path)
     return summarize_text(doc.text, encoding=doc.encoding, **kwargs)
+
+
+def summarize_replay(
+    text: str,
+    document: str,
+    *,
+    cassette_dir: Path | None = None,
+    merge_mode: str = "hybrid",
+    encoding: str | None = None,
+) -> PlanSummary:
+    """The LLM path with the model's answers replayed from the document's cassette (no network).
+
+    Settings (model, chunk budget, token cap, mode) come from the cassettes' meta.json, so the
+    requests are byte-identical to the recorded ones; a missing or stale cassette raises
+    CassetteError naming the document and how to re-record.
+    """
+    from .cassettes import RecordingMeta, default_dir, replaying
+    from .llm_pipeline import llm_summary
+    from .settings import Settings
+
+    d = cassette_dir or default_dir()
+    meta = RecordingMeta.load(d)
+    settings = Settings(
+        model=meta.model,
+        base_url="http://127.0.0.1:9/v1",  # never contacted: replay only
+        api_key="replay",
+        mode=meta.mode,  # type: ignore[arg-type]
+        chunk_chars=meta.chunk_chars,
+        max_tokens=meta.max_tokens,
+        max_retries=meta.max_retries,
+        transport_retries=0,
+        concurrency=1,
+        cache=False,
+    )
+    analysis = analyze(text, encoding=encoding)
+    with replaying(document, d):
+        return llm_summary(analysis, settings, merge_mode=merge_mode)  # type: ignore[arg-type]

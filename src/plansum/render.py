@@ -156,7 +156,7 @@ def _walk(
 
 
 def _section_title(sec: Section) -> str:
-    """"第二章 主要目标", "一、重点项目", "（二）…": a space only after a number that needs one."""
+    """ "第二章 主要目标", "一、重点项目", "（二）…": a space only after a number that needs one."""
     number = (sec.number or "").strip()
     sep = "" if not number or number[-1] in "、）)】]" else " "
     return _one_line(f"{number}{sep}{sec.title}")
@@ -379,9 +379,11 @@ h3{font-size:1.05rem;margin:1.4rem 0 .4rem;border-bottom:1px solid var(--line)}
 dl.info{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.4rem 0}
 dl.info dt{color:var(--muted)}dl.info dd{margin:0}
 .overview{white-space:pre-wrap}
+.tbl{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{border:1px solid var(--line);padding:.25rem .4rem;vertical-align:top}
-th{background:#f6f8fa;text-align:left;font-weight:600}
+th,td{border:1px solid var(--line);padding:.2rem .3rem;vertical-align:top;
+overflow-wrap:break-word}
+th{background:#f6f8fa;text-align:left;font-weight:600;font-size:12px}
 td.n{text-align:right}
 .v,del{white-space:nowrap}
 a.ref{color:#0969da;text-decoration:none}a.ref:hover{text-decoration:underline}
@@ -404,7 +406,7 @@ ul.items{padding-left:1.2rem}
 .active{background:var(--hl)}
 .legend span{margin-right:.6rem}
 .muted{color:var(--muted)}
-pre#source{margin:0;white-space:pre-wrap;word-break:break-all;font:14px/1.75 ui-monospace,
+pre#source{margin:0;white-space:pre-wrap;overflow-wrap:break-word;font:14px/1.75 ui-monospace,
 "Noto Sans Mono CJK SC","Noto Sans CJK SC","WenQuanYi Micro Hei Mono",monospace}
 .seg{background:var(--seg);cursor:pointer}
 .seg.head{background:#eef1f4;font-weight:700}
@@ -636,7 +638,8 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
         if proj.quantity is not None:
             add("", proj.quantity.span, "num")
     for i, chk in enumerate(summary.checks):
-        add(f"c{i}", chk.span)
+        if str(chk.status) in _FAILED:  # only these are listed, so only these are linked
+            add(f"c{i}", chk.span)
 
     doc = summary.document
     title = _one_line(doc.title) or "规划摘要 (plan summary)"
@@ -672,7 +675,7 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
     ]
     if summary.indicators:
         body.append(
-            "<table><thead><tr><th>#</th><th>指标 (name)</th><th>基期 (baseline)</th>"
+            '<div class="tbl"><table><thead><tr><th>#</th><th>指标 (name)</th><th>基期 (baseline)</th>'
             "<th>目标 (target)</th><th>单位 (unit)</th><th>年份 (year)</th>"
             "<th>增速 (growth)</th><th>属性 (attribute)</th><th>核实 (check)</th></tr></thead>"
             "<tbody>"
@@ -680,7 +683,7 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
                 _indicator_row(i, ind, f"i{i}" in linked)
                 for i, ind in enumerate(summary.indicators)
             )
-            + "</tbody></table>"
+            + "</tbody></table></div>"
         )
     else:
         body.append("<p>（无 / none）</p>")
@@ -694,10 +697,10 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
     )
     body.append(f"<h3>项目 (projects): {len(summary.projects)}</h3>")
     body.append(
-        "<table><thead><tr><th>#</th><th>项目 (name)</th><th>类别 (category)</th>"
+        '<div class="tbl"><table><thead><tr><th>#</th><th>项目 (name)</th><th>类别 (category)</th>'
         "<th>规模 (quantity)</th><th>状态 (status)</th></tr></thead><tbody>"
         + "".join(_project_row(i, p, f"p{i}" in linked) for i, p in enumerate(summary.projects))
-        + "</tbody></table>"
+        + "</tbody></table></div>"
         if summary.projects
         else "<p>（无 / none）</p>"
     )
