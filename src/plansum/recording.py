@@ -22,6 +22,8 @@ def record_documents(
     api_key: str | None = None,
     chunk_chars: int | None = None,
     max_tokens: int | None = None,
+    mode: str | None = None,
+    max_retries: int | None = None,
     workers: int = 1,
     endpoint_note: str = "",
     echo: Callable[[str], None] = print,
@@ -35,6 +37,8 @@ def record_documents(
         api_key=api_key,
         chunk_chars=chunk_chars,
         max_tokens=max_tokens,
+        mode=mode,
+        max_retries=max_retries,
         concurrency=workers,
         cache=False,
     )

@@ -192,6 +192,38 @@ def _md_value(q: Quantity | None, rejected: bool) -> str:
     return f"~~{s}~~" if s and rejected else s
 
 
+def indicator_table_markdown(indicators: list[Indicator]) -> str:
+    """The indicator table alone (also what `plansum indicators` prints)."""
+    out: list[str] = []
+    if indicators:
+        out.append(
+            "| # | 指标 (name) | 基期 (baseline) | 目标 (target) | 单位 (unit) | 年份 (year) "
+            "| 增速 (growth) | 属性 (attribute) | 核实 (check) |"
+        )
+        out.append("|---:|---|---:|---:|---|---:|---:|---|---|")
+        for n, ind in enumerate(indicators, 1):
+            rejected = _status(ind) is CheckStatus.rejected
+            baseline = _md_value(ind.baseline, rejected)
+            if baseline and ind.baseline_year is not None:
+                baseline += f" ({ind.baseline_year})"
+            target = _md_value(ind.target, rejected)
+            if not target and ind.actual is not None:
+                target = _md_value(ind.actual, rejected) + " 实际 (actual)"
+            name = _md(ind.name)
+            status = STATUS_LABEL[_status(ind)]
+            if ind.check.reason and _status(ind) is not CheckStatus.verified:
+                status += f": {_md(ind.check.reason)}"
+            out.append(
+                f"| {n} | {name} | {baseline} | {target} | {_md(ind.unit)} "
+                f"| {_year(ind.target_year)} | {_md_value(ind.growth, rejected)} "
+                f"| {ATTRIBUTE_LABEL.get(ind.attribute, '') if ind.attribute else ''} "
+                f"| {status} |"
+            )
+    else:
+        out.append("（无 / none）")
+    return "\n".join(out)
+
+
 def render_markdown(summary: PlanSummary, text: str = "") -> str:
     doc = summary.document
     out: list[str] = [f"# {_md(doc.title) or '规划摘要 (plan summary)'}", ""]
@@ -222,33 +254,7 @@ def render_markdown(summary: PlanSummary, text: str = "") -> str:
         out += ["（无 / none）", ""]
 
     out += [f"## 指标 (indicators): {len(summary.indicators)}", ""]
-    if summary.indicators:
-        out.append(
-            "| # | 指标 (name) | 基期 (baseline) | 目标 (target) | 单位 (unit) | 年份 (year) "
-            "| 增速 (growth) | 属性 (attribute) | 核实 (check) |"
-        )
-        out.append("|---:|---|---:|---:|---|---:|---:|---|---|")
-        for n, ind in enumerate(summary.indicators, 1):
-            rejected = _status(ind) is CheckStatus.rejected
-            baseline = _md_value(ind.baseline, rejected)
-            if baseline and ind.baseline_year is not None:
-                baseline += f" ({ind.baseline_year})"
-            target = _md_value(ind.target, rejected)
-            if not target and ind.actual is not None:
-                target = _md_value(ind.actual, rejected) + " 实际 (actual)"
-            name = _md(ind.name)
-            status = STATUS_LABEL[_status(ind)]
-            if ind.check.reason and _status(ind) is not CheckStatus.verified:
-                status += f": {_md(ind.check.reason)}"
-            out.append(
-                f"| {n} | {name} | {baseline} | {target} | {_md(ind.unit)} "
-                f"| {_year(ind.target_year)} | {_md_value(ind.growth, rejected)} "
-                f"| {ATTRIBUTE_LABEL.get(ind.attribute, '') if ind.attribute else ''} "
-                f"| {status} |"
-            )
-        out.append("")
-    else:
-        out += ["（无 / none）", ""]
+    out += indicator_table_markdown(summary.indicators).splitlines() + [""]
 
     out += [f"## 目标 (goals): {len(summary.goals)}", ""]
     for goal in summary.goals:
