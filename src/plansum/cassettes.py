@@ -123,6 +123,18 @@ class RecordingMeta:
     endpoint: str = "local llama-cpp-python server"
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def settings_for(self, document: str) -> dict[str, Any]:
+        """The settings a document was recorded with (its own, else the run's)."""
+        own = self.documents.get(Path(document).name, {}).get("settings", {})
+        base = {
+            "model": self.model,
+            "mode": self.mode,
+            "chunk_chars": self.chunk_chars,
+            "max_tokens": self.max_tokens,
+            "max_retries": self.max_retries,
+        }
+        return {**base, **own}
+
     def save(self, directory: Path) -> None:
         (directory / META_FILE).write_text(
             json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n",

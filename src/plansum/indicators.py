@@ -33,7 +33,7 @@ _CLAUSE_SEP = re.compile(r"[，,：:]")
 _TRAILING = re.compile(
     r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|预期|"
     r"增长|增加|提高|提升|下降|降低|减少|达到|达|超过|突破|完成|实现|保持在|保持|稳定在|"
-    r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|占比|约|近|在|至|到|了|是)+$"
+    r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|占比|约|近|在|至|到|了|是|由|从)+$"
 )
 _LEADING = re.compile(
     r"^(?:其中|全市|全旗|全县|全区|全省|全年|力争|争取|确保|预计|预期|同时|并且|并|和|及|以及|"
@@ -60,6 +60,35 @@ class Context:
 
     doc_year: int | None = None  # the year the document speaks from (e.g. 2023 for a 2023 plan)
     default_kind: IndicatorKind = IndicatorKind.target
+    # Kind implied by the section an offset lies in (a 回顾/成绩 section reports results).
+    section_kinds: tuple[tuple[int, int, IndicatorKind], ...] = ()
+
+    def kind_at(self, offset: int) -> IndicatorKind | None:
+        found: IndicatorKind | None = None
+        for start, end, kind in self.section_kinds:
+            if start <= offset < end:
+                found = kind  # later (inner) sections override outer ones
+        return found
+
+
+_RESULT_PARAGRAPH = re.compile(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")
+_SECTION_RESULT = re.compile(r"回顾|成绩|成就|成效|发展基础|工作回顾|过去|以来|亮眼|硕果")
+_SECTION_TARGET = re.compile(r"目标|任务|重点工作|展望|思路|安排|部署|再出发")
+
+
+def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, IndicatorKind], ...]:
+    """(start, end, kind) for each section whose title says it reports results or sets targets."""
+    out = []
+    for sec in sections:
+        title = getattr(sec, "title", "")
+        body = getattr(sec, "body", None)
+        if body is None or getattr(sec, "kind", "") == "box":
+            continue
+        if _SECTION_TARGET.search(title):
+            out.append((body.start, body.end, IndicatorKind.target))
+        elif _SECTION_RESULT.search(title):
+            out.append((body.start, body.end, IndicatorKind.actual))
+    return tuple(out)
 
 
 def _is_year(q: Quantity) -> bool:
@@ -98,12 +127,16 @@ def _split_respectively(name: str, n: int) -> list[str]:
 
 def _role_for(clause_before: str, q: Quantity) -> str:
     tail = clause_before[-6:]
+    if re.search(r"(?:到|至)$", tail):
+        return "level"  # 提高到62%: the level reached, not the change
     if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
         return "growth"
     return "level"
 
 
-def _kind_for(sentence: str, year: int | None, ctx: Context) -> IndicatorKind:
+def _kind_for(
+    sentence: str, year: int | None, ctx: Context, paragraph_kind: IndicatorKind | None, offset: int
+) -> IndicatorKind:
     if ctx.doc_year is not None and year is not None:
         if year < ctx.doc_year:
             return IndicatorKind.actual
@@ -115,7 +148,38 @@ def _kind_for(sentence: str, year: int | None, ctx: Context) -> IndicatorKind:
         return IndicatorKind.actual
     if target > actual:
         return IndicatorKind.target
-    return ctx.default_kind
+    return paragraph_kind or ctx.kind_at(offset) or ctx.default_kind
+
+
+# A number that runs straight into a noun is part of a name ("500千伏输变电工程",
+# "14条断头路"), not a measured value; these may follow a value.
+_AFTER_OK = set("大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~ \t\r\n\u3000*")
+_DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
+
+
+_NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
+_LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|]{2,16}")
+_LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过).*$")
+
+
+def _number_first(text: str, q: Quantity) -> str | None:
+    """How a number that runs into a noun is used: None (a value), "skip" (part of a name, as
+    in 500千伏输变电工程 or 连续3年), or the name that follows a counted number (14条断头路)."""
+    assert q.span is not None
+    if q.unit in ("年", "周年", "位", "个月") and _DURATION_BEFORE.search(
+        text[max(0, q.span.start - 2) : q.span.start]
+    ):
+        return "skip"
+    nxt = text[q.span.end : q.span.end + 1]
+    if not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in _AFTER_OK:
+        return None
+    if q.unit in _NOT_COUNTERS or q.comparator != "exact":
+        return "skip"
+    m = _LEAD_NAME.match(text, q.span.end)
+    if not m:
+        return "skip"
+    name = _LEAD_CUT.sub("", m.group(0)).strip("“”\"")
+    return name if len(name) >= 2 else "skip"
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -141,6 +205,8 @@ def sentence_indicators(
     skip_sorted = sorted((s.start, s.end) for s in skip)
     skip_starts = [s for s, _ in skip_sorted]
     out: list[Indicator] = []
+    carry = ""
+    prev_span_end = 0
     for s_start, s_end in _sentences(text):
         lo = bisect.bisect_left(starts, s_start)
         hi = bisect.bisect_left(starts, s_end)
@@ -158,7 +224,11 @@ def sentence_indicators(
             if _is_year(m.quantity):
                 sentence_year = int(m.quantity.value)
                 break
-        sentence_name = ""
+        sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
+        line_start = text.rfind("\n", 0, s_start) + 1
+        paragraph_kind = (
+            IndicatorKind.actual if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40]) else None
+        )
         # Group the number mentions by clause.
         clause_bounds = [s_start]
         clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
@@ -170,7 +240,17 @@ def sentence_indicators(
         for ci, cms in sorted(groups.items()):
             c_start = clause_bounds[ci]
             year = sentence_year
-            values = [m for m in cms if not _is_year(m.quantity) and m.quantity.unit not in ("", "date")]
+            lead: dict[int, str] = {}
+            values = []
+            for m in cms:
+                if _is_year(m.quantity) or m.quantity.unit in ("", "date"):
+                    continue
+                how = _number_first(text, m.quantity)
+                if how == "skip":
+                    continue
+                if how is not None:
+                    lead[m.id] = how
+                values.append(m)
             for m in cms:
                 if _is_year(m.quantity):
                     year = int(m.quantity.value)
@@ -189,6 +269,13 @@ def sentence_indicators(
                 if respectively
                 else [base_name] * len(values)
             )
+            shared: list[str] = []
+            if respectively and len(values) == 1 and "、" in base_name:
+                # "民营企业、普惠小微企业贷款分别增长10%以上": one value, several subjects.
+                parts = [p for p in base_name.split("、") if len(p) >= 2]
+                shared = parts[1:]
+                names = parts[:1] or names
+            first_role = _role_for(text[c_start : first_span.start], values[0].quantity)
             prev_end = c_start
             last_name = base_name
             for idx, m in enumerate(values):
@@ -199,13 +286,31 @@ def sentence_indicators(
                     if len(own) >= 2:
                         last_name = own
                     names[idx] = last_name
-                name = names[idx]
+                name = lead.get(m.id, names[idx])
                 prev_end = q.span.end
                 if len(name) < 2:
                     continue
                 before = text[c_start : q.span.start]
-                kind = _kind_for(sentence, year, ctx)
-                role = _role_for(before, q)
+                kind = _kind_for(sentence, year, ctx, paragraph_kind, q.span.start)
+                role = first_role if respectively else _role_for(before, q)
+                prev = out[-1] if out and out[-1].span.start >= c_start else None
+                if (
+                    prev is not None
+                    and idx > 0
+                    and prev.name == name
+                    and prev.baseline is None
+                    and "由" in text[c_start : prev.span.start]
+                    and re.search(r"(?:到|至)$", text[prev_span_end : q.span.start].strip())
+                ):
+                    # "由17.34%提高到22.89%": the first number was the baseline.
+                    prev.baseline = prev.target or prev.actual
+                    prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
+                    if prev.growth is not None and prev.growth.span == q.span:
+                        prev.growth = None
+                    prev.span = Span(start=q.span.start, end=q.span.end)
+                    prev_span_end = q.span.end
+                    continue
+                prev_span_end = q.span.end
                 prev = out[-1] if out and out[-1].span.start >= s_start else None
                 if (
                     role == "growth"
@@ -231,6 +336,10 @@ def sentence_indicators(
                 else:
                     ind.target = q
                 out.append(ind)
+                for other in shared:
+                    out.append(ind.model_copy(update={"name": other}, deep=True))
+            if sentence_name:
+                carry = sentence_name
     return out
 
 

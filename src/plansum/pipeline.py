@@ -52,14 +52,15 @@ def summarize_replay(
 
     d = cassette_dir or default_dir()
     meta = RecordingMeta.load(d)
+    rec = meta.settings_for(document)
     settings = Settings(
-        model=meta.model,
+        model=rec["model"],
         base_url="http://127.0.0.1:9/v1",  # never contacted: replay only
         api_key="replay",
-        mode=meta.mode,  # type: ignore[arg-type]
-        chunk_chars=meta.chunk_chars,
-        max_tokens=meta.max_tokens,
-        max_retries=meta.max_retries,
+        mode=rec["mode"],
+        chunk_chars=rec["chunk_chars"],
+        max_tokens=rec["max_tokens"],
+        max_retries=rec["max_retries"],
         transport_retries=0,
         concurrency=1,
         cache=False,

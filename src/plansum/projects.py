@@ -1,4 +1,9 @@
-"""Projects named in 专栏 boxes and in "推进A、B、C等项目" lists."""
+"""Projects named in 专栏 boxes and in "推进A、B、C等项目" lists.
+
+A project is a phrase that ends in a project word (项目, 工程, 基地, 园区, 高速 …) inside a
+clause that lists things to build; the list is split at 、 unless a piece is too short to be
+a name of its own ("源、网、储示范项目" stays whole).
+"""
 
 from __future__ import annotations
 
@@ -8,61 +13,91 @@ from .models import Project, Section, Span
 
 _SUFFIX = (
     "项目", "工程", "基地", "园区", "产业园", "中心", "平台", "小镇", "公园", "景区", "机场",
-    "水库", "管道", "铁路", "公路", "高速", "电站", "电场", "风电场", "变电站", "场", "馆", "厂",
-    "站", "园", "村", "区", "楼", "线",
+    "水库", "管道", "铁路", "公路", "一级路", "二级路", "高速", "电站", "电场", "风电场", "变电站",
+    "物流园", "屠宰场", "馆", "厂", "站", "园", "村", "楼", "桥", "港", "院", "堂", "高铁",
 )
-# "推进A、B、C等(重点)项目(建设)" — the list runs back to the verb that opens it.
-_LIST_END = re.compile(r"等(?:一批|重点|重大|建设)?(?:项目|工程)")
-_LIST_START = re.compile(
-    r"(?:加快推进|加快推动|重点推进|积极推进|推进建设|推进|推动|实施|通过|加快|建设|启动|开工|"
-    r"续建|新建|谋划|包括|依托|围绕|完成|[：:，,；;。\n])"
+# A name does not open with a verb of policy ("完善…平台" is a task, not a project).
+_NOT_START = re.compile(
+    r"^(?:完善|提高|提升|加快|深入|坚持|积极|支持|打通|依靠|开展|主动|使用|统筹|充实|守住|高质量|抓实|"
+    r"坚定|进一步|顺利|发展|强化|加强|推广|鼓励|引导|探索|培育|健全|优化|融入|服务|创新|落实|"
+    r"我们|全面|持续|一批|[\d一二三四五六七八九十百千万]+个)"
 )
-_NUMBERED = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.．、]\s*([^\s\d][^。；;]*?)(?=\s+\d{1,2}[.．、]|\s*$|[。；;])")
-_SPLIT = re.compile(r"[、，,]")
-_TRIM = re.compile(r"^(?:和|及|以及|与|等|推进|加快|建设|实施)+|(?:等|等项目)$")
+_CUE = re.compile(r"项目|工程|建设|推进|实施|开工|续建|新建|建成|专栏")
+# Words that open a list of things to build; stripped from the first name.
+_OPENER = re.compile(
+    r"^(?:(?:全力|加快|重点|积极|持续|有序|着力|大力|稳步|扎实)?(?:推进|推动|实施|建设|开工|续建|新建|"
+    r"建成|启动|谋划|完成|打造|包括|依托|通过|围绕|确保|争取|引进|实现|力争|抓好|做好)"
+    r"(?:建设|实施)?|[\d]{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])+"
+)
+_TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
+_CLAUSE = re.compile(r"[^，,。；;：:\n|！？!?]+")
+_NUMBERED = re.compile(r"(?:^|(?<=\s))\d{1,2}[.．、]\s*")
 
 
-def _good_name(name: str) -> bool:
-    return 4 <= len(name) <= 40 and name.endswith(_SUFFIX) and "|" not in name
+def _clean(name: str) -> str:
+    name = name.strip(" \t\u3000“”\"'*")
+    for _ in range(3):
+        new = _TAIL.sub("", _OPENER.sub("", name)).strip(" \t\u3000“”\"'*")
+        if new == name:
+            break
+        name = new
+    return name
 
 
-def _add(out: list[Project], seen: set[str], name: str, start: int, section: str | None) -> None:
-    if name in seen or not _good_name(name):
-        return
-    seen.add(name)
-    out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
+def _good(name: str) -> bool:
+    return (
+        4 <= len(name) <= 40
+        and name.endswith(_SUFFIX)
+        and not _NOT_START.match(name)
+        and not re.search(r"[|。，,“”\"等]", name)
+    )
+
+
+def _pieces(clause: str) -> list[tuple[int, str]]:
+    """(offset, piece) of a clause split at 、, re-joining pieces too short to be names."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for part in clause.split("、"):
+        if out and len(out[-1][1]) < 3:
+            off, prev = out.pop()
+            out.append((off, prev + "、" + part))
+        else:
+            out.append((pos, part))
+        pos += len(part) + 1
+    return out
 
 
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
     out: list[Project] = []
     seen: set[str] = set()
-    for m in _LIST_END.finditer(text):
-        # Walk back to the opening verb, at most 400 characters.
-        lo = max(0, m.start() - 400)
-        window = text[lo : m.start()]
-        starts = list(_LIST_START.finditer(window))
-        if not starts:
+    box_spans = [(b.body.start, b.body.end, b.title) for b in boxes or []]
+
+    def add(name: str, start: int) -> None:
+        if name in seen or not _good(name):
+            return
+        seen.add(name)
+        section = next((t for a, b, t in box_spans if a <= start < b), None)
+        out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
+
+    for line_m in re.finditer(r"[^\n]+", text):
+        line = line_m.group(0)
+        if not _CUE.search(line) or line.count("|") >= 3:
             continue
-        # The last opener that leaves at least one 、 after it, or the last one.
-        opener = starts[-1]
-        for s in reversed(starts):
-            if "、" in window[s.end() :]:
-                opener = s
-                break
-        base = lo + opener.end()
-        seg = text[base : m.start()]
-        pos = 0
-        for part in _SPLIT.split(seg):
-            p_start = base + seg.index(part, pos) if part else base + pos
-            pos = p_start - base + len(part)
-            name = part.strip()
-            trimmed = _TRIM.sub("", name)
-            offset = p_start + (len(part) - len(part.lstrip())) + name.find(trimmed)
-            _add(out, seen, trimmed, offset, None)
-    for box in boxes or []:
-        body = text[box.body.start : box.body.end]
-        for m in _NUMBERED.finditer(body):
-            name = m.group(2).strip().rstrip("等")
-            _add(out, seen, name, box.body.start + m.start(2), box.title)
+        base = line_m.start()
+        # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
+        segments = [(m.start(), m.group(0)) for m in _CLAUSE.finditer(line)]
+        in_box = any(a <= base < b for a, b, _ in box_spans)
+        for seg_start, seg in segments:
+            if not (in_box or "、" in seg or re.search(r"项目|工程", seg)):
+                continue
+            for num_m in re.finditer(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)", seg):
+                item = num_m.group(1)
+                item_start = seg_start + num_m.start(1)
+                for off, piece in _pieces(item):
+                    name = _clean(piece)
+                    if not name:
+                        continue
+                    at = item_start + off + piece.find(name)
+                    add(name, base + at)
     out.sort(key=lambda p: p.span.start)
     return out

@@ -74,6 +74,14 @@ def record_documents(
             "completion_tokens": prov.completion_tokens,
             "record_seconds": round(wall, 1),
             "cassette": cassette_name(Path(f).name),
+            # What replay must repeat exactly for the requests to match.
+            "settings": {
+                "chunk_chars": settings.chunk_chars,
+                "max_tokens": settings.max_tokens,
+                "max_retries": settings.max_retries,
+                "mode": settings.mode,
+                "model": settings.model,
+            },
         }
         meta.save(out_dir)
         echo(

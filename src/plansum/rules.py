@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .docinfo import document_year, read_document_info
 from .goals import find_goals
-from .indicators import Context, sentence_indicators, table_indicators
+from .indicators import Context, section_kinds, sentence_indicators, table_indicators
 from .models import (
     DocumentInfo,
     Goal,
@@ -68,7 +68,10 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
     )
     tables, row_spans = table_indicators(text)
     sentence = sentence_indicators(
-        text, mentions, Context(doc_year=year, default_kind=default_kind), skip=row_spans
+        text,
+        mentions,
+        Context(doc_year=year, default_kind=default_kind, section_kinds=section_kinds(sections)),
+        skip=row_spans,
     )
     indicators = sorted(tables + sentence, key=lambda i: i.span.start)
     titles = _innermost_titles(sections, [i.span.start for i in indicators])
