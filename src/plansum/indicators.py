@@ -44,7 +44,7 @@ _YEAR_PHRASE = re.compile(
 )
 _GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
 _TARGET_CUES = (
-    "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将", "要",
+    "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将要", "要求",
     "以上", "以内", "左右", "不低于", "突破",
 )
 _ACTUAL_CUES = (
@@ -97,6 +97,9 @@ def _is_year(q: Quantity) -> bool:
 
 def _clean_name(prefix: str) -> str:
     s = _YEAR_PHRASE.sub("", prefix)
+    head = re.split(r"由|从", s, maxsplit=1)[0]
+    if len(head.strip()) >= 2:
+        s = head  # "森林覆盖率由…的17.34%提高到…": the subject stands before 由
     s = s.strip(" \t\u3000“”\"'（）()【】[]—-·|*")
     for _ in range(3):
         s2 = _TRAILING.sub("", s)
@@ -142,18 +145,21 @@ def _kind_for(
             return IndicatorKind.actual
         if year > ctx.doc_year:
             return IndicatorKind.target
+    section = ctx.kind_at(offset)
+    if section is not None:
+        return section  # a 发展基础 / 成绩 section reports results; a 目标 section sets targets
     actual = sum(c in sentence for c in _ACTUAL_CUES)
     target = sum(c in sentence for c in _TARGET_CUES)
     if actual > target:
         return IndicatorKind.actual
     if target > actual:
         return IndicatorKind.target
-    return paragraph_kind or ctx.kind_at(offset) or ctx.default_kind
+    return paragraph_kind or ctx.default_kind
 
 
 # A number that runs straight into a noun is part of a name ("500千伏输变电工程",
 # "14条断头路"), not a measured value; these may follow a value.
-_AFTER_OK = set("大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~ \t\r\n\u3000*")
+_AFTER_OK = set("提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~ \t\r\n\u3000*")
 _DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
 
 
