@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from .models import (
     Attribute,
@@ -63,12 +64,20 @@ class Context:
     # Kind implied by the section an offset lies in (a 回顾/成绩 section reports results).
     section_kinds: tuple[tuple[int, int, IndicatorKind], ...] = ()
 
+    @cached_property
+    def _painted(self) -> tuple[list[int], list[IndicatorKind | None]]:
+        """Elementary segments between section boundaries, each with its innermost kind."""
+        points = sorted({p for a, b, _ in self.section_kinds for p in (a, b)})
+        kinds: list[IndicatorKind | None] = [None] * len(points)
+        for a, b, kind in self.section_kinds:  # pre-order: inner sections paint over outer
+            for i in range(bisect.bisect_left(points, a), bisect.bisect_left(points, b)):
+                kinds[i] = kind
+        return points, kinds
+
     def kind_at(self, offset: int) -> IndicatorKind | None:
-        found: IndicatorKind | None = None
-        for start, end, kind in self.section_kinds:
-            if start <= offset < end:
-                found = kind  # later (inner) sections override outer ones
-        return found
+        points, kinds = self._painted
+        i = bisect.bisect_right(points, offset) - 1
+        return kinds[i] if i >= 0 else None
 
 
 _RESULT_PARAGRAPH = re.compile(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")

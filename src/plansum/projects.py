@@ -7,6 +7,7 @@ a name of its own ("源、网、储示范项目" stays whole).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .models import Project, Section, Span
@@ -31,6 +32,12 @@ _OPENER = re.compile(
 )
 _TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
 _CLAUSE = re.compile(r"[^，,。；;：:\n|！？!?]+")
+_LISTY = re.compile(r"项目|工程")
+# Cheap pre-filter: a piece can only yield a name if a project word stands near its end.
+_NEAR_END = re.compile(
+    r"(?:项目|工程|基地|园区?|中心|平台|小镇|公园|景区|机场|水库|管道|铁路|公路|路|高速|高铁|电站|"
+    r"电场|站|场|馆|厂|村|楼|桥|港|院|堂)[^、]{0,12}$"
+)
 _NUMBERED = re.compile(r"(?:^|(?<=\s))\d{1,2}[.．、]\s*")
 
 
@@ -70,13 +77,19 @@ def _pieces(clause: str) -> list[tuple[int, str]]:
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
     out: list[Project] = []
     seen: set[str] = set()
-    box_spans = [(b.body.start, b.body.end, b.title) for b in boxes or []]
+    box_spans = sorted((b.body.start, b.body.end, b.title) for b in boxes or [])
+    box_starts = [a for a, _, _ in box_spans]
+
+    def box_at(pos: int) -> str | None:
+        """The box whose body holds `pos` (box bodies do not overlap)."""
+        i = bisect.bisect_right(box_starts, pos) - 1
+        return box_spans[i][2] if i >= 0 and pos < box_spans[i][1] else None
 
     def add(name: str, start: int) -> None:
         if name in seen or not _good(name):
             return
         seen.add(name)
-        section = next((t for a, b, t in box_spans if a <= start < b), None)
+        section = box_at(start)
         out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
 
     for line_m in re.finditer(r"[^\n]+", text):
@@ -86,14 +99,16 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         base = line_m.start()
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         segments = [(m.start(), m.group(0)) for m in _CLAUSE.finditer(line)]
-        in_box = any(a <= base < b for a, b, _ in box_spans)
+        in_box = box_at(base) is not None
         for seg_start, seg in segments:
-            if not (in_box or "、" in seg or re.search(r"项目|工程", seg)):
+            if not (in_box or "、" in seg or _LISTY.search(seg)):
                 continue
             for num_m in re.finditer(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)", seg):
                 item = num_m.group(1)
                 item_start = seg_start + num_m.start(1)
                 for off, piece in _pieces(item):
+                    if not _NEAR_END.search(piece):
+                        continue
                     name = _clean(piece)
                     if not name:
                         continue

@@ -6,6 +6,7 @@ whose number mentions every model answer is checked against.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import __version__
@@ -42,18 +43,54 @@ class Analysis:
     projects: list[Project] = field(default_factory=list)
 
 
-def _innermost_titles(sections: list[Section], offsets: list[int]) -> list[str | None]:
-    """Title of the innermost section containing each offset (offsets in any order)."""
-    out: list[str | None] = []
-    for off in offsets:
-        best: Section | None = None
-        for s in sections:
-            if s.kind == "box":
-                continue
-            if s.body.start <= off < s.body.end and (best is None or s.level >= best.level):
-                best = s
-        out.append(best.title if best else None)
+def _first_cover(ranked: list[Section], offsets: list[int]) -> list[Section | None]:
+    """For each offset, the first section in `ranked` whose body contains it (else None).
+
+    Sections are painted onto the sorted offsets in rank order and each offset keeps the first
+    one it gets, skipping painted offsets through a next-unpainted pointer: O((S + N) log N),
+    not the O(S x N) of testing every section for every offset (seconds on a long outline).
+    """
+    order = sorted(range(len(offsets)), key=offsets.__getitem__)
+    sorted_offs = [offsets[i] for i in order]
+    n = len(sorted_offs)
+    painted: list[Section | None] = [None] * n
+    nxt = list(range(n + 1))  # nxt[i]: a step towards the first unpainted index >= i
+
+    def first_free(i: int) -> int:
+        root = i
+        while nxt[root] != root:
+            root = nxt[root]
+        while nxt[i] != root:
+            nxt[i], i = root, nxt[i]
+        return root
+
+    for s in ranked:
+        hi = bisect_left(sorted_offs, s.body.end)
+        i = first_free(bisect_left(sorted_offs, s.body.start))
+        while i < hi:
+            painted[i] = s
+            nxt[i] = i + 1
+            i = first_free(i + 1)
+    out: list[Section | None] = [None] * n
+    for k, i in enumerate(order):
+        out[i] = painted[k]
     return out
+
+
+def _innermost_titles(sections: list[Section], offsets: list[int]) -> list[str | None]:
+    """Title of the innermost section containing each offset (offsets in any order).
+
+    Innermost = highest level; on a tie, the later section in pre-order.  Boxes do not count.
+    """
+    ranked = [
+        s
+        for _, _, s in sorted(
+            ((s.level, k, s) for k, s in enumerate(sections) if s.kind != "box"),
+            key=lambda t: (t[0], t[1]),
+            reverse=True,
+        )
+    ]
+    return [s.title if s else None for s in _first_cover(ranked, offsets)]
 
 
 def analyze(text: str, encoding: str | None = None) -> Analysis:
@@ -79,10 +116,10 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
         ind.section = title
     boxes = [s for s in sections if s.kind == "box"]
     projects = find_projects(text, boxes)
-    for p in projects:
-        for b in boxes:
-            if b.body.start <= p.span.start < b.body.end:
-                p.section = b.title
+    # The last box (in document order) that holds the project names its section.
+    for p, b in zip(projects, _first_cover(boxes[::-1], [p.span.start for p in projects]), strict=True):
+        if b is not None:
+            p.section = b.title
     goals = find_goals(text, sections)
     return Analysis(text, info, outline, sections, mentions, indicators, goals, projects)
 
