@@ -73,15 +73,29 @@ def _match_body(r1: Any, r2: Any) -> None:
         raise AssertionError("request body digest differs")
 
 
-def make_vcr(directory: Path, record_mode: str) -> Any:
+def make_vcr(directory: Path, record_mode: str, secrets: list[str] | None = None) -> Any:
     import vcr
+
+    masks = [s for s in secrets or [] if s and len(s) >= 4]
+
+    def before_response(response: dict[str, Any]) -> dict[str, Any]:
+        response = _before_record_response(response)
+        body = response.get("body", {})
+        raw = body.get("string")
+        if masks and raw:
+            is_bytes = isinstance(raw, bytes)
+            txt = raw.decode("utf-8", "replace") if is_bytes else raw
+            for m in masks:  # a server that echoes the key must not write it to disk
+                txt = txt.replace(m, "***")
+            body["string"] = txt.encode("utf-8") if is_bytes else txt
+        return response
 
     v = vcr.VCR(
         cassette_library_dir=str(directory),
         record_mode=record_mode,
         match_on=["method", "path", "body_digest"],
         before_record_request=_before_record_request,
-        before_record_response=_before_record_response,
+        before_record_response=before_response,
         decode_compressed_response=True,
     )
     v.register_matcher("body_digest", _match_body)
@@ -104,9 +118,9 @@ def replaying(document: str, directory: Path | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def recording(document: str, directory: Path) -> Iterator[None]:
+def recording(document: str, directory: Path, secrets: list[str] | None = None) -> Iterator[None]:
     directory.mkdir(parents=True, exist_ok=True)
-    with make_vcr(directory, "all").use_cassette(cassette_name(document)):
+    with make_vcr(directory, "all", secrets).use_cassette(cassette_name(document)):
         yield
 
 

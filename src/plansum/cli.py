@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +26,48 @@ FileArg = Annotated[Path, typer.Argument(help="A plan document in plain text (UT
 def _fail(msg: str, code: int = 2) -> None:
     typer.echo(f"plansum: error: {msg}", err=True)
     raise typer.Exit(code)
+
+
+# Client libraries that log on their own; instructor logs every failed attempt at ERROR.
+_THIRD_PARTY = {"instructor": logging.DEBUG, "openai": logging.INFO, "httpx": logging.INFO,
+                "httpx2": logging.INFO, "httpcore": logging.INFO, "httpcore2": logging.INFO}
+
+
+@contextmanager
+def _cli_logging(verbose: bool, secret: str | None) -> Iterator[None]:
+    """Third-party loggers stay quiet unless --verbose; whatever is shown has the key masked.
+
+    Set up per command and undone after, so that in-process callers (tests) keep their own
+    logging; the handler writes to the sys.stderr of this invocation."""
+    from .llm import SecretFilter, guard_logs
+
+    guard_logs(secret)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(SecretFilter([secret]))
+    handler.setFormatter(logging.Formatter("plansum: %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    saved = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate) for n in _THIRD_PARTY}
+    plansum_log = logging.getLogger("plansum")
+    saved_own = plansum_log.level
+    for name, level in _THIRD_PARTY.items():
+        lg = logging.getLogger(name)
+        if verbose:
+            lg.setLevel(level)
+        else:
+            lg.setLevel(logging.CRITICAL + 1)
+            lg.propagate = False
+    plansum_log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        plansum_log.setLevel(saved_own)
+        for name, (level, propagate) in saved.items():
+            lg = logging.getLogger(name)
+            lg.setLevel(level)
+            lg.propagate = propagate
 
 
 def _llm_settings(
@@ -76,27 +121,54 @@ def summarize(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize one plan document."""
+    from .llm import SecretFilter
     from .loading import load_file
     from .pipeline import summarize_text
     from .render import format_from_path, render
 
+    secret = SecretFilter([api_key])
+    settings: Any = None
     try:
         out_fmt = fmt or (format_from_path(output) if output else "markdown")
         if out_fmt not in ("markdown", "json", "csv", "html"):
             _fail(f"unknown format {out_fmt!r}; use markdown, json, csv or html")
         doc = load_file(file)
         settings = _llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
-        if settings is None:
+        if settings is None and not offline:
             typer.echo(
                 "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
                 err=True,
             )
-        summary = summarize_text(
-            doc.text, settings=settings, encoding=doc.encoding, progress=sys.stderr.isatty() or verbose
-        )
+        if settings is not None:
+            secret.add(settings.api_key)
+        with _cli_logging(verbose, settings.api_key if settings is not None else api_key):
+            summary = summarize_text(
+                doc.text, settings=settings, encoding=doc.encoding, progress=sys.stderr.isatty() or verbose
+            )
         result = render(summary, doc.text, out_fmt)
     except PlansumError as exc:
-        _fail(str(exc))
+        _fail(secret.scrub(str(exc)))
+        return
+    except KeyboardInterrupt:
+        kept = settings is not None and settings.cache
+        typer.echo(
+            "plansum: interrupted; "
+            + ("finished chunks are kept in the cache: rerun to resume" if kept else "nothing was written"),
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise  # click's exits are exceptions too (Exit is a RuntimeError)
+    except Exception as exc:  # noqa: BLE001 - a bug must not print a traceback with the key in it
+        if verbose:
+            import traceback
+
+            typer.echo(secret.scrub("".join(traceback.format_exception(exc))), err=True)
+        _fail(
+            secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
+            + " — this is a bug in plansum; rerun with --verbose and report it",
+            1,
+        )
         return
     if output:
         data = result.encode("utf-8") if isinstance(result, str) else result

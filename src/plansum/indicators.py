@@ -146,8 +146,13 @@ def _role_for(clause_before: str, q: Quantity) -> str:
     return "level"
 
 
+def _cue_balance(sentence: str) -> int:
+    """Result cues minus target cues in a sentence (counted once per sentence)."""
+    return sum(c in sentence for c in _ACTUAL_CUES) - sum(c in sentence for c in _TARGET_CUES)
+
+
 def _kind_for(
-    sentence: str, year: int | None, ctx: Context, paragraph_kind: IndicatorKind | None, offset: int
+    cues: int, year: int | None, ctx: Context, paragraph_kind: IndicatorKind | None, offset: int
 ) -> IndicatorKind:
     if ctx.doc_year is not None and year is not None:
         if year < ctx.doc_year:
@@ -157,11 +162,9 @@ def _kind_for(
     section = ctx.kind_at(offset)
     if section is not None:
         return section  # a 发展基础 / 成绩 section reports results; a 目标 section sets targets
-    actual = sum(c in sentence for c in _ACTUAL_CUES)
-    target = sum(c in sentence for c in _TARGET_CUES)
-    if actual > target:
+    if cues > 0:
         return IndicatorKind.actual
-    if target > actual:
+    if cues < 0:
         return IndicatorKind.target
     return paragraph_kind or ctx.default_kind
 
@@ -239,6 +242,7 @@ def sentence_indicators(
             if _is_year(m.quantity):
                 sentence_year = int(m.quantity.value)
                 break
+        cues = _cue_balance(sentence)
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
         line_start = text.rfind("\n", 0, s_start) + 1
         paragraph_kind = (
@@ -306,7 +310,7 @@ def sentence_indicators(
                 if len(name) < 2:
                     continue
                 before = text[c_start : q.span.start]
-                kind = _kind_for(sentence, year, ctx, paragraph_kind, q.span.start)
+                kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start)
                 role = first_role if respectively else _role_for(before, q)
                 prev = out[-1] if out and out[-1].span.start >= c_start else None
                 if (

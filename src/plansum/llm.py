@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -170,12 +171,24 @@ def _cassette_miss(exc: BaseException) -> BaseException | None:
     return None
 
 
+def _empty_choices(exc: BaseException) -> bool:
+    """The endpoint answered 200 with `"choices": []` (a proxy or server glitch, not the model)."""
+    chain = _cause_chain(exc)
+    for fa in getattr(exc, "failed_attempts", None) or []:
+        chain += _cause_chain(getattr(fa, "exception", None) or exc)
+    return any(
+        type(e).__name__ == "ResponseParsingError" and "No choices" in str(e) for e in chain
+    )
+
+
 def is_transport_error(exc: BaseException) -> bool:
     import httpx
     import openai
 
     if _cassette_miss(exc):
         return False
+    if _empty_choices(exc):
+        return True
     e = _find(exc, (openai.APIStatusError,))
     if e is not None:
         status = getattr(e, "status_code", 0)
@@ -213,12 +226,12 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     try:
         return max(0.0, float(raw))
     except ValueError:
+        from datetime import UTC, datetime
         from email.utils import parsedate_to_datetime
-        from datetime import datetime, timezone
 
         try:
             when = parsedate_to_datetime(raw)
-            return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
         except (TypeError, ValueError):
             return None
 
@@ -236,6 +249,8 @@ def describe_error(exc: BaseException) -> str:
             return "connection failed"
         if isinstance(e, json.JSONDecodeError):
             return "response was not complete JSON"
+    if _empty_choices(exc):
+        return "the endpoint answered with an empty choice list"
     attempts = getattr(exc, "failed_attempts", None)
     if attempts:
         exc = getattr(attempts[-1], "exception", None) or exc
@@ -272,6 +287,7 @@ class Extractor:
         http_client: Any = None,
     ) -> None:
         settings.require_endpoint()
+        guard_logs(settings.api_key)
         self.settings = settings
         self.prompt = prompt or load_prompt()
         self._sleep = sleep
@@ -328,6 +344,7 @@ class Extractor:
         import openai
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
         from tenacity import Retrying, retry_if_exception, stop_after_attempt
+        from tenacity.nap import sleep as tenacity_sleep
 
         s = self.settings
         messages, ids = build_messages(self.prompt, chunk)
@@ -354,7 +371,7 @@ class Extractor:
             wait=wait,
             retry=retry_if_exception(is_transport_error),
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep else {}),
+            sleep=self._sleep or tenacity_sleep,
         )
         try:
             for attempt in retrying:
@@ -413,10 +430,14 @@ class Extractor:
                 out.degraded = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
             elif is_transport_error(exc):
                 out.degraded = f"{describe_error(exc)} after {out.attempts} attempt(s)"
+            elif (refused := _find(exc, (openai.APIStatusError,))) is not None:
+                # 400 / 413 / 422 …: the request itself was refused; sending it again will not help
+                said = str(getattr(refused, "message", "") or "").replace("\n", " ")[:160]
+                out.degraded = f"{describe_error(exc)}, not retried" + (f": {said}" if said else "")
             elif isinstance(exc, InstructorRetryException):
                 out.degraded = (
-                    f"answer failed the source check after {getattr(exc, 'n_attempts', '?')} attempt(s): "
-                    + describe_error(exc)
+                    f"{_validation_failure(exc)} after {getattr(exc, 'n_attempts', '?')} attempt(s): "
+                    + _validation_detail(exc)
                 )
                 out.rejected = _rejected_values(exc)
             else:
@@ -425,8 +446,102 @@ class Extractor:
             return out
 
 
+_SOURCE_CHECK_MARKS = ("不在本段", "年份", "缺少")
+
+
+def _last_validation_error(exc: BaseException) -> Any:
+    from pydantic import ValidationError
+
+    for e in _cause_chain(exc):
+        if isinstance(e, ValidationError):
+            return e
+    return None
+
+
+def _validation_failure(exc: BaseException) -> str:
+    """What kind of wrong answer it was: cut-off JSON, a schema miss, a runaway list, or a
+    number that is not in the source (the validator's own check)."""
+    ve = _last_validation_error(exc)
+    if ve is None:
+        return "answer could not be used"
+    errors = ve.errors()
+    types = {str(e.get("type")) for e in errors}
+    if "json_invalid" in types:
+        return "answer was not valid JSON"
+    if "too_long" in types:
+        return "answer had more items than the schema allows (a model repeating itself?)"
+    if types == {"value_error"} and all(
+        any(m in str(e.get("msg", "")) for m in _SOURCE_CHECK_MARKS) for e in errors
+    ):
+        return "answer failed the source check"
+    return "answer did not match the schema"
+
+
+def _validation_detail(exc: BaseException) -> str:
+    """The first error, by field, without echoing the model's whole answer."""
+    ve = _last_validation_error(exc)
+    if ve is None:
+        return describe_error(exc)
+    errors = ve.errors()
+    first = errors[0] if errors else {}
+    loc = ".".join(str(x) for x in first.get("loc", ())) or "answer"
+    msg = str(first.get("msg", "")).replace("Value error, ", "").split("。")[0]
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{loc}: {msg}"[:200] + more
+
+
 def _scrub(msg: str, secret: str | None) -> str:
     return msg.replace(secret, "***") if secret and len(secret) >= 4 else msg
+
+
+class SecretFilter(logging.Filter):
+    """Masks API keys in log records, third-party ones included: instructor logs every failed
+    attempt with the exception text, and some servers echo the key in their error bodies."""
+
+    def __init__(self, secrets: Any = ()) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+        for s in secrets:
+            self.add(s)
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 4:
+            self.secrets.add(secret)
+
+    def scrub(self, text: str) -> str:
+        for s in self.secrets:
+            text = text.replace(s, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        try:
+            msg = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string is not ours to fix
+            msg = str(record.msg)
+        clean = self.scrub(msg)
+        if clean != msg:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.scrub(record.exc_text)
+        return True
+
+
+_LOG_FILTER = SecretFilter()
+# The loggers that write exception or response text (a logger's filters see only its own records).
+_EMITTING_LOGGERS = ("instructor.v2.retry", "instructor", "openai._base_client", "openai", "httpx", "httpx2")
+
+
+def guard_logs(secret: str | None) -> None:
+    """Mask `secret` in whatever the client libraries log, however logging is configured."""
+    _LOG_FILTER.add(secret)
+    for name in _EMITTING_LOGGERS:
+        lg = logging.getLogger(name)
+        if _LOG_FILTER not in lg.filters:
+            lg.addFilter(_LOG_FILTER)
 
 
 def _rejected_values(exc: BaseException) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Literal
@@ -53,15 +54,25 @@ def run_chunks(
         bar.start()
         task = bar.add_task("chunks", total=len(chunks))
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    futures: dict[Any, int] = {}
     try:
         futures = {pool.submit(extractor.extract, c): c.index for c in chunks}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             if bar is not None:
                 bar.advance(task)
-    except BaseException:
-        # Ctrl-C or a run-stopping error: drop queued chunks; finished ones are in the cache.
+    except BaseException as exc:
+        # Ctrl-C or a run-stopping error: drop queued chunks; finished ones are in the cache,
+        # and requests already in flight are let finish so that their answers are cached too.
         pool.shutdown(wait=False, cancel_futures=True)
+        running = sum(1 for f in futures if f.running())
+        if isinstance(exc, KeyboardInterrupt) and running:
+            logging.getLogger("plansum").warning(
+                "interrupted: waiting for %d request(s) in flight to finish (at most %.0f s) "
+                "so that their answers are cached",
+                running,
+                extractor.settings.timeout,
+            )
         raise
     finally:
         pool.shutdown(wait=True)

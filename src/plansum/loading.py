@@ -134,7 +134,7 @@ def load_file(path: str | Path) -> Document:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise InputError(
-                f"{p}: {size / 1e6:.0f} MB is larger than the {MAX_BYTES / 1e6:.0f} MB limit; "
+                f"{p}: {size / 2**20:.0f} MiB is larger than the {MAX_BYTES / 2**20:.0f} MiB limit; "
                 "split the document"
             )
         data = p.read_bytes()

@@ -61,7 +61,7 @@ def record_documents(
         doc = load_file(f)
         analysis = analyze(doc.text, encoding=doc.encoding)
         t0 = time.perf_counter()
-        with recording(Path(f).name, out_dir):
+        with recording(Path(f).name, out_dir, [api_key] if api_key else None):
             summary = llm_summary(analysis, settings, progress=False)
         wall = time.perf_counter() - t0
         prov = summary.provenance
