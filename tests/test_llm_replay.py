@@ -114,3 +114,24 @@ def test_cassettes_hold_no_secrets_and_no_documents() -> None:
                 if piece.strip() and "\n" not in piece:
                     assert piece not in blob, (f.name, src.name)
     assert os.environ.get("PLANSUM_API_KEY") is None
+
+
+def test_recorded_model_numbers_absent_from_the_text_are_rejected_never_reported() -> None:
+    """Gemma 3 270M, on the fixture outline, answered with values that are not in the chunk."""
+    name = "qinglan_outline.txt"
+    if name not in RECORDED:
+        pytest.skip("not recorded")
+    doc = load_file(CORPUS / name)
+    s = summarize_replay(doc.text, name, merge_mode="hybrid")
+    rejected = [c for c in s.checks if c.status == CheckStatus.rejected]
+    # The model's numbers that are not in the text are listed as rejected ...
+    assert any("不在本段正文中" in c.reason for c in rejected), [c.reason for c in s.checks]
+    # ... and a value that only happens to occur elsewhere in the chunk is not taken for a correction.
+    assert any("not written next to it" in c.reason for c in rejected)
+    # Nothing the model said about those numbers reaches the indicators.
+    assert not [i for i in s.indicators if i.origin == "llm" and i.check.status != CheckStatus.verified]
+    names = {i.name for i in s.indicators}
+    assert not names & {"李建军", "王建军"}
+    degraded = [c for c in s.provenance.chunks if c.degraded]
+    assert degraded and all("source check" in (c.degraded or "") for c in degraded)
+    assert_spans_hold(s, doc.text)

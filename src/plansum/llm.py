@@ -545,16 +545,27 @@ def guard_logs(secret: str | None) -> None:
 
 
 def _rejected_values(exc: BaseException) -> list[str]:
-    """Values from the model's last answer that the check refused, for the record."""
+    """What the check refused in every attempt of the model (each re-ask too), for the record."""
+    sources: list[BaseException] = []
+    for fa in getattr(exc, "failed_attempts", None) or []:
+        if getattr(fa, "exception", None) is not None:
+            sources.append(fa.exception)
+    sources += _cause_chain(exc)
     out: list[str] = []
-    for e in _cause_chain(exc):
-        errors = getattr(e, "errors", None)
-        if callable(errors):
+    seen: set[int] = set()
+    for src in sources:
+        for e in _cause_chain(src):
+            errors = getattr(e, "errors", None)
+            if id(e) in seen or not callable(errors):
+                continue
+            seen.add(id(e))
             try:
                 for err in errors():
                     msg = str(err.get("msg", ""))
                     if "不在本段" in msg or "年份" in msg or "缺少" in msg:
-                        out.append(msg.split("。")[0].replace("Value error, ", ""))
+                        item = msg.split("。")[0].replace("Value error, ", "")
+                        if item not in out:
+                            out.append(item)
             except Exception:  # noqa: BLE001 - only for the record
                 pass
     return out[:20]

@@ -109,6 +109,14 @@ def _numbers_in_source(sentence: str, chunk: Chunk) -> bool:
     return True
 
 
+def _named_near(name: str, text: str, q: Quantity, window: int = 40) -> bool:
+    """Whether some two characters of `name` stand in the `window` characters before `q`."""
+    assert q.span is not None
+    before = text[max(0, q.span.start - window) : q.span.start]
+    name = name.strip()
+    return len(name) >= 2 and any(name[i : i + 2] in before for i in range(len(name) - 1))
+
+
 def _llm_items(
     outcome: ChunkOutcome, chunk: Chunk, text: str, checks: list[CheckRecord]
 ) -> tuple[list[Indicator], list[Goal], list[Project], str | None]:
@@ -136,6 +144,18 @@ def _llm_items(
                 )
             )
             year = None
+        if status == CheckStatus.corrected and not _named_near(item.name, text, q):
+            # The value occurs in the chunk, but not where the model pointed and not next to
+            # the name it gave: a coincidence, not a correction.
+            checks.append(
+                CheckRecord(
+                    item=f"chunk[{chunk.index}].indicators[{k}]",
+                    status=CheckStatus.rejected,
+                    reason=f"{reason}, but {item.name[:20]!r} is not written next to it; dropped",
+                    span=q.span,
+                )
+            )
+            continue
         if status == CheckStatus.corrected:
             checks.append(
                 CheckRecord(
