@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, seeds_dir
 from plansum import prompts
 from plansum.cassettes import RecordingMeta, default_dir, scan_for_secrets
 from plansum.errors import CassetteError
 from plansum.loading import load_file
 from plansum.models import CheckStatus
 from plansum.pipeline import summarize_replay
-
-from conftest import CORPUS, seeds_dir
 from test_rules import assert_spans_hold
 
 CASSETTES = default_dir()

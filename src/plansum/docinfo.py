@@ -77,13 +77,15 @@ def _region(title: str, text: str) -> str | None:
         return cands[0]
     from collections import Counter
 
-    cands = {
+    near_top = {
         c
         for c in _region_candidates(text[:20000])
         if len(c) <= 5 and "全" not in c and c[:2] not in _VERB_STEMS
     }
     # A place name recurs without its suffix (通辽 … 通辽市); score by how often the stem occurs.
-    scored = Counter({c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c)) for c in cands})
+    scored = Counter(
+        {c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c)) for c in near_top}
+    )
     return scored.most_common(1)[0][0] if scored else None
 
 

@@ -413,9 +413,11 @@ def _parse_header(cells: list[str]) -> _Header | None:
         return None
     first_year = min(years) if years else None
     resolved: list[tuple[str, int | None]] = []
-    for role, y in value_cols:
+    for role, col_year in value_cols:
         if role == "year":
-            resolved.append(("baseline" if (y == first_year and len(years) > 1) else "target", y))
+            resolved.append(
+                ("baseline" if (col_year == first_year and len(years) > 1) else "target", col_year)
+            )
         else:
             resolved.append((role, None))
     return _Header(

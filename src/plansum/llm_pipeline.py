@@ -296,8 +296,8 @@ def merge(
     else:
         keep_rules = [r for r in rules_inds if in_degraded(r.span)]
     by_span: dict[tuple[int, int], Indicator] = {}
-    for r in keep_rules:
-        by_span.setdefault(_headline_span(r), r)
+    for rule_ind in keep_rules:
+        by_span.setdefault(_headline_span(rule_ind), rule_ind)
     rule_rows = [(r.span.start, r.span.end) for r in table_rows]
     for ind in llm_inds:
         hs = _headline_span(ind)
@@ -318,11 +318,11 @@ def merge(
     else:
         rule_goals = [x for x in analysis.goals if in_degraded(x.span)]
         rule_projects = [x for x in analysis.projects if in_degraded(x.span)]
-    for x in rule_goals:
-        if not any(x.span.overlaps(y.span) for y in goals.values()):
-            goals[(x.span.start, x.span.end)] = x
-    for x in rule_projects:
-        projects.setdefault(x.name, x)
+    for goal in rule_goals:
+        if not any(goal.span.overlaps(y.span) for y in goals.values()):
+            goals[(goal.span.start, goal.span.end)] = goal
+    for proj in rule_projects:
+        projects.setdefault(proj.name, proj)
 
     ov = overview(analysis)
     if summaries:
