@@ -126,6 +126,26 @@ def _llm_items(
     ex = outcome.extraction
     if ex is None:
         return inds, goals, projects, None
+
+    def note(item: str, status: CheckStatus, reason: str, span: Span | None = None) -> None:
+        checks.append(
+            CheckRecord(
+                item=f"chunk[{chunk.index}].{item}",
+                status=status,
+                reason=reason,
+                span=span or chunk.span,
+            )
+        )
+
+    def quoted(s: str, min_len: int) -> Span | None:
+        """Where a name or sentence the model gave stands, verbatim, in the chunk."""
+        pos = chunk.text.find(s) if len(s) >= min_len else -1
+        return (
+            None
+            if pos < 0
+            else Span(start=chunk.span.start + pos, end=chunk.span.start + pos + len(s))
+        )
+
     for k, item in enumerate(ex.indicators):
         rid = item._resolved
         if rid is None or rid not in outcome.ids:
@@ -135,39 +155,26 @@ def _llm_items(
         status, reason = item._status, item._reason
         year = item.year
         if not _year_ok(year, chunk, text):
-            checks.append(
-                CheckRecord(
-                    item=f"chunk[{chunk.index}].indicators[{k}].year",
-                    status=CheckStatus.rejected,
-                    reason=f"year {year} given by the model is not written in the chunk; dropped",
-                    span=chunk.span,
-                )
+            note(
+                f"indicators[{k}].year",
+                CheckStatus.rejected,
+                f"year {year} given by the model is not written in the chunk; dropped",
             )
             year = None
-        if status == CheckStatus.corrected and not _named_near(item.name, text, q):
-            # The value occurs in the chunk, but not where the model pointed and not next to
-            # the name it gave: a coincidence, not a correction.
-            checks.append(
-                CheckRecord(
-                    item=f"chunk[{chunk.index}].indicators[{k}]",
-                    status=CheckStatus.rejected,
-                    reason=f"{reason}, but {item.name[:20]!r} is not written next to it; dropped",
-                    span=q.span,
-                )
-            )
-            continue
         if status == CheckStatus.corrected:
-            checks.append(
-                CheckRecord(
-                    item=f"chunk[{chunk.index}].indicators[{k}]",
-                    status=CheckStatus.corrected,
-                    reason=reason,
-                    span=q.span,
+            if not _named_near(item.name, text, q):
+                # The value occurs in the chunk, but not where the model pointed and not next
+                # to the name it gave: a coincidence, not a correction.
+                note(
+                    f"indicators[{k}]",
+                    CheckStatus.rejected,
+                    f"{reason}, but {item.name[:20]!r} is not written next to it; dropped",
+                    q.span,
                 )
-            )
-        name = item.name.strip() or "（未命名）"
+                continue
+            note(f"indicators[{k}]", CheckStatus.corrected, reason, q.span)
         ind = Indicator(
-            name=name[:60],
+            name=(item.name.strip() or "（未命名）")[:60],
             unit=q.unit,
             kind=_kind(item.role),
             target_year=year,
@@ -186,45 +193,32 @@ def _llm_items(
         else:
             ind.target = q
         inds.append(ind)
-    for name in ex.projects:
-        name = name.strip()
-        pos = chunk.text.find(name) if len(name) >= 2 else -1
-        if pos < 0:
-            checks.append(
-                CheckRecord(
-                    item=f"chunk[{chunk.index}].projects",
-                    status=CheckStatus.rejected,
-                    reason=f"project name {name[:40]!r} is not in the source; dropped",
-                    span=chunk.span,
-                )
+    for name in (n.strip() for n in ex.projects):
+        span = quoted(name, 2)
+        if span is None:
+            note(
+                "projects",
+                CheckStatus.rejected,
+                f"project name {name[:40]!r} is not in the source; dropped",
             )
             continue
-        start = chunk.span.start + pos
-        projects.append(Project(name=name, span=Span(start=start, end=start + len(name)), origin="llm"))
-    for g in ex.goals:
-        g = g.strip().rstrip("。")
-        pos = chunk.text.find(g) if len(g) >= 4 else -1
-        if pos < 0:
-            checks.append(
-                CheckRecord(
-                    item=f"chunk[{chunk.index}].goals",
-                    status=CheckStatus.rejected,
-                    reason=f"goal {g[:40]!r} is not quoted from the source; dropped",
-                    span=chunk.span,
-                )
+        projects.append(Project(name=name, span=span, origin="llm"))
+    for g in (g.strip().rstrip("。") for g in ex.goals):
+        span = quoted(g, 4)
+        if span is None:
+            note(
+                "goals",
+                CheckStatus.rejected,
+                f"goal {g[:40]!r} is not quoted from the source; dropped",
             )
             continue
-        start = chunk.span.start + pos
-        goals.append(Goal(text=g, span=Span(start=start, end=start + len(g)), origin="llm"))
+        goals.append(Goal(text=g, span=span, origin="llm"))
     summary = ex.summary.strip() or None
     if summary and not _numbers_in_source(summary, chunk):
-        checks.append(
-            CheckRecord(
-                item=f"chunk[{chunk.index}].summary",
-                status=CheckStatus.rejected,
-                reason="the chunk summary holds a number that is not in the chunk; dropped",
-                span=chunk.span,
-            )
+        note(
+            "summary",
+            CheckStatus.rejected,
+            "the chunk summary holds a number that is not in the chunk; dropped",
         )
         summary = None
     return inds, goals, projects, summary
@@ -276,7 +270,12 @@ def merge(
             )
             for r in oc.rejected:
                 checks.append(
-                    CheckRecord(item=f"chunk[{chunk.index}]", status=CheckStatus.rejected, reason=r, span=chunk.span)
+                    CheckRecord(
+                        item=f"chunk[{chunk.index}]",
+                        status=CheckStatus.rejected,
+                        reason=r,
+                        span=chunk.span,
+                    )
                 )
             continue
         i, g, p, s = _llm_items(oc, chunk, text, checks)
@@ -365,7 +364,8 @@ def llm_summary(
         if own:
             ex.close()
     if outcomes and all(
-        o.degraded and ("connection failed" in o.degraded or "timed out" in o.degraded) for o in outcomes
+        o.degraded and ("connection failed" in o.degraded or "timed out" in o.degraded)
+        for o in outcomes
     ):
         raise LLMError(
             f"cannot reach the model endpoint {settings.base_url or '(OpenAI default)'}: "
