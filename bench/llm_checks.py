@@ -41,7 +41,7 @@ def main() -> None:
         "| LLM corrected | rejected | absent numbers | indicators hybrid | indicators rules |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    tot = [0] * 10
+    tot = [0] * 11
     for name in sorted(meta.documents):
         src = next(
             (d / name for d in (ROOT / "tests" / "fixtures" / "corpus", args.seeds) if (d / name).exists()),

@@ -21,7 +21,9 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help text: rich's markdown/pygments imports cost ~0.3 s at start-up
 )
 
-FileArg = Annotated[Path, typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16).")]
+FileArg = Annotated[
+    Path, typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16).")
+]
 
 
 def _fail(msg: str, code: int = 2) -> None:
@@ -30,8 +32,14 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 # Client libraries that log on their own; instructor logs every failed attempt at ERROR.
-_THIRD_PARTY = {"instructor": logging.DEBUG, "openai": logging.INFO, "httpx": logging.INFO,
-                "httpx2": logging.INFO, "httpcore": logging.INFO, "httpcore2": logging.INFO}
+_THIRD_PARTY = {
+    "instructor": logging.DEBUG,
+    "openai": logging.INFO,
+    "httpx": logging.INFO,
+    "httpx2": logging.INFO,
+    "httpcore": logging.INFO,
+    "httpcore2": logging.INFO,
+}
 
 
 @contextmanager
@@ -108,17 +116,30 @@ def summarize(
     file: FileArg,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"),
+        typer.Option(
+            "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
+        ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL / OPENAI_BASE_URL.")] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY / OPENAI_API_KEY.")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL / OPENAI_BASE_URL."),
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option(help="API key; env PLANSUM_API_KEY / OPENAI_API_KEY.")
+    ] = None,
     mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
     workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if any chunk fell back to rules.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the response cache.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 3 if any chunk fell back to rules.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize one plan document."""
@@ -134,7 +155,9 @@ def summarize(
         if out_fmt not in ("markdown", "json", "csv", "html"):
             _fail(f"unknown format {out_fmt!r}; use markdown, json, csv or html")
         doc = load_file(file)
-        settings = _llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
+        settings = _llm_settings(
+            model, base_url, api_key, mode, workers, offline, no_cache=no_cache
+        )
         if settings is None and not offline:
             typer.echo(
                 "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
@@ -144,7 +167,10 @@ def summarize(
             secret.add(settings.api_key)
         with _cli_logging(verbose, settings.api_key if settings is not None else api_key):
             summary = summarize_text(
-                doc.text, settings=settings, encoding=doc.encoding, progress=sys.stderr.isatty() or verbose
+                doc.text,
+                settings=settings,
+                encoding=doc.encoding,
+                progress=sys.stderr.isatty() or verbose,
             )
         result = render(summary, doc.text, out_fmt)
     except PlansumError as exc:
@@ -154,7 +180,11 @@ def summarize(
         kept = settings is not None and settings.cache
         typer.echo(
             "plansum: interrupted; "
-            + ("finished chunks are kept in the cache: rerun to resume" if kept else "nothing was written"),
+            + (
+                "finished chunks are kept in the cache: rerun to resume"
+                if kept
+                else "nothing was written"
+            ),
             err=True,
         )
         raise typer.Exit(130) from None
@@ -242,7 +272,9 @@ def indicators(
 
 @app.command()
 def schema(
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schemas.")] = Path("schemas"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schemas.")] = Path(
+        "schemas"
+    ),
     check: Annotated[bool, typer.Option("--check", help="Only compare; exit 1 on drift.")] = False,
 ) -> None:
     """Write (or check) the JSON Schemas of the models."""
@@ -251,7 +283,9 @@ def schema(
     if check:
         drift = check_schemas(out_dir)
         if drift:
-            _fail("schemas drifted from the models: " + ", ".join(drift) + "; run `plansum schema`", 1)
+            _fail(
+                "schemas drifted from the models: " + ", ".join(drift) + "; run `plansum schema`", 1
+            )
         typer.echo("schemas are up to date")
         return
     for p in write_schemas(out_dir):
@@ -270,34 +304,43 @@ def record(
     mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
     max_retries: Annotated[int | None, typer.Option(help="Re-asks after a failed check.")] = None,
     workers: Annotated[int, typer.Option(help="Requests in flight.")] = 1,
-    endpoint_note: Annotated[str, typer.Option(help="How the endpoint was served (for meta.json).")] = "",
+    endpoint_note: Annotated[
+        str, typer.Option(help="How the endpoint was served (for meta.json).")
+    ] = "",
 ) -> None:
     """Record cassettes: run the LLM path on each file against a live endpoint."""
     from .recording import record_documents
 
     try:
-        record_documents(
-            files,
-            out_dir=out,
-            model=model,
-            base_url=base_url,
-            api_key=api_key,
-            chunk_chars=chunk_chars,
-            max_tokens=max_tokens,
-            mode=mode,
-            max_retries=max_retries,
-            workers=workers,
-            endpoint_note=endpoint_note,
-            echo=lambda m: typer.echo(m, err=True),
-        )
+        with _cli_logging(False, api_key):
+            record_documents(
+                files,
+                out_dir=out,
+                model=model,
+                base_url=base_url,
+                api_key=api_key,
+                chunk_chars=chunk_chars,
+                max_tokens=max_tokens,
+                mode=mode,
+                max_retries=max_retries,
+                workers=workers,
+                endpoint_note=endpoint_note,
+                echo=lambda m: typer.echo(m, err=True),
+            )
     except PlansumError as exc:
         _fail(str(exc))
 
 
 @app.command("eval")
 def eval_command(
-    corpus: Annotated[Path | None, typer.Option(help="Directory of *.txt documents (default: the fixture corpus).")] = None,
-    gold: Annotated[Path | None, typer.Option(help="Directory of gold *.json files (default: the fixture gold).")] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Directory of *.txt documents (default: the fixture corpus)."),
+    ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(help="Directory of gold *.json files (default: the fixture gold)."),
+    ] = None,
     mode: Annotated[
         str,
         typer.Option(
@@ -305,9 +348,13 @@ def eval_command(
             "and hybrid when every document has a cassette."
         ),
     ] = "auto",
-    cassettes: Annotated[Path | None, typer.Option(help="Cassette directory for llm/hybrid replay.")] = None,
+    cassettes: Annotated[
+        Path | None, typer.Option(help="Cassette directory for llm/hybrid replay.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    min_f1: Annotated[float | None, typer.Option("--min-f1", help="Exit 1 if a mode's overall F1 is below this.")] = None,
+    min_f1: Annotated[
+        float | None, typer.Option("--min-f1", help="Exit 1 if a mode's overall F1 is below this.")
+    ] = None,
 ) -> None:
     """Score the pipeline against gold annotations (see docs/evaluation.md)."""
     from .cassettes import default_dir
@@ -349,7 +396,8 @@ def eval_command(
             _fail(f"unknown mode {mode!r}; use auto, rules, llm, hybrid or all (or a comma list)")
         modes = wanted
     try:
-        report = evaluate(corpus_dir, gold_dir, modes, cassette_dir)
+        with _cli_logging(False, None):
+            report = evaluate(corpus_dir, gold_dir, modes, cassette_dir)
     except PlansumError as exc:
         _fail(str(exc))
         return

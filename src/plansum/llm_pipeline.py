@@ -294,20 +294,31 @@ def merge(
         keep_rules = rules_inds
     else:
         keep_rules = [r for r in rules_inds if in_degraded(r.span)]
-    by_span: dict[tuple[int, int], Indicator] = {}
+    # Rules items are keyed by number and name: one number may serve two subjects
+    # ("民营企业、普惠小微企业贷款分别增长10%以上").  A model item takes the place of the rules
+    # items on its number, once.
+    merged: dict[tuple[tuple[int, int], str], Indicator] = {}
+    at_span: dict[tuple[int, int], list[tuple[tuple[int, int], str]]] = {}
     for rule_ind in keep_rules:
-        by_span.setdefault(_headline_span(rule_ind), rule_ind)
+        key = (_headline_span(rule_ind), rule_ind.name)
+        if key not in merged:
+            merged[key] = rule_ind
+            at_span.setdefault(key[0], []).append(key)
     rule_rows = [(r.span.start, r.span.end) for r in table_rows]
     for ind in llm_inds:
         hs = _headline_span(ind)
         if any(a <= hs[0] < b for a, b in rule_rows):
             continue  # a table row: the rules read its columns
-        prev = by_span.get(hs)
-        if prev is None or prev.origin == "rules":
-            if prev is not None and prev.section and not ind.section:
-                ind.section = prev.section
-            by_span[hs] = ind
-    indicators = sorted(by_span.values(), key=lambda x: (x.span.start, x.span.end))
+        keys = at_span.get(hs, [])
+        if any(merged[k].origin == "llm" for k in keys):
+            continue  # another chunk's model item already stands on this number
+        for k in keys:
+            if merged[k].section and not ind.section:
+                ind.section = merged[k].section
+            del merged[k]
+        at_span[hs] = [(hs, ind.name)]
+        merged[(hs, ind.name)] = ind
+    indicators = sorted(merged.values(), key=lambda x: (x.span.start, x.span.end))
 
     goals = {(x.span.start, x.span.end): x for x in llm_goals}
     projects = {x.name: x for x in llm_projects}
