@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 
+from .indicators import is_year
 from .models import Goal, Section, Span
+from .numbers import find_mentions
 
 _GOAL_SECTION = re.compile(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
 _DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
-_YEAR = re.compile(r"(20\d{2})年|二[〇○零]([一二三四五六七八九〇○零])([一二三四五六七八九〇○零])年")
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 
 
 def _year_in(s: str) -> int | None:
-    m = _YEAR.search(s)
-    if not m:
-        return None
-    if m.group(1):
-        return int(m.group(1))
-    return 2000 + _CN_DIGIT[m.group(2)] * 10 + _CN_DIGIT[m.group(3)]
+    """The first year written in `s` (Arabic or Chinese numerals), read by the number parser."""
+    return next((int(m.quantity.value) for m in find_mentions(s) if is_year(m.quantity)), None)
 
 
 def find_goals(text: str, sections: list[Section]) -> list[Goal]:

@@ -100,7 +100,8 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
     return tuple(out)
 
 
-def _is_year(q: Quantity) -> bool:
+def is_year(q: Quantity) -> bool:
+    """A plain year mention (2025年, 二〇三五年), as opposed to a duration or a range."""
     return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
 
 
@@ -239,7 +240,7 @@ def sentence_indicators(
         ms = [mentions[k] for k in range(lo, hi)]
         sentence_year: int | None = None
         for m in ms:
-            if _is_year(m.quantity):
+            if is_year(m.quantity):
                 sentence_year = int(m.quantity.value)
                 break
         cues = _cue_balance(sentence)
@@ -262,7 +263,7 @@ def sentence_indicators(
             lead: dict[int, str] = {}
             values = []
             for m in cms:
-                if _is_year(m.quantity) or m.quantity.unit in ("", "date"):
+                if is_year(m.quantity) or m.quantity.unit in ("", "date"):
                     continue
                 how = _number_first(text, m.quantity)
                 if how == "skip":
@@ -271,7 +272,7 @@ def sentence_indicators(
                     lead[m.id] = how
                 values.append(m)
             for m in cms:
-                if _is_year(m.quantity):
+                if is_year(m.quantity):
                     year = int(m.quantity.value)
             if not values:
                 continue

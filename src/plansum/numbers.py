@@ -97,7 +97,6 @@ _SUFFIX_COMPARATORS: dict[str, Comparator] = {
     "以内": Comparator.at_most, "之内": Comparator.at_most,
     "以下": Comparator.at_most, "及以下": Comparator.at_most,
 }
-_ASPIRATIONAL = ("力争", "争取")
 # A one-character comparator is a word ending after these characters (节约, 签约, 附近 …).
 _PREFIX_BAD_BEFORE: dict[str, str] = {"约": "节制签预合契履违公条邀特集", "近": "附就最邻"}
 
