@@ -90,6 +90,7 @@ class IndicatorKind(StrEnum):
 
 
 Origin = Literal["rules", "llm"]
+Direction = Literal["up", "down"]
 
 
 class Indicator(_Model):
@@ -109,6 +110,20 @@ class Indicator(_Model):
     section: str | None = None
     origin: Origin = "rules"
     check: Check = Field(default_factory=lambda: Check(status=CheckStatus.verified))
+    # The year the indicator is about: the year a target is set for, or the year a result
+    # was reached (for a period, its last year).  `period` is set for a span of years, e.g.
+    # "2026-2030" for 十五五 targets or "2021-2025" for a review of 五年来 results.
+    year: int | None = None
+    period: str | None = None
+    # The direction of the change stated with the number: 增长/提高 → up, 下降/降低/减少 →
+    # down.  `growth` values are written unsigned in the source; `signed_growth()` signs them.
+    direction: Direction | None = None
+    # 翻一番 / 翻两番: the level as a multiple of the baseline (2, 4), the 番 number kept as
+    # written in `growth`.
+    multiple: float | None = None
+    # The label of the headline block the indicator belongs to ("2025年完成", "2026年目标",
+    # "十五五目标"), when it stands in a main-targets or main-results passage.
+    headline_group: str | None = None
 
     def quantities(self) -> list[Quantity]:
         return [
@@ -118,6 +133,23 @@ class Indicator(_Model):
     def headline(self) -> Quantity | None:
         """The number a reader quotes: the target, else the level reached, else the growth."""
         return self.target or self.actual or self.growth or self.baseline
+
+    def signed_growth(self) -> float | None:
+        """The growth value with its direction as a sign (下降3% → -3.0)."""
+        if self.growth is None:
+            return None
+        v = self.growth.value
+        return -abs(v) if self.direction == "down" else v
+
+
+class HeadlineGroup(_Model):
+    """A headline block: the document's main targets or main results for one year or period."""
+
+    label: str  # e.g. "2025年完成", "2026年目标", "十五五目标"
+    kind: IndicatorKind
+    year: int | None = None
+    period: str | None = None
+    indicators: list[int] = Field(default_factory=list)  # indexes into PlanSummary.indicators
 
 
 class Goal(_Model):
@@ -201,6 +233,7 @@ class Provenance(_Model):
 
 class PlanSummary(_Model):
     document: DocumentInfo
+    headlines: list[HeadlineGroup] = Field(default_factory=list)
     overview: str = ""
     outline: list[Section] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)

@@ -10,9 +10,17 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import __version__
+from .dating import Timeline
 from .docinfo import document_year, read_document_info
 from .goals import find_goals
-from .indicators import Context, section_kinds, sentence_indicators, table_indicators
+from .indicators import (
+    Context,
+    date_indicators,
+    drop_repeats,
+    section_kinds,
+    sentence_indicators,
+    table_indicators,
+)
 from .models import (
     DocumentInfo,
     Goal,
@@ -103,14 +111,29 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
     default_kind = (
         IndicatorKind.actual if info.doc_type == "news" else IndicatorKind.target
     )
+    timeline = Timeline(
+        text,
+        doc_year=year,
+        doc_type=info.doc_type,
+        doc_period=info.period,
+        sections=[(s.body.start, s.body.end, s.title) for s in sections if s.kind != "box"],
+    )
     tables, row_spans = table_indicators(text)
     sentence = sentence_indicators(
         text,
         mentions,
-        Context(doc_year=year, default_kind=default_kind, section_kinds=section_kinds(sections)),
+        Context(
+            doc_year=year,
+            default_kind=default_kind,
+            section_kinds=section_kinds(sections),
+            timeline=timeline,
+            doc_type=info.doc_type,
+        ),
         skip=row_spans,
     )
     indicators = sorted(tables + sentence, key=lambda i: i.span.start)
+    date_indicators(indicators, timeline)
+    indicators = drop_repeats(indicators)
     titles = _innermost_titles(sections, [i.span.start for i in indicators])
     for ind, title in zip(indicators, titles, strict=True):
         ind.section = title
