@@ -10,6 +10,8 @@ from typing import Any, Literal
 from . import __version__
 from .chunking import Chunk, chunk_text
 from .errors import LLMError
+from .headline import headline_groups, mark_headlines
+from .indicators import date_indicators
 from .llm import ChunkOutcome, Extractor
 from .models import (
     Check,
@@ -319,6 +321,9 @@ def merge(
         at_span[hs] = [(hs, ind.name)]
         merged[(hs, ind.name)] = ind
     indicators = sorted(merged.values(), key=lambda x: (x.span.start, x.span.end))
+    if analysis.timeline is not None:
+        date_indicators(indicators, analysis.timeline)
+    mark_headlines(analysis.text, analysis.sections, indicators)
 
     goals = {(x.span.start, x.span.end): x for x in llm_goals}
     projects = {x.name: x for x in llm_projects}
@@ -334,7 +339,7 @@ def merge(
     for proj in rule_projects:
         projects.setdefault(proj.name, proj)
 
-    ov = overview(analysis)
+    ov = overview(analysis, indicators)
     if summaries:
         ov += "要点：" + "；".join(summaries[:3])
     prov = Provenance(
@@ -348,6 +353,7 @@ def merge(
     )
     return PlanSummary(
         document=analysis.info,
+        headlines=headline_groups(indicators),
         overview=ov,
         outline=analysis.outline,
         goals=sorted(goals.values(), key=lambda x: x.span.start),

@@ -13,6 +13,7 @@ from . import __version__
 from .dating import Timeline
 from .docinfo import document_year, read_document_info
 from .goals import find_goals
+from .headline import headline_groups, mark_headlines, say
 from .indicators import (
     Context,
     date_indicators,
@@ -49,6 +50,7 @@ class Analysis:
     indicators: list[Indicator] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    timeline: Timeline | None = None
 
 
 def _first_cover(ranked: list[Section], offsets: list[int]) -> list[Section | None]:
@@ -134,6 +136,7 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
     indicators = sorted(tables + sentence, key=lambda i: i.span.start)
     date_indicators(indicators, timeline)
     indicators = drop_repeats(indicators)
+    mark_headlines(text, sections, indicators)
     titles = _innermost_titles(sections, [i.span.start for i in indicators])
     for ind, title in zip(indicators, titles, strict=True):
         ind.section = title
@@ -144,10 +147,10 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
         if b is not None:
             p.section = b.title
     goals = find_goals(text, sections)
-    return Analysis(text, info, outline, sections, mentions, indicators, goals, projects)
+    return Analysis(text, info, outline, sections, mentions, indicators, goals, projects, timeline)
 
 
-def overview(a: Analysis) -> str:
+def overview(a: Analysis, indicators: list[Indicator] | None = None) -> str:
     """A short overview written from the extracted facts (no sentence is copied)."""
     info = a.info
     kinds = {
@@ -156,21 +159,33 @@ def overview(a: Analysis) -> str:
     }
     parts = [f"《{info.title}》" if info.title else "本文件"]
     parts.append(f"（{kinds[info.doc_type]}" + (f"，{info.period}" if info.period else "") + "）")
-    top = [i for i in a.indicators if i.kind == IndicatorKind.target and i.headline()][:5]
-    bits = []
-    for i in top:
-        q = i.headline()
-        assert q is not None
-        bits.append(f"{i.name}{q.raw}")
     s = "".join(parts) + f"：共{len(a.sections)}个标题、{len(a.indicators)}项量化指标、{len(a.projects)}个项目。"
-    if bits:
-        s += "主要目标包括" + "、".join(bits) + "。"
-    return s
+    return s + headline_overview(indicators if indicators is not None else a.indicators)
+
+
+_OVERVIEW_PER_GROUP = 6
+
+
+def headline_overview(indicators: list[Indicator]) -> str:
+    """The headline block in words, one sentence per group; else the first few targets."""
+    groups = headline_groups(indicators)
+    out = []
+    for g in groups:
+        bits = list(dict.fromkeys(say(indicators[i]) for i in g.indicators))
+        more = "等" if len(bits) > _OVERVIEW_PER_GROUP else ""
+        out.append(f"{g.label}：" + "；".join(bits[:_OVERVIEW_PER_GROUP]) + more + "。")
+    if not out:
+        top = [i for i in indicators if i.kind == IndicatorKind.target and i.headline()]
+        bits = list(dict.fromkeys(say(i) for i in top))[:5]
+        if bits:
+            out.append("主要目标包括：" + "；".join(bits) + "。")
+    return "".join(out)
 
 
 def rules_summary(a: Analysis) -> PlanSummary:
     return PlanSummary(
         document=a.info,
+        headlines=headline_groups(a.indicators),
         overview=overview(a),
         outline=a.outline,
         goals=a.goals,
