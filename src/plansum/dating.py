@@ -227,11 +227,17 @@ class Timeline:
     def era(self, offset: int, kind: IndicatorKind) -> Era | None:
         """The time of a number at `offset` whose kind is `kind` (sentence, paragraph,
         heading, then the document)."""
-        for e in (self.sentence_era(offset), self.paragraph_era(offset), self.section_era(offset)):
+        levels = (self.sentence_era(offset), self.paragraph_era(offset), self.section_era(offset))
+        for n, e in enumerate(levels):
             if e is None:
                 continue
             k = e.kind(self.doc_year)
             if k is None or k is kind:
+                if e.period is None and e.year is not None:
+                    # 到2030年 inside a “十五五” passage: the year ends the period.
+                    for outer in levels[n + 1 :]:
+                        if outer is not None and outer.period and outer.period[1] == e.year:
+                            return Era(year=e.year, period=outer.period)
                 return self.complete(e, kind)
         return self.default(kind)
 

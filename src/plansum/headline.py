@@ -24,7 +24,7 @@ _TARGET_TITLE = re.compile(r"^[^，,。]{0,24}(?:主要预期目标|主要目标
 # The main results start with the economy's size or growth.
 _RESULT_LEAD = re.compile(r"^(?:全[市区旗县省盟州])?(?:地区生产总值|GDP|经济总量)(?:总量|增速|增长)?$")
 _SECTION_MAX = 4000  # a longer "主要目标" section is a chapter of tasks, not the targets
-_RESULT_MAX = 8  # indicators taken from one results passage
+_RESULT_MAX = 10  # indicators taken from one results passage
 # Counted things (项目15个, 企业9家) are achievements, not the economy's main results.
 _COUNT_UNITS = frozenset("个 家 项 所 条 处 座 套 户 件 部 批 名 人次 场 次 台 辆 栋".split())
 

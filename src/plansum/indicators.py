@@ -40,7 +40,7 @@ _TRAILING = re.compile(
     r"再|继续|持续|稳步|逐步|进一步|有望|将|翻|压减|缩减|上升|回落)+$"
 )
 _LEADING = re.compile(
-    r"^(?:其中|全市|全旗|全县|全区|全省|全年|力争|争取|确保|预计|预期|同时|并且|并|和|及|以及|"
+    r"^(?:其中|今年|明年|年内|全市|全旗|全县|全区|全省|全年|力争|争取|确保|预计|预期|同时|并且|并|和|及|以及|"
     r"主要目标是|主要预期目标是|目标是|(?:到|至)(?![位达])|在|实现|完成|推动|推进|使|让|新增(?=[^\d]{0,1}$))+"
 )
 _YEAR_PHRASE = re.compile(
@@ -149,11 +149,19 @@ def _balance(s: str) -> str:
     return s
 
 
+_INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|让)?")
+
+
 def _clean_name(prefix: str) -> str:
     m = _BASELINE_WORD.search(prefix)
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
     s = _YEAR_PHRASE.sub("", prefix)
+    intent = None
+    for intent in _INTENT.finditer(s):
+        pass
+    if intent is not None and len(s) - intent.end() >= 2:
+        s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
     head = re.split(r"由|从", s, maxsplit=1)[0]
     if len(head.strip()) >= 2:
         s = head  # "森林覆盖率由…的17.34%提高到…": the subject stands before 由
@@ -228,7 +236,8 @@ def _direction(before: str, q: Quantity) -> Direction | None:
 # Numbers that are not indicators: time slogans (15分钟生活圈, 24小时不打烊, 365天×24小时),
 # hypotheticals ((比如30%)), and list numbering glued to a value (6.15分钟…).
 _TIME_UNITS = frozenset({"分钟", "小时", "天", "周", "秒"})
-_HYPOTHETICAL = re.compile(r"(?:[（(]\s*(?:比如|例如|譬如|如)|比如|例如|譬如|假如|假设)[^，。；）)]{0,4}$")
+_HYPOTHETICAL = re.compile(r"(?:[（(]\s*(?:比如|例如|譬如|如)|比如|例如|譬如|假如|假设)[^，。；）)]{0,4}$"
+    r"|每(?:增加|提高|增长|减少|下降)$")
 
 
 def _not_an_indicator(text: str, q: Quantity) -> bool:
