@@ -24,7 +24,7 @@ from .models import (
     Quantity,
     Span,
 )
-from .numbers import parse_quantity
+from .numbers import is_year, parse_quantity
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -114,11 +114,6 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
     return tuple(out)
 
 
-def is_year(q: Quantity) -> bool:
-    """A plain year mention (2025年, 二〇三五年), as opposed to a duration or a range."""
-    return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
-
-
 # "比2020年翻一番", "较上年增长": the subject stands before the baseline.
 _BASELINE_WORD = re.compile(
     r"(?:比|较|同比|与)(?=(?:19|20)\d{2}年|[〇○零一二三四五六七八九]{4}年|上年|去年|基期|上一年)"
@@ -157,9 +152,8 @@ def _clean_name(prefix: str) -> str:
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
     s = _YEAR_PHRASE.sub("", prefix)
-    intent = None
-    for intent in _INTENT.finditer(s):
-        pass
+    intents = list(_INTENT.finditer(s))
+    intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
     head = re.split(r"由|从", s, maxsplit=1)[0]
