@@ -207,6 +207,7 @@ class LLMExtractor:
                     cached=oc.cached,
                     attempts=oc.attempts,
                     degraded=oc.degraded,
+                    failure=oc.failure.kind if oc.failure else None,
                 )
             )
             if oc.failure is not None:
