@@ -17,15 +17,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from .models import IndicatorKind
 from .numbers import normalize_digits
 
-if TYPE_CHECKING:
-    from .document import Document
-
-__all__ = ["Era", "Timeline", "plan_label", "plan_period", "timeline_of"]
+__all__ = ["Era", "Timeline", "plan_label", "plan_period"]
 
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
@@ -254,16 +250,3 @@ class Timeline:
         if e.year is None and e.period is not None:
             return Era(year=e.period[1], period=e.period)
         return e
-
-
-def timeline_of(doc: Document) -> Timeline:
-    """The timeline of a parsed document (its info's year and period, its headings)."""
-    from .docinfo import document_year
-
-    return Timeline(
-        doc.text,
-        doc_year=document_year(doc.info),
-        doc_type=doc.info.doc_type,
-        doc_period=doc.info.period,
-        sections=[(s.body.start, s.body.end, s.title) for s in doc.sections if s.kind != "box"],
-    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from .dating import timeline_of
+from .dating import Timeline
 from .docinfo import document_year
 from .document import Document, Findings
 from .goals import find_goals
@@ -72,6 +72,17 @@ def _innermost_titles(sections: list[Section], offsets: list[int]) -> list[str |
         )
     ]
     return [s.title if s else None for s in _first_cover(ranked, offsets)]
+
+
+def timeline_of(doc: Document) -> Timeline:
+    """The time references of a parsed document, with its own year and period and its headings."""
+    return Timeline(
+        doc.text,
+        doc_year=document_year(doc.info),
+        doc_type=doc.info.doc_type,
+        doc_period=doc.info.period,
+        sections=[(s.body.start, s.body.end, s.title) for s in doc.sections if s.kind != "box"],
+    )
 
 
 class RulesExtractor:
