@@ -89,7 +89,9 @@ _TIME = re.compile(
     r"|(?P<rel>今年|本年度|年内|明年|去年|过去一年|一年来|刚刚过去的一年|上一年)"
 )
 # A year written right after these is a baseline (比2020年增长, 较上年), not the number's time.
-_BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*$")
+_BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
+# A plan named as a document to write ("制定“十五五”…方案") is not the time of a number.
+_DOCUMENT_BEFORE = re.compile(r"(?:制定|编制|谋划|出台|印发|研究|衔接|纳入)[^，。；]{0,4}[“\"]?$")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _LINE_END = re.compile(r"\n")
 _TITLE_CHARS = 120
@@ -114,8 +116,10 @@ def find_eras(text: str, doc_year: int | None) -> list[_Ref]:
     out: list[_Ref] = []
     text = normalize_digits(text)  # ２０２５年: same length, same offsets
     for m in _TIME.finditer(text):
-        before = text[max(0, m.start() - 3) : m.start()]
-        if _BASELINE_BEFORE.search(before):
+        before = text[max(0, m.start() - 8) : m.start()]
+        if _BASELINE_BEFORE.search(before[-4:]):
+            continue
+        if m.group("plan") and _DOCUMENT_BEFORE.search(before):
             continue
         era: Era | None = None
         if m.group("range"):
@@ -182,7 +186,13 @@ class Timeline:
     def section_era(self, offset: int) -> Era | None:
         points, painted = self._painted
         i = bisect.bisect_right(points, offset) - 1
-        return painted[i] if i >= 0 else None
+        era = painted[i] if i >= 0 else None
+        if era is None and self.doc_type == "news":
+            # Flat sub-headings of a news page: the last dated one before the offset governs.
+            while i >= 0 and painted[i] is None:
+                i -= 1
+            era = painted[i] if i >= 0 else None
+        return era
 
     def nearest(self, offset: int, lo: int) -> Era | None:
         """The last time reference that ends in [lo, offset)."""

@@ -49,7 +49,7 @@ _YEAR_PHRASE = re.compile(
 _GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
 _TARGET_CUES = (
     "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将要", "要求",
-    "以上", "以内", "左右", "不低于", "突破",
+    "以上", "以内", "左右", "不低于", "突破", "提出",
 )
 _ACTUAL_CUES = (
     "完成了", "实现了", "同比", "比上年", "较上年", "五年来", "过去", "累计完成", "取得",
@@ -69,6 +69,7 @@ class Context:
     # Time references of the document (years, periods, 今年, 十五五 …); None: no dating.
     timeline: Timeline | None = None
     doc_type: str = "other"
+    region: str | None = None  # the place the document is about ("云溪县地区生产总值" → 地区生产总值)
 
     @cached_property
     def review_end(self) -> int | None:
@@ -91,7 +92,12 @@ class Context:
     def kind_at(self, offset: int) -> IndicatorKind | None:
         points, kinds = self._painted
         i = bisect.bisect_right(points, offset) - 1
-        return kinds[i] if i >= 0 else None
+        kind = kinds[i] if i >= 0 else None
+        if kind is None and self.doc_type == "news":
+            # A news page's sub-headings are flat: "2025年…目标敲定" governs the ones after it.
+            before = [(a, k) for a, _, k in self.section_kinds if a <= offset]
+            kind = max(before, key=lambda t: t[0])[1] if before else None
+        return kind
 
 
 _RESULT_PARAGRAPH = re.compile(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")
@@ -267,9 +273,15 @@ def _role_for(clause_before: str, q: Quantity) -> str:
     return "level"
 
 
-def _cue_balance(sentence: str) -> int:
+# Words that bound a number (以上, 突破 …) say "target" in a plan, but a news report uses them
+# for results too ("产值突破60亿元").
+_WEAK_TARGET_CUES = frozenset({"突破", "以上"})
+
+
+def _cue_balance(sentence: str, news: bool = False) -> int:
     """Result cues minus target cues in a sentence (counted once per sentence)."""
-    return sum(c in sentence for c in _ACTUAL_CUES) - sum(c in sentence for c in _TARGET_CUES)
+    targets = (c for c in _TARGET_CUES if not (news and c in _WEAK_TARGET_CUES))
+    return sum(c in sentence for c in _ACTUAL_CUES) - sum(c in sentence for c in targets)
 
 
 def _kind_for(
@@ -382,6 +394,19 @@ _GENERIC = frozenset(
 _VERB_LEAD = re.compile(r"^(?:实施|新建|建成|开工|培育|引进|加快推进|推进|建设|打造|新增|完成)")
 
 
+def _drop_region(name: str, region: str | None) -> str:
+    """The document's own place is not part of a name (云溪县地区生产总值, 云溪县实施…项目)."""
+    if (
+        region
+        and region[-1] in "市县旗盟区"
+        and not region.endswith("地区")
+        and name.startswith(region)
+        and len(name) - len(region) >= 3
+    ):
+        return _LEADING.sub("", name[len(region) :]).strip(_EDGE) or name
+    return name
+
+
 def _qualify(name: str, before: str) -> str:
     """A name of two characters (投资, 产值) takes the subject named before it in the sentence."""
     if len(name) > 2 or not before:
@@ -432,7 +457,7 @@ def sentence_indicators(
         if _is_headline_line(text, s_start, s_end, ctx):
             continue  # a news headline or the document's title line
         ms = [mentions[k] for k in range(lo, hi)]
-        cues = _cue_balance(sentence)
+        cues = _cue_balance(sentence, ctx.doc_type == "news")
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
         line_start = text.rfind("\n", 0, s_start) + 1
         paragraph_kind = (
@@ -500,6 +525,7 @@ def sentence_indicators(
                     names[idx] = last_name
                 name = lead.get(m.id, names[idx])
                 prev_end = q.span.end
+                name = _drop_region(name, ctx.region)
                 if name in _GENERIC:
                     continue
                 if len(name) <= 2:

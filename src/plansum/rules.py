@@ -104,6 +104,7 @@ class RulesExtractor:
                 section_kinds=section_kinds(sections),
                 timeline=timeline,
                 doc_type=doc.info.doc_type,
+                region=doc.info.region,
             ),
             skip=row_spans,
         )
