@@ -37,7 +37,7 @@ def measure(path: Path, listing: bool) -> dict[str, int]:
     from plansum.loading import load_file
 
     doc = load_file(path)
-    s = pipeline.summarize_text(doc.text, offline=True, encoding=doc.encoding)
+    s = pipeline.summarize(doc.text, engine="rules", encoding=doc.encoding)
     text = doc.text
     c = dict(n=0, punct=0, short=0, quotes=0, dated=0, declines=0, unsigned=0)
     for ind in s.indicators:
@@ -56,14 +56,16 @@ def measure(path: Path, listing: bool) -> dict[str, int]:
             c["dated"] += 1
         else:
             bad.append("no year")
-        g = ind.growth
-        if g is not None and g.span is not None:
+        for g in {id(q): q for q in (ind.growth, ind.headline()) if q is not None}.values():
+            if g.span is None:
+                continue
             before = text[max(0, g.span.start - 8) : g.span.start]
             if _DECLINE.search(before):
                 c["declines"] += 1
                 if getattr(ind, "direction", None) != "down":
                     c["unsigned"] += 1
                     bad.append("unsigned decline")
+                break
         if listing and bad:
             ctx = text[max(0, ind.span.start - 20) : ind.span.end + 2].replace("\n", "⏎")
             print(f"  {path.name[:12]} {','.join(bad):18} {ind.name!r} | {ctx}")

@@ -192,7 +192,7 @@ def test_slogans_ranges_and_hypotheticals_stay_out(report: PlanSummary) -> None:
 
 
 def test_news_items_keep_ranges_and_drop_slogans(report: PlanSummary) -> None:
-    ind = _find(report, "培育国家级专精特新“小巨人”企业", "1-2家")
+    ind = _find(report, "国家级专精特新“小巨人”企业", "1-2家")
     assert ind.target is not None and (ind.target.value, ind.target.upper) == (1, 2)
     assert not any(q.unit == "分钟" for i in report.indicators for q in i.quantities())
 

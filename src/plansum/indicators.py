@@ -392,6 +392,8 @@ _GENERIC = frozenset(
     "群众 个数 次数 方式 路径 机制 体系 板块".split()
 )
 _VERB_LEAD = re.compile(r"^(?:实施|新建|建成|开工|培育|引进|加快推进|推进|建设|打造|新增|完成)")
+# Verbs of doing that are not part of what is counted (实施重点项目520个 → 重点项目).
+_DOING = re.compile(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
 
 
 def _drop_region(name: str, region: str | None) -> str:
@@ -510,6 +512,7 @@ def sentence_indicators(
             if respectively and len(values) == 1 and "、" in base_name:
                 # "民营企业、普惠小微企业贷款分别增长10%以上": one value, several subjects.
                 parts = [p for p in base_name.split("、") if len(p) >= 2]
+                parts = _split_respectively("、".join(parts), len(parts)) if parts else parts
                 shared = parts[1:]
                 names = parts[:1] or names
             first_role = _role_for(text[c_start : first_span.start], values[0].quantity)
@@ -525,7 +528,7 @@ def sentence_indicators(
                     names[idx] = last_name
                 name = lead.get(m.id, names[idx])
                 prev_end = q.span.end
-                name = _drop_region(name, ctx.region)
+                name = _DOING.sub("", _drop_region(name, ctx.region))
                 if name in _GENERIC:
                     continue
                 if len(name) <= 2:
