@@ -31,6 +31,38 @@ def _fail(msg: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _stdout_lost() -> None:
+    """After a failed write to stdout, point it at /dev/null, so that the interpreter's own
+    flush at exit does not print a second error (the pattern the Python docs give for EPIPE)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
+        pass
+
+
+def _write_stdout(text: str) -> None:
+    """Write to stdout; a full disk or a closed pipe is one line and exit 2, not a traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout_lost()
+        _fail(f"cannot write to standard output: {exc.strerror or exc}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `a` is `b`: the same path, a symlink to it, or a hard link to it."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # `a` does not exist yet (the usual case) or cannot be looked at
+        return False
+
+
 # Client libraries that log on their own; instructor logs every failed attempt at ERROR.
 _THIRD_PARTY = {
     "instructor": logging.DEBUG,
@@ -156,6 +188,8 @@ def summarize(
 
     secret = SecretFilter([api_key])
     settings: Any = None
+    if output is not None and _same_file(output, file):
+        _fail(f"-o {output} is the input document itself; write the summary to another file")
     try:
         out_fmt = renderer(fmt).name if fmt else (format_from_path(output) if output else "markdown")
         if engine not in ENGINES:
@@ -208,21 +242,28 @@ def summarize(
             1,
         )
         return
+    text = result if isinstance(result, str) else result.decode("utf-8")
+    text = secret.scrub(text)  # the key never reaches a file, whatever the model or text held
     if output:
-        data = result.encode("utf-8") if isinstance(result, str) else result
+        data = text.encode("utf-8")
         try:
             output.write_bytes(data)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror}")
         typer.echo(f"plansum: wrote {output} ({len(data)} bytes)", err=True)
     else:
-        sys.stdout.write(result if isinstance(result, str) else result.decode("utf-8"))
-        if isinstance(result, str) and not result.endswith("\n"):
-            sys.stdout.write("\n")
-    degraded = [c for c in summary.provenance.chunks if c.degraded]
+        _write_stdout(text if text.endswith("\n") else text + "\n")
+    chunks = summary.provenance.chunks
+    degraded = [c for c in chunks if c.degraded]
     if verbose or degraded:
         for c in degraded:
             typer.echo(f"plansum: chunk {c.chunk} fell back to rules: {c.degraded}", err=True)
+    if chunks and len(degraded) == len(chunks):
+        _fail(
+            f"the model did none of the {len(chunks)} chunk(s): every one fell back to the rules "
+            f"({degraded[0].degraded}); the summary written is the rules path's",
+            4,
+        )
     if strict and degraded:
         raise typer.Exit(3)
 
@@ -238,10 +279,12 @@ def outline(file: FileArg) -> None:
     except PlansumError as exc:
         _fail(str(exc))
         return
+    lines = []
     for s in flatten(parse_outline(doc.text)):
         indent = "  " * (s.level - 1)
         num = f"{s.number} " if s.number else ""
-        typer.echo(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]")
+        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]\n")
+    _write_stdout("".join(lines))
 
 
 @app.command()
@@ -260,21 +303,21 @@ def indicators(
         if fmt == "json":
             import json
 
-            typer.echo(
-                json.dumps(
-                    [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
-                    ensure_ascii=False,
-                    indent=2,
-                )
+            out = json.dumps(
+                [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
+                ensure_ascii=False,
+                indent=2,
             )
         elif fmt == "csv":
-            sys.stdout.write(str(render(summary, doc.text, "csv")))
+            out = str(render(summary, doc.text, "csv"))
         else:
             from .render import indicator_table_markdown
 
-            typer.echo(indicator_table_markdown(summary.indicators))
+            out = indicator_table_markdown(summary.indicators)
     except PlansumError as exc:
         _fail(str(exc))
+        return
+    _write_stdout(out if out.endswith("\n") else out + "\n")
 
 
 @app.command()
@@ -424,6 +467,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("plansum: interrupted; finished chunks are kept in the cache", err=True)
         sys.exit(130)
+    except OSError as exc:  # stdout lost outside _write_stdout (e.g. a full disk on --help)
+        _stdout_lost()
+        typer.echo(f"plansum: error: cannot write to standard output: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from .chunking import Chunk, chunk_text
 from .docinfo import read_document_info
-from .loading import load_file
+from .loading import clean_text, load_file
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -43,6 +43,7 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, name: str = "<text>", encoding: str | None = None) -> Document:
+        text = clean_text(text)  # same length: offsets still index the caller's text
         info = read_document_info(text)
         info.encoding = encoding
         outline = parse_outline(text)

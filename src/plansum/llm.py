@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 # Every import at module level: a worker thread must never be the first to import a module
 # (a lazy `import httpx` racing openai's own import once gave a half-initialised module).
@@ -422,6 +422,7 @@ class ChunkClient:
         self._http_client = http_client
         self._client: Any = None
         self._lock = threading.Lock()
+        self.client()  # here, in the caller's thread: openai imports its resources on first use
         self._cache: ResponseCache | None = None
         if settings.cache:
             cache = ResponseCache(settings.cache_dir)
@@ -437,8 +438,9 @@ class ChunkClient:
                     api_key=s.api_key or "none",
                     timeout=s.timeout,
                     max_retries=0,  # tenacity below does the retrying, with bounds we choose
-                    # ours: a whole-request deadline, a cap on the body, the key masked
-                    http_client=self._http_client or guarded_client(s.timeout, s.api_key),
+                    # ours: a whole-request deadline, a cap on the body, the key masked.  (openai
+                    # 3.x is typed for httpx2 and sends through an httpx client all the same.)
+                    http_client=self._http_client or cast(Any, guarded_client(s.timeout, s.api_key)),
                 )
                 raw.chat.completions.create = _checked(raw.chat.completions.create)  # type: ignore[method-assign]
                 mode = instructor.Mode.TOOLS if s.mode == "tools" else instructor.Mode.JSON_SCHEMA
