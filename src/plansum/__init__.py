@@ -11,24 +11,53 @@ the decoded text.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .document import Document, Findings
-from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
-from .models import (
-    Check,
-    CheckRecord,
-    CheckStatus,
-    DocumentInfo,
-    Goal,
-    Indicator,
-    PlanSummary,
-    Project,
-    Quantity,
-    Section,
-    Span,
-)
-from .pipeline import Engine, summarize, summarize_document, summarize_file
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from .document import Document, Findings
+    from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+    from .models import (
+        Check,
+        CheckRecord,
+        CheckStatus,
+        DocumentInfo,
+        Goal,
+        Indicator,
+        PlanSummary,
+        Project,
+        Quantity,
+        Section,
+        Span,
+    )
+    from .pipeline import Engine, summarize, summarize_document, summarize_file
+    from .settings import Settings
+
+# Where each public name lives.  They are imported on first use, so that `plansum --help`
+# and `import plansum` stay quick (pydantic and the parsers load only when needed).
+_HOME = {
+    "Document": "document", "Findings": "document",
+    "CassetteError": "errors", "ConfigError": "errors", "InputError": "errors",
+    "LLMError": "errors", "PlansumError": "errors",
+    "Check": "models", "CheckRecord": "models", "CheckStatus": "models",
+    "DocumentInfo": "models", "Goal": "models", "Indicator": "models", "PlanSummary": "models",
+    "Project": "models", "Quantity": "models", "Section": "models", "Span": "models",
+    "Engine": "pipeline", "summarize": "pipeline", "summarize_document": "pipeline",
+    "summarize_file": "pipeline",
+    "Settings": "settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'plansum' has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CassetteError",
