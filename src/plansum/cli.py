@@ -43,10 +43,15 @@ def _stdout_lost() -> None:
         pass
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(text: str | list[bytes]) -> None:
     """Write to stdout; a full disk or a closed pipe is one line and exit 2, not a traceback."""
     try:
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            for part in text:
+                sys.stdout.buffer.write(part)
         sys.stdout.flush()
     except OSError as exc:
         _stdout_lost()
@@ -184,7 +189,7 @@ def summarize(
     from .document import Document
     from .pipeline import ENGINES, summarize_document
     from .redact import SecretFilter
-    from .render import format_from_path, render, renderer
+    from .render import format_from_path, render_parts, renderer
 
     secret = SecretFilter([api_key])
     settings: Any = None
@@ -213,7 +218,7 @@ def summarize(
                 settings=settings,
                 progress=sys.stderr.isatty() or verbose,
             )
-        result = render(summary, doc.text, out_fmt)
+        parts = render_parts(summary, doc.text, out_fmt)
     except PlansumError as exc:
         _fail(secret.scrub(str(exc)))
         return
@@ -242,17 +247,20 @@ def summarize(
             1,
         )
         return
-    text = result if isinstance(result, str) else result.decode("utf-8")
-    text = secret.scrub(text)  # the key never reaches a file, whatever the model or text held
+    # the key never reaches a file, whatever the model or the text held
+    parts = [secret.scrub_bytes(p) for p in parts]
     if output:
-        data = text.encode("utf-8")
         try:
-            output.write_bytes(data)
+            with output.open("wb") as f:
+                for p in parts:
+                    f.write(p)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror}")
-        typer.echo(f"plansum: wrote {output} ({len(data)} bytes)", err=True)
+        typer.echo(f"plansum: wrote {output} ({sum(len(p) for p in parts)} bytes)", err=True)
     else:
-        _write_stdout(text if text.endswith("\n") else text + "\n")
+        if not parts[-1].endswith(b"\n"):
+            parts.append(b"\n")
+        _write_stdout(parts)
     chunks = summary.provenance.chunks
     degraded = [c for c in chunks if c.degraded]
     if verbose or degraded:
