@@ -12,7 +12,6 @@ size of the JSON written.  No assertions: the figures go to docs/reliability.md.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
