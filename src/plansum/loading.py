@@ -225,7 +225,10 @@ def load_file(path: str | Path) -> Decoded:
                 raise InputError(f"{p}: is {what}, not a regular file; save the plan text to a file first")
             if st.st_size > MAX_BYTES:
                 raise _too_large(p, st.st_size)
-            data = f.read(MAX_BYTES + 1)
+            # read what fstat said (not a 200 MiB buffer up front), then whatever it grew by
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += f.read(MAX_BYTES + 1 - len(data))
         if len(data) > MAX_BYTES:
             raise _too_large(p, len(data))
     except PermissionError as exc:
