@@ -655,3 +655,29 @@ def test_every_chunk_failed_exits_4_with_the_rules_summary(tmp_path: Path, monke
     assert "every one fell back to the rules" in line and "HTTP 500" in line
     data = json.loads(r.stdout)  # the rules summary is still written
     assert data["indicators"] and all(i["origin"] == "rules" for i in data["indicators"])
+
+
+# ---------------------------------------------------------------------------------------
+# 10. Large inputs: the JSON is written in parts, byte for byte what render() gives
+#     (time and memory are measured by bench/large_input.py, not asserted here)
+
+
+def _corpus_and_seeds() -> list[Path]:
+    from conftest import seeds_dir
+
+    docs = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt"))
+    return docs + sorted(seeds_dir().glob("*.txt")) if seeds_dir().is_dir() else docs
+
+
+def test_streamed_json_is_byte_identical(tmp_path: Path, chunks: Any) -> None:
+    from plansum.loading import load_file
+    from plansum.render import render_parts
+
+    cases = [(summarize(load_file(p).text), load_file(p).text) for p in _corpus_and_seeds()]
+    cases.append((summarize("无数字的短文。"), "无数字的短文。"))  # every list empty
+    fake = FakeLLM(chunks).fail(1, *[status(500)] * 12)  # checks and provenance filled in
+    cases.append((run_llm(tmp_path, fake)[0], TEXT))
+    assert any(s.checks for s, _ in cases) and any(not s.indicators for s, _ in cases)
+    for summary, text in cases:
+        for fmt in ("json", "markdown"):
+            assert b"".join(render_parts(summary, text, fmt)) == render(summary, text, fmt).encode("utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,7 +43,7 @@ def _stdout_lost() -> None:
         pass
 
 
-def _write_stdout(text: str | list[bytes]) -> None:
+def _write_stdout(text: str | Iterable[bytes]) -> None:
     """Write to stdout; a full disk or a closed pipe is one line and exit 2, not a traceback."""
     try:
         if isinstance(text, str):
@@ -247,20 +247,33 @@ def summarize(
             1,
         )
         return
-    # the key never reaches a file, whatever the model or the text held
-    parts = [secret.scrub_bytes(p) for p in parts]
+    written = 0
+    last = b"\n"
+
+    def clean() -> Iterator[bytes]:
+        nonlocal written, last
+        for p in parts:  # the key never reaches a file, whatever the model or the text held
+            p = secret.scrub_bytes(p)
+            if p:
+                written, last = written + len(p), p[-1:]
+                yield p
+
     if output:
         try:
             with output.open("wb") as f:
-                for p in parts:
+                for p in clean():
                     f.write(p)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror}")
-        typer.echo(f"plansum: wrote {output} ({sum(len(p) for p in parts)} bytes)", err=True)
+        typer.echo(f"plansum: wrote {output} ({written} bytes)", err=True)
     else:
-        if not parts[-1].endswith(b"\n"):
-            parts.append(b"\n")
-        _write_stdout(parts)
+
+        def with_newline() -> Iterator[bytes]:
+            yield from clean()
+            if last != b"\n":
+                yield b"\n"
+
+        _write_stdout(with_newline())
     chunks = summary.provenance.chunks
     degraded = [c for c in chunks if c.degraded]
     if verbose or degraded:
