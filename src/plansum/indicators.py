@@ -154,6 +154,9 @@ _INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|�
 
 
 def _clean_name(prefix: str) -> str:
+    if "|" in prefix:  # 来源：… | 编辑：… | 分享 全市地区生产总值…: the name is after the footer
+        tail = prefix.rsplit("|", 1)[1].split()
+        prefix = tail[-1] if tail else ""
     m = _BASELINE_WORD.search(prefix)
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
@@ -432,6 +435,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
+    """Whether [lo, hi) meets one of the sorted, disjoint `spans`."""
+    i = bisect.bisect_left(starts, hi) - 1
+    return i >= 0 and spans[i][1] > lo
+
+
 def sentence_indicators(
     text: str,
     mentions: Sequence[Mention],
@@ -454,8 +463,8 @@ def sentence_indicators(
         if i >= 0 and skip_sorted[i][1] >= s_end:
             continue  # inside a table
         sentence = text[s_start:s_end]
-        if sentence.count("|") >= 2:
-            continue
+        if sentence.count("|") >= 2 and _overlaps(skip_sorted, skip_starts, s_start, s_end):
+            continue  # a sentence running into a table row; `|` alone (a footer) is not a table
         if _is_headline_line(text, s_start, s_end, ctx):
             continue  # a news headline or the document's title line
         ms = [mentions[k] for k in range(lo, hi)]
@@ -684,6 +693,9 @@ def _norm_cell(cell: str) -> str:
     return re.sub(r"\s+", "", cell)
 
 
+_PROSE_END = re.compile(r"[。！？!?]")
+
+
 def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[Indicator], list[Span]]:
     """Indicators from `|`-flattened indicator tables; also returns the spans of table rows."""
     out: list[Indicator] = []
@@ -695,7 +707,9 @@ def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[
         this_start = line_start
         line_start += len(line)
         body = line.rstrip("\r\n")
-        if body.count("|") < 2:
+        # A row has two `|` and no sentence end: a news footer inline with the text
+        # (来源：… | 编辑：… | 分享) or a file with its newlines removed is prose, not a row.
+        if body.count("|") < 2 or _PROSE_END.search(body):
             if header is not None and body.strip():
                 header = None  # the table ended
             continue
@@ -819,19 +833,22 @@ def _row_key(ind: Indicator) -> tuple[object, ...]:
         return None if x is None else (x.value, x.upper, x.unit, x.comparator)
 
     return (
-        ind.name, ind.kind, ind.year, ind.period, ind.direction,
+        ind.name, ind.section, ind.kind, ind.year, ind.period, ind.direction,
         q(ind.baseline), q(ind.target), q(ind.actual), q(ind.growth),
     )
 
 
-def drop_repeats(indicators: list[Indicator]) -> list[Indicator]:
-    """Identical rows (same name, time, kind and numbers) are shown once, at the first place."""
-    seen: set[tuple[object, ...]] = set()
+def drop_repeats(indicators: list[Indicator], text: str) -> list[Indicator]:
+    """Identical rows (same name, section, time, kind and numbers) restated in another
+    paragraph are shown once, at the first place.  Within one paragraph a repeat is left
+    alone: there it is the text's own list, not a restatement."""
+    seen: dict[tuple[object, ...], int] = {}
     out = []
     for ind in indicators:
         key = _row_key(ind)
-        if key in seen:
+        line = text.rfind("\n", 0, ind.span.start)
+        first = seen.setdefault(key, line)
+        if first != line:
             continue
-        seen.add(key)
         out.append(ind)
     return out

@@ -110,10 +110,10 @@ class RulesExtractor:
         )
         indicators = sorted(tables + sentence, key=lambda i: i.span.start)
         date_indicators(indicators, timeline)
-        indicators = drop_repeats(indicators)
         titles = _innermost_titles(sections, [i.span.start for i in indicators])
         for ind, title in zip(indicators, titles, strict=True):
             ind.section = title
+        indicators = drop_repeats(indicators, text)
         boxes = [s for s in sections if s.kind == "box"]
         projects = find_projects(text, boxes)
         # The last box (in document order) that holds the project names its section.
