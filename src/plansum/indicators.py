@@ -833,7 +833,7 @@ def _row_key(ind: Indicator) -> tuple[object, ...]:
         return None if x is None else (x.value, x.upper, x.unit, x.comparator)
 
     return (
-        ind.name, ind.section, ind.kind, ind.year, ind.period, ind.direction,
+        ind.name, ind.section, ind.kind, ind.year, ind.period, ind.direction, ind.attribute,
         q(ind.baseline), q(ind.target), q(ind.actual), q(ind.growth),
     )
 
