@@ -16,7 +16,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .models import IndicatorKind
 from .numbers import normalize_digits
@@ -82,11 +82,14 @@ class Era:
 
 _YEAR_CN = "〇○零一二三四五六七八九"
 _TIME = re.compile(
+    # Every reference starts with one of these characters: a cheap test before the alternation.
+    rf"(?=[12{_YEAR_CN}十今本年明去过刚上这近])(?:"
     r"(?P<range>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～至到]|—{2})\s*(?P<range2>(?:19|20)\d{2})\s*年"
     rf"|(?P<year>(?:19|20)\d{{2}}|[{_YEAR_CN}]{{4}})\s*年(?![\d度]*[月日号])"
     r"|(?P<plan>十[一二三四五六七八九]五)(?![”\"]?(?:规划|时期规划|期间规划))"
     r"|(?P<five>五年来|过去五年|五年间|近五年|这五年)"
     r"|(?P<rel>今年|本年度|年内|明年|去年|过去一年|一年来|刚刚过去的一年|上一年)"
+    r")"
 )
 # A year written right after these is a baseline (比2020年增长, 较上年), not the number's time.
 _BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
@@ -143,6 +146,7 @@ def find_eras(text: str, doc_year: int | None) -> list[_Ref]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _title_era(title: str, doc_year: int | None) -> Era | None:
     """A heading's time: a single year wins over a period ("十五五…和2026年重点工作")."""
     eras = [r.era for r in find_eras(title, doc_year)]

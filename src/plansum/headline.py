@@ -100,7 +100,8 @@ def mark_headlines(
     passages = find_passages(text, sections, indicators)
     taken: dict[Passage, int] = {}
     for ind in indicators:
-        ind.headline_group = None
+        if ind.headline_group is not None:
+            ind.headline_group = None
         if ind.headline() is None:
             continue
         if _in_table(ind) and ind.kind is IndicatorKind.target:

@@ -128,8 +128,13 @@ _EDGE = " \t\u3000“”\"'（）()【】[]—-·|*、，,；;：:。.！!？?�
 _PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"))
 
 
+_PAIRED = frozenset("".join(a + b for a, b in _PAIRS) + '"')
+
+
 def _balance(s: str) -> str:
     """Drop quote and bracket characters that have no partner in the name."""
+    if _PAIRED.isdisjoint(s):
+        return s
     for a, b in _PAIRS:
         if s.count(a) == s.count(b):
             continue
@@ -150,6 +155,10 @@ def _balance(s: str) -> str:
     return s
 
 
+_FROM = re.compile(r"由|从")
+_LIST_SEP = re.compile(r"以及|[、和与及]")
+_QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
+_COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
 _INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|让)?")
 
 
@@ -165,7 +174,7 @@ def _clean_name(prefix: str) -> str:
     intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
-    head = re.split(r"由|从", s, maxsplit=1)[0]
+    head = _FROM.split(s, maxsplit=1)[0]
     if len(head.strip()) >= 2:
         s = head  # "森林覆盖率由…的17.34%提高到…": the subject stands before 由
     s = s.strip(_EDGE)
@@ -204,7 +213,7 @@ def _split_respectively(name: str, n: int) -> list[str]:
     if name.startswith("城乡") and n == 2:
         rest = name[2:]
         return ["城镇" + rest, "农村" + rest]
-    parts = [p.strip(_EDGE) for p in re.split(r"以及|[、和与及]", name)]
+    parts = [p.strip(_EDGE) for p in _LIST_SEP.split(name)]
     parts = [p for p in parts if p]
     if len(parts) == n:
         # A head noun written once at the end goes to every part: 城镇和农村居民人均可支配收入,
@@ -258,7 +267,7 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
         return True
     if _HYPOTHETICAL.search(text[max(0, a - 10) : a]):
         return True
-    if prev in "“\"「" and re.match(r"[^，。；、“”\"\n]{0,4}[”\"」]", text[b : b + 5]):
+    if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
         return True  # “9个新”, “房地产39条”: a slogan or a policy's name
     if "." in q.raw and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK:
         line_start = text.rfind("\n", 0, a) + 1
@@ -269,7 +278,7 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
 
 def _role_for(clause_before: str, q: Quantity) -> str:
     tail = clause_before[-6:]
-    if re.search(r"(?:到|至)$", tail):
+    if tail.endswith(("到", "至")):
         return "level"  # 提高到62%: the level reached, not the change
     if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
         return "growth"
@@ -281,9 +290,12 @@ def _role_for(clause_before: str, q: Quantity) -> str:
 _WEAK_TARGET_CUES = frozenset({"突破", "以上"})
 
 
+_NEWS_TARGET_CUES = tuple(c for c in _TARGET_CUES if c not in _WEAK_TARGET_CUES)
+
+
 def _cue_balance(sentence: str, news: bool = False) -> int:
     """Result cues minus target cues in a sentence (counted once per sentence)."""
-    targets = (c for c in _TARGET_CUES if not (news and c in _WEAK_TARGET_CUES))
+    targets = _NEWS_TARGET_CUES if news else _TARGET_CUES
     return sum(c in sentence for c in _ACTUAL_CUES) - sum(c in sentence for c in targets)
 
 
@@ -349,7 +361,7 @@ def _number_first(text: str, q: Quantity) -> str | None:
     if not m:
         return "skip"
     name = _balance(_LEAD_CUT.sub("", m.group(0)).strip(_EDGE))
-    name = re.sub(r"(?:和|及|与|或|等)$", "", name)
+    name = name[:-1] if name.endswith(("和", "及", "与", "或", "等")) else name
     if len(name) <= 2:
         whole = _balance(m.group(0).strip(_EDGE))  # 32万户群众受益: not just 群众
         name = whole if len(name) >= 1 and 3 <= len(whole) <= 8 else name
@@ -417,7 +429,7 @@ def _qualify(name: str, before: str) -> str:
     if len(name) > 2 or not before:
         return name
     subject = _VERB_LEAD.sub("", before)
-    subject = re.sub(r"^超?[\d.]+[^\d]?", "", subject)  # 56个超十亿元项目 → 超十亿元项目
+    subject = _COUNT_LEAD.sub("", subject)  # 56个超十亿元项目 → 超十亿元项目
     if 2 <= len(subject) and len(subject) + len(name) <= _NAME_MAX and not subject.endswith(name):
         return subject + name
     return name
@@ -560,7 +572,7 @@ def sentence_indicators(
                     and prev.name == name
                     and prev.baseline is None
                     and "由" in text[c_start : prev.span.start]
-                    and re.search(r"(?:到|至)$", text[prev_span_end : q.span.start].strip())
+                    and text[prev_span_end : q.span.start].strip().endswith(("到", "至"))
                 ):
                     # "由17.34%提高到22.89%": the first number was the baseline.
                     prev.baseline = prev.target or prev.actual
@@ -590,18 +602,20 @@ def sentence_indicators(
                     owner.growth = q
                     owner.direction = direction
                     continue
+                era = ctx.timeline.era(q.span.start, kind) if ctx.timeline is not None else None
+                times = "番" if q.unit == "番" else ""
                 ind = Indicator(
                     name=name,
                     unit=q.unit,
                     kind=kind,
-                    target_year=year,
+                    target_year=era.last if era is not None and kind is IndicatorKind.target else None,
                     span=Span(start=q.span.start, end=q.span.end),
                     check=Check(status=CheckStatus.verified, reason="rules: number at its span"),
-                    direction=direction,
+                    direction="up" if times else direction,
+                    multiple=2.0**q.value if times else None,
+                    year=era.last if era is not None else None,
+                    period=era.period_text if era is not None else None,
                 )
-                if q.unit == "番":
-                    ind.multiple = 2.0 ** q.value
-                    ind.direction = "up"
                 if role == "growth":
                     ind.growth = q
                 elif kind == IndicatorKind.actual:
