@@ -95,9 +95,17 @@ class Context:
         kind = kinds[i] if i >= 0 else None
         if kind is None and self.doc_type == "news":
             # A news page's sub-headings are flat: "2025年…目标敲定" governs the ones after it.
-            before = [(a, k) for a, _, k in self.section_kinds if a <= offset]
-            kind = max(before, key=lambda t: t[0])[1] if before else None
+            starts, by_start = self._by_start
+            j = bisect.bisect_right(starts, offset) - 1
+            kind = by_start[j] if j >= 0 else None
         return kind
+
+    @cached_property
+    def _by_start(self) -> tuple[list[int], list[IndicatorKind]]:
+        """Section kinds by body start; of two at the same start, the later (inner) one."""
+        last = {a: k for a, _, k in self.section_kinds}
+        starts = sorted(last)
+        return starts, [last[a] for a in starts]
 
 
 _RESULT_PARAGRAPH = re.compile(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")
@@ -293,10 +301,20 @@ _WEAK_TARGET_CUES = frozenset({"突破", "以上"})
 _NEWS_TARGET_CUES = tuple(c for c in _TARGET_CUES if c not in _WEAK_TARGET_CUES)
 
 
+def _cue_finder(cues: Sequence[str]) -> re.Pattern[str]:
+    # A lookahead finds every cue at every position, overlapping ones included.
+    return re.compile("(?=(" + "|".join(map(re.escape, sorted(cues, key=len, reverse=True))) + "))")
+
+
+_ACTUAL_RE = _cue_finder(_ACTUAL_CUES)
+_TARGET_RE = _cue_finder(_TARGET_CUES)
+_NEWS_TARGET_RE = _cue_finder(_NEWS_TARGET_CUES)
+
+
 def _cue_balance(sentence: str, news: bool = False) -> int:
-    """Result cues minus target cues in a sentence (counted once per sentence)."""
-    targets = _NEWS_TARGET_CUES if news else _TARGET_CUES
-    return sum(c in sentence for c in _ACTUAL_CUES) - sum(c in sentence for c in targets)
+    """Result cues minus target cues in a sentence (each cue counted once per sentence)."""
+    targets = _NEWS_TARGET_RE if news else _TARGET_RE
+    return len(set(_ACTUAL_RE.findall(sentence))) - len(set(targets.findall(sentence)))
 
 
 def _kind_for(
