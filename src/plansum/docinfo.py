@@ -14,12 +14,38 @@ _TITLE_WORDS = ("规划", "计划", "报告", "建议", "纲要", "目标", "公
 _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "放大", "索 引 号", "分享到", "来源", "摄")
 
 
+# A 印发通知: "…人民政府关于印发《…规划纲要》的通知" wraps the plan it publishes.
+_NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)(?:关于)?印发[《<](?P<plan>[^》>]{4,80})[》>](?:的)?通知$")
+# Signs of a news page: a byline, a photo credit, a source or editor line, a masthead.
+_NEWS_SIGNS = re.compile(
+    r"本报记者|本报讯|通讯员|记者\s|[^\s。]{1,8}\s+摄\s*$|^\s*(?:来源|编辑|责任编辑|责编)[:：]|"
+    r"^\S{2,12}(?:日报|晚报|报|新闻网|融媒体中心)\s+\d{4}年\d{1,2}月\d{1,2}日|往期阅读|当前版",
+    re.M,
+)
+_MASTHEAD = re.compile(r"^\s*(\S{2,12}(?:日报|晚报|新闻网))\s+(?:19|20)\d{2}年")
+_SOURCE = re.compile(r"(?:^|[|\s])(?:来源|稿源)[:：]\s*([^|\s]{2,20})")
+# The signature of an official document: the issuing body on its own line, the date below.
+_SIGNATURE = re.compile(
+    r"(?m)^[ \t\u3000]*([一-龥]{2,30}(?:人民政府|人民政府办公室|政府办公室|委员会|委员会办公室|局|厅))"
+    r"[ \t\u3000]*\r?\n[ \t\u3000]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \t\u3000]*$"
+)
+
+
+_PLAN_TITLE_ENDS = ("纲要", "规划", "计划", "建议", "报告", "公报", "（摘要）", "(摘要)", "摘要")
+
+
+def _is_news(text: str) -> bool:
+    return len(_NEWS_SIGNS.findall(text[:3000])) >= 2 or bool(_NEWS_SIGNS.search(text[-600:]))
+
+
 def _doc_type(title: str, text: str) -> DocType:
     if "纲要" in title or ("五年规划" in title and "建议" not in title):
         return "outline"
     if "建议" in title:
         return "proposal"
-    if "政府工作报告" in title or "政府工作报告" in text[:200]:
+    if _is_news(text) and not title.endswith(_PLAN_TITLE_ENDS):
+        return "news"  # a headline about a report or a plan is news, whatever it names
+    if "政府工作报告" in title or ("政府工作报告" in text[:200] and not _is_news(text)):
         return "work_report"
     if "计划" in title:
         return "annual_plan"
@@ -57,7 +83,9 @@ def _region_candidates(s: str) -> list[str]:
     out = []
     for m in _REGION.finditer(s):
         r = re.sub(r"^[\d〇○零一二三四五六七八九十年度月日]+", "", m.group(1))
-        r = re.sub(r"^(?:中共|关于|制定)", "", r)
+        r = re.sub(r"^(?:中共|关于|制定|今年|去年|明年|全年|本报讯)", "", r)
+        if r.endswith("地区") and s.startswith("生产总值", m.end()):
+            continue  # 深圳地区生产总值: the indicator 地区生产总值, not a place 深圳地区
         if (
             len(r) >= 2
             and not r.startswith(_NOT_REGION_START)
@@ -68,11 +96,31 @@ def _region_candidates(s: str) -> list[str]:
     return out
 
 
+_PLACE_JUNK = re.compile(r"关于|制定|印发|的|委|和|与|及")
+
+
+def _title_places(title: str) -> list[str]:
+    """The first run of adjacent place names in a title (青岚市栖梧区 → [青岚市, 栖梧区])."""
+    chain: list[str] = []
+    end = -1
+    for m in _REGION.finditer(title):
+        r = _region_candidates(m.group(1))
+        if not r or len(r[0]) > 8 or _PLACE_JUNK.search(r[0]):
+            continue
+        if r[0].endswith("地区") and title.startswith("生产总值", m.end()):
+            continue
+        if chain and m.start() != end:
+            break
+        chain.append(r[0])
+        end = m.end()
+    return chain
+
+
 def _region(title: str, text: str) -> str | None:
     """The place the plan is for: from the title, else the most frequent place name near the top."""
-    cands = _region_candidates(title)
-    if cands:
-        return cands[0]
+    chain = _title_places(title)
+    if chain:
+        return chain[-1]  # 青岚市栖梧区…: the plan is the district's, not the city's
     from collections import Counter
 
     near_top = {
@@ -99,9 +147,16 @@ def _speaking_year(text: str) -> str | None:
 def read_document_info(text: str) -> DocumentInfo:
     head = text[:3000]
     title = _title(text)
+    notice_issuer: str | None = None
+    notice = _NOTICE.match(title or "")
+    if notice:
+        # The document is the plan the notice publishes: its title, type and period.
+        title, notice_issuer = notice.group("plan").strip(), notice.group("issuer")
     t = title or ""
     doc_type = _doc_type(t, text)
+    news = doc_type == "news" or _is_news(text)
     info = DocumentInfo(title=title, doc_type=doc_type, chars=len(text))
+    info.issuer = notice_issuer
     for m in _META.finditer(head):
         key, val = m.group(1), m.group(2).strip()
         if key == "发布机构" and not info.issuer:
@@ -111,15 +166,28 @@ def read_document_info(text: str) -> DocumentInfo:
             if d:
                 info.date = _norm_date(d.group(1), d.group(2), d.group(3))
     if not info.date:
-        d = re.search(r"[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", head)
+        d = re.search(r"[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", head) or re.search(
+            r"(?m)^\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?![\d-])", head
+        )
         if d:
             info.date = _norm_date(d.group(1), d.group(2), d.group(3))
     region = _region(t, text)
     info.region = region
-    if not info.issuer and t:
+    if not info.issuer:
+        sig = _SIGNATURE.search(text[:4000]) or _SIGNATURE.search(text[-1500:])
+        if sig and not news:
+            info.issuer = sig.group(1)
+    if not info.issuer and news:
+        # A news page names its paper (masthead) or its source; nothing else is its issuer.
+        paper = _MASTHEAD.match(text) or _SOURCE.search(text[-1500:])
+        info.issuer = paper.group(1) if paper else None
+    elif not info.issuer and t:
         if t.startswith("中共") and "委" in t:
             info.issuer = t[: t.index("委") + 1]
-        elif region and doc_type in ("annual_plan", "work_report", "outline"):
+        elif region and doc_type in ("annual_plan", "work_report", "outline") and (
+            region in t or t == "政府工作报告"
+        ):
+            # A plan or report is issued by the government of the place it is for.
             info.issuer = f"{region}人民政府"
     if not info.period and doc_type in ("work_report", "news"):
         info.period = _speaking_year(text)
