@@ -16,6 +16,7 @@ _SUFFIX = (
     "项目", "工程", "基地", "园区", "产业园", "中心", "平台", "小镇", "公园", "景区", "机场",
     "水库", "管道", "铁路", "公路", "一级路", "二级路", "高速", "电站", "电场", "风电场", "变电站",
     "物流园", "屠宰场", "馆", "厂", "站", "园", "村", "楼", "桥", "港", "院", "堂", "高铁",
+    "院区", "校区", "学校", "中学", "小学", "分校", "街区", "管道", "管网", "枢纽", "电厂", "露营地",
 )
 # A name does not open with a verb of policy ("完善…平台" is a task, not a project).
 _NOT_START = re.compile(
@@ -33,28 +34,73 @@ _OPENER = re.compile(
 _TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
 _CLAUSE = re.compile(r"[^，,。；;：:\n|！？!?]+")
 _LISTY = re.compile(r"项目|工程")
+_BUILD_START = re.compile(r"^\s*(?:[\d]{1,2}[.．、])?(?:新建|续建|开工建设|建成|启动建设|开工|建设)")
 # Cheap pre-filter: a piece can only yield a name if a project word stands near its end.
 _NEAR_END = re.compile(
     r"(?:项目|工程|基地|园区?|中心|平台|小镇|公园|景区|机场|水库|管道|铁路|公路|路|高速|高铁|电站|"
-    r"电场|站|场|馆|厂|村|楼|桥|港|院|堂)[^、]{0,12}$"
+    r"电场|站|场|馆|厂|村|楼|桥|港|院|堂|院区|校区|学校|中学|小学|分校|街区|管网|枢纽|露营地)[^、]{0,12}$"
+)
+# Words a clause opens with before it names anything: stripped from the front of a piece.
+_FUNCTION_LEAD = re.compile(
+    r"^(?:了|使|以|对|将|把|让|在|于|并|和|及|与|同时|继续|今年|明年|全年|基本|主要建设内容为|"
+    r"[一-龥]{2,4}(?:市|县|区|旗)将|全力|集中力量|重点)+"
+)
+# Verbs after which the name begins, when a piece runs on from a lead-in
+# ("今年某县将集中力量推进甲港二期工程" → 甲港二期工程).  新建 and 建设 are left out: they stand
+# inside names (某医院新建传染病区…, 某小镇建设).
+_MID_VERB = re.compile(
+    r"(?:推进|推动|加快|实施|启动|开工|建成|续建|谋划|争取|确保|力争|抓好|做好|加强|发挥|推行|落实|"
+    r"打造|引进|组织实施|集中力量|重点建设|加快建设|启动建设|规划建设)"
+)
+# A piece that describes or aims, not a named project.
+_NOT_A_NAME = re.compile(
+    r"成为|于一体|为一体|为主|为基础|为中心|为引领|为重点|之一|更多|具有|相互|带动作用|的|形成|进入|"
+    r"(?:重点|重大|骨干)(?:建设)?(?:项目|工程)$|^(?:重点|重大|一批|若干|各类|骨干)"
+)
+# Generic kinds of thing (产业园区, 旅游景区, 美丽乡村): a short name that opens with one of these
+# words names no particular project.
+_GENERIC_HEAD = re.compile(
+    r"^(?:绿色|低碳|美丽|法治|平安|智慧|现代|特色|农村|乡村|产业|旅游|市政|高效|生态|新型|重要|"
+    r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息)"
+)
+# "推进甲、乙、丙等项目": the names of a list that the text itself calls projects.
+_LISTED = re.compile(
+    r"([^，,。；;：:\n|！？!?]{2,400}?)等(?:\d+个|[一二三四五六七八九十两几百]+个|一批)?"
+    r"[^，,。；;：:、等\n]{0,10}?(?:项目|工程)"
 )
 
 
 def _clean(name: str) -> str:
     name = name.strip(" \t\u3000“”\"'*")
     for _ in range(3):
-        new = _TAIL.sub("", _OPENER.sub("", name)).strip(" \t\u3000“”\"'*")
+        new = _TAIL.sub("", _OPENER.sub("", _FUNCTION_LEAD.sub("", name))).strip(" \t\u3000“”\"'*")
         if new == name:
             break
         name = new
+    verbs = list(_MID_VERB.finditer(name))
+    if verbs and len(name) - verbs[-1].end() >= 4:
+        name = _clean(name[verbs[-1].end() :])
     return name
 
 
-def _good(name: str) -> bool:
+def _split_and(name: str) -> list[str]:
+    """"甲产业园和乙基地": two projects when both sides end with a project word."""
+    for sep in ("和", "及"):
+        left, found, right = name.partition(sep)
+        if found and len(left) >= 4 and len(right) >= 4 and left.endswith(_SUFFIX):
+            if _clean(right).endswith(_SUFFIX):
+                return [left, right]
+    return [name]
+
+
+def _good(name: str, listed: bool = False, in_box: bool = False) -> bool:
+    """Whether a cleaned piece names a project; `listed`: the text calls it a project."""
     return (
-        4 <= len(name) <= 40
-        and name.endswith(_SUFFIX)
+        (3 if listed else 4) <= len(name) <= 40
+        and (listed or name.endswith(_SUFFIX))
         and not _NOT_START.match(name)
+        and not _NOT_A_NAME.search(name)
+        and not (len(name) <= 6 and not in_box and _GENERIC_HEAD.match(name))
         and not re.search(r"[|。，,“”\"等]", name)
     )
 
@@ -84,8 +130,10 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         i = bisect.bisect_right(box_starts, pos) - 1
         return box_spans[i][2] if i >= 0 and pos < box_spans[i][1] else None
 
-    def add(name: str, start: int) -> None:
-        if name in seen or not _good(name):
+    titles = {b.title.strip(" |*") for b in boxes or []}
+
+    def add(name: str, start: int, listed: bool = False) -> None:
+        if name in seen or name in titles or not _good(name, listed, box_at(start) is not None):
             return
         seen.add(name)
         section = box_at(start)
@@ -93,14 +141,25 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
 
     for line_m in re.finditer(r"[^\n]+", text):
         line = line_m.group(0)
-        if not _CUE.search(line) or line.count("|") >= 3:
-            continue
         base = line_m.start()
+        if line.count("|") >= 3 or not (_CUE.search(line) or box_at(base) is not None):
+            continue
+        if "等" in line:
+            for lm in _LISTED.finditer(line):
+                items = lm.group(1).split("、")
+                if len(items) < 2 and not _NEAR_END.search(items[0]):
+                    continue  # one item that ends in no project word: too loose to trust
+                pos = lm.start(1)
+                for item in items:
+                    name = _clean(item)
+                    if name:
+                        add(name, base + pos + item.find(name), listed=True)
+                    pos += len(item) + 1
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         segments = [(m.start(), m.group(0)) for m in _CLAUSE.finditer(line)]
         in_box = box_at(base) is not None
         for seg_start, seg in segments:
-            if not (in_box or "、" in seg or _LISTY.search(seg)):
+            if not (in_box or "、" in seg or _LISTY.search(seg) or _BUILD_START.match(seg)):
                 continue
             for num_m in re.finditer(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)", seg):
                 item = num_m.group(1)
@@ -108,10 +167,11 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
                 for off, piece in _pieces(item):
                     if not _NEAR_END.search(piece):
                         continue
-                    name = _clean(piece)
-                    if not name:
-                        continue
-                    at = item_start + off + piece.find(name)
-                    add(name, base + at)
+                    for part in _split_and(_clean(piece)):
+                        name = _clean(part)
+                        if not name:
+                            continue
+                        at = item_start + off + piece.find(name)
+                        add(name, base + at)
     out.sort(key=lambda p: p.span.start)
     return out
