@@ -27,7 +27,7 @@ _SOURCE = re.compile(r"(?:^|[|\s])(?:来源|稿源)[:：]\s*([^|\s]{2,20})")
 # The signature of an official document: the issuing body on its own line, the date below.
 _SIGNATURE = re.compile(
     r"(?m)^[ \t\u3000]*([一-龥]{2,30}(?:人民政府|人民政府办公室|政府办公室|委员会|委员会办公室|局|厅))"
-    r"[ \t\u3000]*\r?\n[ \t\u3000]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \t\u3000]*$"
+    r"[ \t\u3000]*\r?\n(?:[ \t\u3000]*\r?\n)?[ \t\u3000]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \t\u3000]*$"
 )
 
 
@@ -41,6 +41,8 @@ def _is_news(text: str) -> bool:
 def _doc_type(title: str, text: str) -> DocType:
     if "纲要" in title or ("五年规划" in title and "建议" not in title):
         return "outline"
+    if re.search(r"十[三四五六]五[”\"]?.{0,16}规划$", title):
+        return "outline"  # a 十五五 专项规划: a five-year plan of one field
     if "建议" in title:
         return "proposal"
     if _is_news(text) and not title.endswith(_PLAN_TITLE_ENDS):
@@ -191,7 +193,7 @@ def read_document_info(text: str) -> DocumentInfo:
             info.issuer = f"{region}人民政府"
     if not info.period and doc_type in ("work_report", "news"):
         info.period = _speaking_year(text)
-    fy = re.search(r"第(十[三四五六])个五年|[“\"]?(十[三四五六])五[”\"]?规划", t)
+    fy = re.search(r"第(十[三四五六])个五年|[“\"]?(十[三四五六])五[”\"]?.{0,16}规划", t)
     if fy:
         a, b = _FIVE_YEAR[fy.group(1) or fy.group(2)]
         info.period = f"{a}-{b}"

@@ -14,7 +14,7 @@ _NOT_GOAL_SECTION = re.compile(r"为实现|而奋斗|确保|领导|保障措施|
 # Sentences of a goal section that are not goals: transitions, notes, sub-headings, sources.
 _NOT_GOAL = re.compile(
     r"^(?:注|备注|资料来源|说明)[:：]|^[（(][一二三四五六七八九十\d]+[）)]|^[一二三四五六七八九十]+、|"
-    r"以下工作|上述目标|如下[:：]?$|主要指标如下|^根据|表示|指出|强调|收官之年|开局之年|^围绕目标"
+    r"以下工作|上述目标|见下表|见表|如下[:：]?$|主要指标如下|^根据|表示|指出|强调|收官之年|开局之年|^围绕目标"
 )
 # A whole sentence (never the tail of one), up to a long 主要目标 sentence.
 _RUNIN_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{6,400}。")

@@ -1,0 +1,59 @@
+"""Document information read off the text: known fields right, unknown ones left empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, FIXTURES
+from plansum.docinfo import read_document_info
+from plansum.gold import load_gold
+from plansum.loading import load_file
+
+# The fixtures written for the document-info cases (a notice around a district plan, a news
+# page with a footer, a plan signed by a bureau, a 专项规划 in Markdown).
+GOLD = [
+    FIXTURES / "gold" / f"{n}.json"
+    for n in ("qiwu_outline_notice", "lanxi_news_2026", "lanxi_annual_2025", "yunxi_ecology_plan")
+]
+FIELDS = ("title", "issuer", "date", "doc_type", "period", "region")
+
+
+@pytest.mark.parametrize("path", GOLD, ids=lambda p: p.stem)
+def test_fixture_info_matches_gold(path: Path) -> None:
+    gold = load_gold(path)
+    info = read_document_info(load_file(CORPUS / gold.document).text)
+    got = {f: getattr(info, f) for f in FIELDS}
+    want = {f: getattr(gold.info, f) for f in FIELDS}
+    assert got == want
+
+
+def test_seed_info_is_never_invented(seeds: Path) -> None:
+    """Every field read on a seed is the gold value or unknown (None), never another value."""
+    gold_dir = Path(__file__).parent / "gold" / "seeds"
+    for g in sorted(gold_dir.glob("*.json")):
+        gold = load_gold(g)
+        info = read_document_info((seeds / gold.document).read_text(encoding="utf-8"))
+        for f in ("issuer", "doc_type", "period", "region"):
+            got = getattr(info, f)
+            assert got is None or got == getattr(gold.info, f), (gold.document, f, got)
+
+
+def test_notice_is_typed_by_the_plan_it_wraps() -> None:
+    text = (
+        "岳川市林溪区人民政府关于印发《岳川市林溪区国民经济和社会发展第十五个五年规划纲要》的通知\n\n"
+        "各街道：现将规划纲要印发给你们，请认真贯彻执行。\n\n岳川市林溪区人民政府\n2026年1月30日\n"
+    )
+    info = read_document_info(text)
+    assert info.doc_type == "outline" and info.period == "2026-2030"
+    assert info.region == "林溪区" and info.issuer == "岳川市林溪区人民政府"
+
+
+def test_news_gets_no_invented_issuer() -> None:
+    text = (
+        "岳川经济稳中向好\n记者 张三\n\n本报讯 今年岳川地区生产总值增长5%。政府工作报告提出，明年继续加力。\n"
+    )
+    info = read_document_info(text)
+    assert info.doc_type == "news"
+    assert info.issuer is None  # no masthead, no 来源: unknown
