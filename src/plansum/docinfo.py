@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .models import DocType, DocumentInfo
 
@@ -34,6 +35,39 @@ _SIGNATURE = re.compile(
 _PLAN_TITLE_ENDS = ("纲要", "规划", "计划", "建议", "报告", "公报", "（摘要）", "(摘要)", "摘要")
 
 
+# The byline under a title: the issuing body, with the month of issue on its line or the next
+# (青岚市发展和改革委员会　２０２５年１月 / 青岚市人民政府 ⏎ 二〇二一年三月).
+_BODY = r"[一-龥]{2,30}?(?:人民政府办公室|人民政府|政府办公室|发展和改革委员会|发展和改革局|委员会|局|厅)"
+_BYLINE = re.compile(rf"^(?P<body>{_BODY})(?:[ \t\u3000]+(?P<date>\S+年\S*月)(?:\S*日)?)?$")
+_CN_DIGIT = dict(zip("〇○零一二三四五六七八九", "0001234567 89".replace(" ", ""), strict=False))
+_MONTH_DATE = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?$")
+
+
+def _cn_date(s: str) -> str | None:
+    """二〇二一年三月 / ２０２５年１月 / 2024年2月 → 2021-03 / 2025-01 / 2024-02 (a day kept if given)."""
+    s = unicodedata.normalize("NFKC", s.strip())
+    year, sep, rest = s.partition("年")
+    year = "".join(_CN_DIGIT.get(c, c) for c in year)
+    months = {"十": "10", "十一": "11", "十二": "12"}
+    month, sep2, day = rest.partition("月")
+    month = months.get(month) or "".join(_CN_DIGIT.get(c, c) for c in month)
+    m = _MONTH_DATE.match(f"{year}{sep}{month}{sep2}{day}")
+    return _norm_date(m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def _byline(text: str) -> tuple[str | None, str | None]:
+    """(issuer, date) from the lines just under the title, when they name a body."""
+    lines = [ln.strip(" \t\u3000") for ln in text[:600].splitlines()]
+    lines = [ln for ln in lines if ln][:6]
+    for k, ln in enumerate(lines[1:4], start=1):
+        m = _BYLINE.match(ln)
+        if not m:
+            continue
+        date = m.group("date") or (lines[k + 1] if k + 1 < len(lines) else "")
+        return m.group("body"), _cn_date(date) if len(date) <= 12 else None
+    return None, None
+
+
 def _is_news(text: str) -> bool:
     return len(_NEWS_SIGNS.findall(text[:3000])) >= 2 or bool(_NEWS_SIGNS.search(text[-600:]))
 
@@ -57,6 +91,14 @@ def _doc_type(title: str, text: str) -> DocType:
 def _title(text: str) -> str | None:
     lines = [ln.strip() for ln in text[:4000].splitlines()]
     lines = [ln for ln in lines if ln and "|" not in ln and not any(c in ln for c in _CHROME)]
+    if _is_news(text):
+        # A news page: the headline is the first short line after the masthead and the
+        # place line, whatever words it uses.
+        for ln in lines[:12]:
+            if 6 <= len(ln) <= 40 and not re.search(r"[。，,：:；;]", ln) and not _MASTHEAD.match(ln) and not (
+                re.match(r"^\s*(?:19|20)\d{2}[-年]", ln)
+            ):
+                return ln.strip("*# ")
     for ln in lines[:40]:
         if 6 <= len(ln) <= 80 and any(w in ln for w in _TITLE_WORDS) and not ln.endswith("。"):
             return ln.strip("*# ")
@@ -175,6 +217,10 @@ def read_document_info(text: str) -> DocumentInfo:
             info.date = _norm_date(d.group(1), d.group(2), d.group(3))
     region = _region(t, text)
     info.region = region
+    if not info.issuer and not news:
+        body, when = _byline(text)
+        info.issuer = body
+        info.date = info.date or when
     if not info.issuer:
         sig = _SIGNATURE.search(text[:4000]) or _SIGNATURE.search(text[-1500:])
         if sig and not news:
@@ -198,7 +244,7 @@ def read_document_info(text: str) -> DocumentInfo:
         a, b = _FIVE_YEAR[fy.group(1) or fy.group(2)]
         info.period = f"{a}-{b}"
     else:
-        y = re.search(r"((?:19|20)\d{2})年", t)
+        y = re.search(r"((?:19|20)\d{2})年", unicodedata.normalize("NFKC", t))
         if y:
             info.period = y.group(1)
         elif info.date and doc_type in ("annual_plan", "work_report"):

@@ -34,7 +34,15 @@ _OPENER = re.compile(
 _TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
 _CLAUSE = re.compile(r"[^，,。；;：:\n|！？!?]+")
 _LISTY = re.compile(r"项目|工程")
-_BUILD_START = re.compile(r"^\s*(?:[\d]{1,2}[.．、])?(?:新建|续建|开工建设|建成|启动建设|开工|建设)")
+_BUILD_START = re.compile(
+    r"^\s*(?:[\d]{1,2}[.．、])?(?:加快|全力|积极|大力|有序|稳步|重点|着力|持续)?"
+    r"(?:新建|续建|开工建设|建成|启动建设|开工|建设|推进|推动|启动|实施)"
+)
+# What a clause says happens to a project after naming it ("…支线工程主体完工").
+_STATUS_TAIL = re.compile(
+    r"(?:主体完工|全线通水|建成蓄水|建成投用|建成投产|建成运行|建成|投产|投用|通水|蓄水|通航|通车|开工|竣工|"
+    r"落地|提质增效|达产达效|稳产达效|前期工作|前期|顺利实施|创建[^、]{0,8}|建设)$"
+)
 # Cheap pre-filter: a piece can only yield a name if a project word stands near its end.
 _NEAR_END = re.compile(
     r"(?:项目|工程|基地|园区?|中心|平台|小镇|公园|景区|机场|水库|管道|铁路|公路|路|高速|高铁|电站|"
@@ -55,6 +63,7 @@ _MID_VERB = re.compile(
 # A piece that describes or aims, not a named project.
 _NOT_A_NAME = re.compile(
     r"成为|于一体|为一体|为主|为基础|为中心|为引领|为重点|之一|更多|具有|相互|带动作用|的|形成|进入|"
+    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|^即|^结合|^高水平|"
     r"(?:重点|重大|骨干)(?:建设)?(?:项目|工程)$|^(?:重点|重大|一批|若干|各类|骨干)"
 )
 # Generic kinds of thing (产业园区, 旅游景区, 美丽乡村): a short name that opens with one of these
@@ -77,6 +86,10 @@ def _clean(name: str) -> str:
         if new == name:
             break
         name = new
+    if not name.endswith(_SUFFIX):
+        tail = _STATUS_TAIL.search(name)
+        if tail and name[: tail.start()].endswith(_SUFFIX):
+            name = name[: tail.start()]
     verbs = list(_MID_VERB.finditer(name))
     if verbs and len(name) - verbs[-1].end() >= 4:
         name = _clean(name[verbs[-1].end() :])
