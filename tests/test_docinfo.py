@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CORPUS, FIXTURES
 from plansum.docinfo import read_document_info
-from plansum.gold import load_gold
+from plansum.eval.gold import load_gold
 from plansum.loading import load_file
 
 GOLD = sorted((FIXTURES / "gold").glob("*.json"))

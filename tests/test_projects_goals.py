@@ -10,8 +10,8 @@ import pytest
 
 from conftest import CORPUS, FIXTURES
 from plansum import summarize
-from plansum.evaluation import project_found
-from plansum.gold import load_gold
+from plansum.eval.gold import load_gold
+from plansum.eval.match import project_found
 from plansum.loading import load_file
 
 SEED_GOLD = Path(__file__).parent / "gold" / "seeds"

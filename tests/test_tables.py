@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, FIXTURES
-from plansum.gold import load_gold
+from plansum.eval.gold import load_gold
 from plansum.numbers import values_equal
 from plansum.tables import table_indicators
 

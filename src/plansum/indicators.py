@@ -21,6 +21,7 @@ from .models import (
     Quantity,
     Span,
 )
+from .numbers import is_year
 from .tables import table_indicators
 
 __all__ = ["Context", "is_year", "section_kinds", "sentence_indicators", "table_indicators"]
@@ -99,11 +100,6 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
         elif _SECTION_RESULT.search(title):
             out.append((body.start, body.end, IndicatorKind.actual))
     return tuple(out)
-
-
-def is_year(q: Quantity) -> bool:
-    """A plain year mention (2025年, 二〇三五年), as opposed to a duration or a range."""
-    return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
 
 
 def _clean_name(prefix: str) -> str:
