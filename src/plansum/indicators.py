@@ -1,4 +1,4 @@
-"""Indicators found by rules: target sentences, result statements and flattened 主要指标 tables.
+"""Indicators found by rules in sentences: targets and result statements (tables: tables.py).
 
 Everything here works from the number mentions (`numbers.find_mentions`), so a value can
 only ever be a number that stands in the text, at its span.
@@ -22,9 +22,6 @@ from .models import (
     Span,
 )
 from .numbers import is_year
-from .tables import table_indicators
-
-__all__ = ["Context", "is_year", "section_kinds", "sentence_indicators", "table_indicators"]
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
