@@ -18,11 +18,8 @@ _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "
 # A 印发通知: "…人民政府关于印发《…规划纲要》的通知" wraps the plan it publishes.
 _NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)(?:关于)?印发[《<](?P<plan>[^》>]{4,80})[》>](?:的)?通知$")
 # Signs of a news page: a byline, a photo credit, a source or editor line, a masthead.
-_NEWS_SIGNS = re.compile(
-    r"本报记者|本报讯|通讯员|记者\s|[^\s。]{1,8}\s+摄\s*$|^\s*(?:来源|编辑|责任编辑|责编)[:：]|"
-    r"^\S{2,12}(?:日报|晚报|报|新闻网|融媒体中心)\s+\d{4}年\d{1,2}月\d{1,2}日|往期阅读|当前版",
-    re.M,
-)
+_NEWS_WORDS = ("本报记者", "本报讯", "通讯员", "往期阅读", "当前版")
+_NEWS_LINE = re.compile(r"(?m)\s摄\s*$|^\s*(?:来源|编辑|责任编辑|责编)[:：]|^\s*记者\s")
 _MASTHEAD = re.compile(r"^\s*(\S{2,12}(?:日报|晚报|新闻网))\s+(?:19|20)\d{2}年")
 _SOURCE = re.compile(r"(?:^|[|\s])(?:来源|稿源)[:：]\s*([^|\s]{2,20})")
 # The signature of an official document: the issuing body on its own line, the date below.
@@ -69,29 +66,33 @@ def _byline(text: str) -> tuple[str | None, str | None]:
 
 
 def _is_news(text: str) -> bool:
-    return len(_NEWS_SIGNS.findall(text[:3000])) >= 2 or bool(_NEWS_SIGNS.search(text[-600:]))
+    """Two signs of a news page near the top (byline, photo credit, masthead, 来源 line), or a
+    source or editor line in the footer."""
+    head = text[:3000]
+    signs = sum(w in head for w in _NEWS_WORDS) + len(_NEWS_LINE.findall(head)) + bool(_MASTHEAD.match(head))
+    return signs >= 2 or bool(_NEWS_LINE.search(text[-600:]))
 
 
-def _doc_type(title: str, text: str) -> DocType:
+def _doc_type(title: str, text: str, news: bool) -> DocType:
     if "纲要" in title or ("五年规划" in title and "建议" not in title):
         return "outline"
     if re.search(r"十[三四五六]五[”\"]?.{0,16}规划$", title):
         return "outline"  # a 十五五 专项规划: a five-year plan of one field
     if "建议" in title:
         return "proposal"
-    if _is_news(text) and not title.endswith(_PLAN_TITLE_ENDS):
+    if news and not title.endswith(_PLAN_TITLE_ENDS):
         return "news"  # a headline about a report or a plan is news, whatever it names
-    if "政府工作报告" in title or ("政府工作报告" in text[:200] and not _is_news(text)):
+    if "政府工作报告" in title or ("政府工作报告" in text[:200] and not news):
         return "work_report"
     if "计划" in title:
         return "annual_plan"
     return "news"
 
 
-def _title(text: str) -> str | None:
+def _title(text: str, news: bool = False) -> str | None:
     lines = [ln.strip() for ln in text[:4000].splitlines()]
     lines = [ln for ln in lines if ln and "|" not in ln and not any(c in ln for c in _CHROME)]
-    if _is_news(text):
+    if news:
         # A news page: the headline is the first short line after the masthead and the
         # place line, whatever words it uses.
         for ln in lines[:12]:
@@ -190,15 +191,16 @@ def _speaking_year(text: str) -> str | None:
 
 def read_document_info(text: str) -> DocumentInfo:
     head = text[:3000]
-    title = _title(text)
+    news = _is_news(text)
+    title = _title(text, news)
     notice_issuer: str | None = None
     notice = _NOTICE.match(title or "")
     if notice:
         # The document is the plan the notice publishes: its title, type and period.
         title, notice_issuer = notice.group("plan").strip(), notice.group("issuer")
     t = title or ""
-    doc_type = _doc_type(t, text)
-    news = doc_type == "news" or _is_news(text)
+    doc_type = _doc_type(t, text, news)
+    news = news or doc_type == "news"
     info = DocumentInfo(title=title, doc_type=doc_type, chars=len(text))
     info.issuer = notice_issuer
     for m in _META.finditer(head):

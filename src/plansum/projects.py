@@ -72,27 +72,38 @@ _GENERIC_HEAD = re.compile(
     r"^(?:绿色|低碳|美丽|法治|平安|智慧|现代|特色|农村|乡村|产业|旅游|市政|高效|生态|新型|重要|"
     r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息)"
 )
+# Everything a piece may open with before its name: particles, lead-ins, list openers.
+_LEAD = re.compile(f"^(?:{_FUNCTION_LEAD.pattern[1:-1]}|{_OPENER.pattern[1:-1]})+")
 # "推进甲、乙、丙等项目": the names of a list that the text itself calls projects.
 _LISTED = re.compile(
-    r"([^，,。；;：:\n|！？!?]{2,400}?)等(?:\d+个|[一二三四五六七八九十两几百]+个|一批)?"
-    r"[^，,。；;：:、等\n]{0,10}?(?:项目|工程)"
+    r"等(?:\d+个|[一二三四五六七八九十两几百]+个|一批)?[^，,。；;：:、等\n]{0,10}?(?:项目|工程)"
 )
+_LINE = re.compile(r"[^\n]+")
+_ANY_SUFFIX = re.compile("|".join(sorted(set(_SUFFIX) | {"路", "场", "园"}, key=len, reverse=True)))
+_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)")
+_CLAUSE_END = re.compile(r"[，,。；;：:|！？!?]")
+
+
+_STRIP = " \t\u3000“”\"'*"
 
 
 def _clean(name: str) -> str:
-    name = name.strip(" \t\u3000“”\"'*")
+    name = name.strip(_STRIP)
+    # A lead-in that runs on into the name ends at its last verb ("…将集中力量推进甲港二期工程").
+    verbs = _MID_VERB.findall(name)
+    if verbs:
+        end = name.rfind(verbs[-1]) + len(verbs[-1])
+        if len(name) - end >= 4:
+            name = name[end:].strip(_STRIP)
+    if not name.endswith(_SUFFIX):
+        tail = _STATUS_TAIL.search(name, max(0, len(name) - 16))
+        if tail and name[: tail.start()].endswith(_SUFFIX):
+            name = name[: tail.start()]
     for _ in range(3):
-        new = _TAIL.sub("", _OPENER.sub("", _FUNCTION_LEAD.sub("", name))).strip(" \t\u3000“”\"'*")
+        new = _TAIL.sub("", _LEAD.sub("", name)).strip(_STRIP)
         if new == name:
             break
         name = new
-    if not name.endswith(_SUFFIX):
-        tail = _STATUS_TAIL.search(name)
-        if tail and name[: tail.start()].endswith(_SUFFIX):
-            name = name[: tail.start()]
-    verbs = list(_MID_VERB.finditer(name))
-    if verbs and len(name) - verbs[-1].end() >= 4:
-        name = _clean(name[verbs[-1].end() :])
     return name
 
 
@@ -152,36 +163,45 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         section = box_at(start)
         out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
 
-    for line_m in re.finditer(r"[^\n]+", text):
+    for line_m in _LINE.finditer(text):
         line = line_m.group(0)
         base = line_m.start()
         if line.count("|") >= 3 or not (_CUE.search(line) or box_at(base) is not None):
             continue
+        if not _ANY_SUFFIX.search(line):
+            continue  # no project word anywhere: no piece can end near one
         if "等" in line:
             for lm in _LISTED.finditer(line):
-                items = lm.group(1).split("、")
+                # The list runs back from 等 to the start of its clause.
+                ends = [c.end() for c in _CLAUSE_END.finditer(line, max(0, lm.start() - 400), lm.start())]
+                list_start = ends[-1] if ends else max(0, lm.start() - 400)
+                if lm.start() - list_start < 2:
+                    continue
+                items = line[list_start : lm.start()].split("、")
                 if len(items) < 2 and not _NEAR_END.search(items[0]):
                     continue  # one item that ends in no project word: too loose to trust
-                pos = lm.start(1)
+                pos = list_start
                 for item in items:
                     name = _clean(item)
                     if name:
                         add(name, base + pos + item.find(name), listed=True)
                     pos += len(item) + 1
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
-        segments = [(m.start(), m.group(0)) for m in _CLAUSE.finditer(line)]
         in_box = box_at(base) is not None
-        for seg_start, seg in segments:
+        for seg_m in _CLAUSE.finditer(line):
+            seg = seg_m.group(0)
             if not (in_box or "、" in seg or _LISTY.search(seg) or _BUILD_START.match(seg)):
                 continue
-            for num_m in re.finditer(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)", seg):
+            seg_start = seg_m.start()
+            for num_m in _ITEM.finditer(seg):
                 item = num_m.group(1)
                 item_start = seg_start + num_m.start(1)
                 for off, piece in _pieces(item):
                     if not _NEAR_END.search(piece):
                         continue
-                    for part in _split_and(_clean(piece)):
-                        name = _clean(part)
+                    parts = _split_and(_clean(piece))
+                    for part in parts:
+                        name = part if len(parts) == 1 else _clean(part)
                         if not name:
                             continue
                         at = item_start + off + piece.find(name)
