@@ -65,6 +65,10 @@ def test_a_footer_or_a_prose_line_with_pipes_is_not_a_row() -> None:
     assert all(s.end <= len(table) for s in spans)
     alone, _ = table_indicators("澜溪县\n" + footer)
     assert alone == []
+    # Straight after a table, a prose line with pipes neither becomes a row nor is skipped.
+    found, spans = table_indicators(table + prose)
+    assert [i.name for i in found] == ["森林覆盖率"]
+    assert all(s.end <= len(table) for s in spans)
 
 
 def test_layouts_agree() -> None:

@@ -83,7 +83,10 @@ def _is_row(cells: list[Cell]) -> bool:
     filled = [c for c, _, _ in cells if c]
     if len(filled) < 2:
         return False
-    return not any(_CHROME_CELL.match(c) or len(c) > _PROSE_CELL or "。" in c for c in filled)
+    return not any(
+        _CHROME_CELL.match(c) or len(c) > _PROSE_CELL or "。" in c or (len(c) > 20 and "，" in c)
+        for c in filled
+    )
 
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
