@@ -103,3 +103,26 @@ def test_rows_without_attribute_column() -> None:
 def test_fixture_files_exist() -> None:
     for name in LAYOUTS:
         assert Path(CORPUS / f"{name}.txt").is_file()
+
+
+def test_cells_with_serials_units_in_names_and_bracketed_totals() -> None:
+    """One cell per line as a national-style table writes it: 1.名称（单位）, 〔14〕, a 年均/累计 column."""
+    header = ["类别", "指标", "2025年", "2030年", "年均/累计", "属性"]
+    rows = [
+        ["经济发展", "1.地区生产总值增长（%）", "5.8", "—", "5左右", "预期性"],
+        ["2.常住人口城镇化率（%）", "61.2", "65", "—", "预期性"],
+        ["绿色生态", "3.单位地区生产总值能源消耗降低（%）", "—", "—", "〔14〕", "约束性"],
+        ["4.森林覆盖率（%）", "24.1", "25", "—", "约束性"],
+    ]
+    text = "表1 主要指标\n\n" + "\n\n".join(c for r in [header, *rows] for c in r) + "\n\n注：〔 〕内为5年累计数。\n"
+    found, _ = table_indicators(text)
+    got = [
+        (i.name, i.category, i.unit, i.attribute and i.attribute.value, i.target and i.target.raw, i.growth and i.growth.raw)
+        for i in found
+    ]
+    assert got == [
+        ("地区生产总值增长", "经济发展", "%", "expected", None, "5左右"),
+        ("常住人口城镇化率", "经济发展", "%", "expected", "65", None),
+        ("单位地区生产总值能源消耗降低", "绿色生态", "%", "binding", None, "〔14〕"),
+        ("森林覆盖率", "绿色生态", "%", "binding", "25", None),
+    ]

@@ -155,8 +155,13 @@ def _columns(cells: list[str]) -> list[_Column] | None:
 # ---------------------------------------------------------------------------------------
 # What a cell can be
 
-_NUMERIC = re.compile(r"^[<>≤≥＜＞约~]?\s*[-+－]?[\d.．０-９]")
-_QUALITATIVE = re.compile(r"要求|下达|任务|完成|确保|控制|持续|稳定|保持|不低于|不高于|以上|以内|逐年")
+_NUMERIC = re.compile(r"^[〔\[【（(]?[<>≤≥＜＞约~]?\s*[-+－]?[\d.．０-９]")
+_QUALITATIVE = re.compile(
+    r"要求|下达|任务|完成|确保|控制|持续|稳定|保持|不低于|不高于|以上|以内|逐年|高于|低于|同步|合理区间|视情|"
+    r"基本|逐步|稳步|明显"
+)
+# A serial number written into the name cell ("1.地区生产总值增长（%）").
+_NAME_SERIAL = re.compile(r"^(?:\d{1,3}[.．、]|[（(]\d{1,3}[）)])\s*")
 _UNITISH = re.compile(
     r"^(?:[万亿千百]?(?:元|美元|人|个|家|户|件|项|张|床|岁|年|天|日|吨|公顷|亩|千米|公里|米|平方米|"
     r"立方米|千瓦|瓦|千瓦时|标煤|吨标煤|斤|头|只|所|座|辆|套|台|条|次|册|部|分|小时)(?:/[^\d]{1,6})?|"
@@ -172,7 +177,7 @@ def _is_value(s: str) -> bool:
     return (
         _is_empty(s)
         or bool(_NUMERIC.match(s))
-        or (len(s) <= 12 and bool(_QUALITATIVE.search(s)) and _attribute(s) is None)
+        or (len(s) <= 16 and bool(_QUALITATIVE.search(s)) and _attribute(s) is None)
     )
 
 
@@ -186,6 +191,7 @@ def _fits(role: str, s: str) -> bool:
     if role == "category":
         return not s or (_is_text(s) and len(s) <= 16 and not _UNITISH.match(_norm_cell(s)))
     if role == "name":
+        s = _NAME_SERIAL.sub("", s)
         n = _norm_cell(s)
         return _is_text(s) and len(n) >= 2 and not (len(n) <= 4 and _UNITISH.match(n))
     if role == "unit":
@@ -259,7 +265,7 @@ def _read_row(pairs: list[tuple[_Column, Cell]], state: _State, layout: str) -> 
     name_cell = by_role.get("name")
     if name_cell is None or not name_cell[0]:
         return None
-    name = _norm_cell(name_cell[0])
+    name = _NAME_SERIAL.sub("", _norm_cell(name_cell[0]))
     unit = ""
     if "unit" in by_role and not _is_empty(by_role["unit"][0]):
         unit = _norm_cell(by_role["unit"][0])
