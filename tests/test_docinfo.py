@@ -55,3 +55,16 @@ def test_news_gets_no_invented_issuer() -> None:
     info = read_document_info(text)
     assert info.doc_type == "news"
     assert info.issuer is None  # no masthead, no 来源: unknown
+
+
+def test_a_district_plan_without_a_place_in_its_title_is_the_districts() -> None:
+    """The city is named often, but the plan speaks of 全区: the region is the district, and
+    with no place in the title no issuer is made up."""
+    text = (
+        "国民经济和社会发展第十五个五年规划纲要\n"
+        "第一章 发展基础\n林溪区位于岳川市东部。岳川市委、市政府寄予厚望，全区上下团结一心，全区经济稳步增长。\n"
+        "第二章 主要目标\n对标岳川市要求，全区力争走在岳川市前列，全区统筹推进，全区一盘棋，岳川市支持林溪区建设。\n"
+    )
+    info = read_document_info(text)
+    assert info.region == "林溪区"
+    assert info.issuer is None

@@ -177,6 +177,13 @@ def _region(title: str, text: str) -> str | None:
     scored = Counter(
         {c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c)) for c in near_top}
     )
+    # A district plan speaks of 全区, a county's of 全县: prefer places of the level it speaks for.
+    head = text[:20000]
+    level = max("市区县旗盟州省", key=lambda ch: head.count("全" + ch))
+    if level != "市" and head.count("全" + level) >= max(5, 3 * head.count("全市")):
+        # (全区 may mean an autonomous region: only a clear majority counts)
+        own = Counter({c: n for c, n in scored.items() if c.endswith(level)})
+        scored = own or scored
     return scored.most_common(1)[0][0] if scored else None
 
 
