@@ -60,3 +60,19 @@ def _flat(sections):  # type: ignore[no-untyped-def]
     for sec in sections:
         yield sec
         yield from _flat(sec.children)
+
+
+def test_project_tables_list_their_names_and_not_their_headers() -> None:
+    from plansum.projects import find_projects
+
+    text = (
+        "专栏2 重点建设项目\n"
+        "| 序号 | 项目名称 | 建设内容 |\n| --- | --- | --- |\n"
+        "| 1 | **梧桐湾港区四期码头工程** | 新建泊位3个 |\n| 2 | 栖梧区老城供水管网改造 | 改造管网20公里 |\n\n"
+        "序号\t项目名称\t总投资（亿元）\n1\t凤鸣山隧道工程\t12\n"
+        "来源：某某融媒 | 编辑：某某 | 分享\n"
+    )
+    found = find_projects(text)
+    assert [p.name for p in found] == ["梧桐湾港区四期码头工程", "栖梧区老城供水管网改造", "凤鸣山隧道工程"]
+    for p in found:
+        assert text[p.span.start : p.span.end] == p.name

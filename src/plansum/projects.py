@@ -143,6 +143,27 @@ def _pieces(clause: str) -> list[tuple[int, str]]:
     return out
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_HEADER = re.compile(r"^(?:重大|重点)?(?:建设)?(?:项目|工程)(?:名称)?$")
+
+
+def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:
+    """Stripped cells of a table row with their offsets in the line; a Markdown row's outer
+    pipes do not make cells."""
+    out = []
+    pos = 0
+    parts = line.split(sep)
+    if sep == "|" and line.strip().startswith("|"):
+        pos = len(parts[0]) + 1
+        parts = parts[1:]
+    for part in parts:
+        raw = part.strip()
+        stars = len(raw) - len(raw.lstrip("*"))
+        out.append((raw.strip("*"), pos + len(part) - len(part.lstrip()) + stars))
+        pos += len(part) + 1
+    return out
+
+
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
     out: list[Project] = []
     seen: set[str] = set()
@@ -163,10 +184,29 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         section = box_at(start)
         out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
 
+    name_col: int | None = None  # the 项目名称 column of the project table being read
     for line_m in _LINE.finditer(text):
         line = line_m.group(0)
         base = line_m.start()
-        if line.count("|") >= 3 or not (_CUE.search(line) or box_at(base) is not None):
+        sep = "|" if line.count("|") >= 2 else "\t" if line.count("\t") >= 2 else None
+        if sep is not None:
+            # A project table (| 序号 | 项目名称 | 建设内容 |): its name column lists projects.
+            cells = _row_cells(line, sep)
+            header = next((k for k, (c, _) in enumerate(cells) if _NAME_HEADER.match(c)), None)
+            if header is not None:
+                name_col = header
+            elif name_col is not None and name_col < len(cells):
+                cell, at = cells[name_col]
+                name = _clean(cell)
+                if 3 <= len(name) <= 40 and _CJK.search(name) and not _NOT_A_NAME.search(name):
+                    if name not in seen:
+                        seen.add(name)
+                        start = base + at + cell.find(name)
+                        out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=box_at(start)))
+            continue
+        if line.strip():
+            name_col = None
+        if not (_CUE.search(line) or box_at(base) is not None):
             continue
         if not _ANY_SUFFIX.search(line):
             continue  # no project word anywhere: no piece can end near one
