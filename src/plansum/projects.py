@@ -143,6 +143,7 @@ def _pieces(clause: str) -> list[tuple[int, str]]:
     return out
 
 
+_CHROME = re.compile(r"(?:来源|稿源|编辑|责任编辑|责编|作者|记者|分享|打印)[:：]?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_HEADER = re.compile(r"^(?:重大|重点)?(?:建设)?(?:项目|工程)(?:名称)?$")
 
@@ -185,6 +186,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
 
     name_col: int | None = None  # the 项目名称 column of the project table being read
+    name_sep: str | None = None
     for line_m in _LINE.finditer(text):
         line = line_m.group(0)
         base = line_m.start()
@@ -194,7 +196,9 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
             cells = _row_cells(line, sep)
             header = next((k for k, (c, _) in enumerate(cells) if _NAME_HEADER.match(c)), None)
             if header is not None:
-                name_col = header
+                name_col, name_sep = header, sep
+            elif sep != name_sep or any(_CHROME.match(c) for c, _ in cells):
+                name_col = None  # a footer or another table: the project table ended
             elif name_col is not None and name_col < len(cells):
                 cell, at = cells[name_col]
                 name = _clean(cell)
