@@ -438,24 +438,34 @@ _CELL_LINE_MAX = 30
 _HEADER_OPENERS = re.compile(r"^(?:序号|编号|类别|类型|领域|分类|指标(?:名称)?|指标类别)$")
 
 
-def _cell_lines(lines: list[tuple[str, int]], i: int) -> Iterator[tuple[int, Cell]]:
-    """(line index, cell) of the short lines from line i on, blank lines skipped; stops at prose."""
-    for k in range(i, len(lines)):
-        body, start = lines[k]
+def _lines_from(text: str, pos: int) -> Iterator[tuple[str, int]]:
+    """(line without its newline, start offset) from offset `pos` (a line start) on."""
+    n = len(text)
+    while pos < n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        yield text[pos:end].rstrip("\r"), pos
+        pos = end + 1
+
+
+def _cell_lines(text: str, pos: int) -> Iterator[tuple[int, Cell]]:
+    """(end of line, cell) of the short lines from offset `pos` on, blank lines skipped; stops
+    at the first line that is prose or another layout."""
+    for body, start in _lines_from(text, pos):
         s = body.strip()
         if not s:
             continue
         if len(s) > _CELL_LINE_MAX or "。" in s or "|" in s or "\t" in s or s.startswith(("注", "备注：")):
             return
         lead = len(body) - len(body.lstrip())
-        yield k, (s, start + lead, start + lead + len(s))
+        yield start + len(body), (s, start + lead, start + lead + len(s))
 
 
-def _cell_table(
-    lines: list[tuple[str, int]], i: int, state: _State, out: list[Indicator]
-) -> int:
-    """Read a one-cell-per-line table whose header opens at line i; the index after it."""
-    stream = list(_cell_lines(lines, i))
+def _cell_table(text: str, pos: int, state: _State, out: list[Indicator]) -> int:
+    """Read a one-cell-per-line table whose header opens at offset `pos`; the offset after it
+    (or after its first line when there is no table)."""
+    stream = list(_cell_lines(text, pos))
+    first_end = stream[0][0] if stream else pos
     header: list[Cell] = []
     j = 0
     while j < len(stream) and _column(stream[j][1][0]) is not None:
@@ -463,7 +473,7 @@ def _cell_table(
         j += 1
     cols = _columns([c[0] for c in header]) if len(header) >= 3 else None
     if cols is None:
-        return i + 1
+        return first_end
     rows = 0
     end_line = stream[j - 1][0]
     end_off = header[-1][2]
@@ -488,13 +498,51 @@ def _cell_table(
         end_off = pairs[-1][1][2]
         j += len(pairs)
     if not rows:
-        return i + 1
+        return first_end
     state.spans.append(Span(start=header[0][1], end=end_off))
-    return end_line + 1
+    return end_line
 
 
 # ---------------------------------------------------------------------------------------
 # The reader
+
+
+# A header opener at the start of a line (checked whole by _HEADER_OPENERS).
+_OPENER_AT_LINE = re.compile(r"\n[ \u3000]*(?:序号|编号|类别|类型|领域|分类|指标)")
+
+
+def _interesting(text: str) -> Iterator[int]:
+    """Offsets of the lines where a table can start or go on, in order: lines with a `|` or a
+    tab, and lines that open with a header word.  Found with str.find and one literal-led
+    regex, so the text is scanned a few times at C speed, not line by line in Python."""
+    n = len(text)
+    big = n + 1
+
+    def nxt(found: int) -> int:
+        return big if found < 0 else found
+
+    pipe, tab = nxt(text.find("|")), nxt(text.find("\t"))
+    m = _OPENER_AT_LINE.search(text)
+    opener = m.start() + 1 if m else big
+    if text.startswith(("序号", "编号", "类别", "类型", "领域", "分类", "指标")):
+        opener = 0
+    pos = 0
+    while True:
+        hit = min(pipe, tab, opener)
+        if hit >= big:
+            return
+        start = text.rfind("\n", 0, hit) + 1
+        if start >= pos:
+            yield start
+        end = text.find("\n", hit)
+        pos = n if end < 0 else end + 1
+        if pipe < pos:
+            pipe = nxt(text.find("|", pos))
+        if tab < pos:
+            tab = nxt(text.find("\t", pos))
+        if opener < pos:
+            m = _OPENER_AT_LINE.search(text, pos - 1)
+            opener = m.start() + 1 if m else big
 
 
 def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[Indicator], list[Span]]:
@@ -502,27 +550,25 @@ def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[
     spans of table rows (for the sentence reader to skip)."""
     out: list[Indicator] = []
     state = _State(category_hint=category_hint)
-    lines: list[tuple[str, int]] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        lines.append((line.rstrip("\r\n"), pos))
-        pos += len(line)
-
     legacy: _Header | None = None  # header of a serial-numbered `|` table
     cols: list[_Column] | None = None  # header of a Markdown, tab or plain `|` table
-    i = 0
-    while i < len(lines):
-        body, start = lines[i]
+    pos = 0  # lines before pos are read
+    n = len(text)
+    for start in _interesting(text):
+        if start < pos:
+            continue  # inside a one-cell-per-line table already read
+        end = text.find("\n", start)
+        end = n if end < 0 else end
+        if text[pos:start].strip():
+            legacy = cols = None  # a line of another kind ended the table
+        body = text[start:end].rstrip("\r")
+        pos = min(n, end + 1)
         stripped = body.strip()
-        if not stripped:
-            i += 1
-            continue
         cells: list[Cell] | None = None
         layout = ""
         if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
             if _MD_RULE.match(body):
                 state.spans.append(Span(start=start, end=start + len(body)))
-                i += 1
                 continue
             cells, layout = _markdown_cells(body, start), "markdown"
         elif body.count("|") >= 2:
@@ -532,18 +578,15 @@ def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[
         if cells is None or not _is_row(cells):
             legacy = cols = None  # any other line ends a table
             if cells is None and len(stripped) <= 8 and _HEADER_OPENERS.match(_norm_cell(stripped)):
-                i = _cell_table(lines, i, state, out)
-            else:
-                i += 1
+                pos = min(n, _cell_table(text, start, state, out) + 1)
             continue
-        i += 1
         span = Span(start=start, end=start + len(body))
         state.spans.append(span)
         texts = [c[0] for c in cells]
         if layout == "|" and _parse_header(texts) is not None:
             legacy, cols, state.category = _parse_header(texts), None, None
             continue
-        header_cols = _columns(texts)
+        header_cols = _columns(texts) if any("指标" in c for c in texts) else None
         if header_cols is not None:
             cols, legacy, state.category = header_cols, None, None
             continue
