@@ -34,10 +34,12 @@ _OPENER = re.compile(
 _TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
 _CLAUSE = re.compile(r"[^，,。；;：:\n|！？!?]+")
 _LISTY = re.compile(r"项目|工程")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:\n|！？!?]")  # the separators of _CLAUSE
 _BUILD_START = re.compile(
     r"^\s*(?:[\d]{1,2}[.．、])?(?:加快|全力|积极|大力|有序|稳步|重点|着力|持续)?"
     r"(?:新建|续建|开工建设|建成|启动建设|开工|建设|推进|推动|启动|实施)"
 )
+_BUILD_FIRST = frozenset("0123456789 \t\u3000加全积大有稳重着持新续开建启推实")
 # What a clause says happens to a project after naming it ("…支线工程主体完工").
 _STATUS_TAIL = re.compile(
     r"(?:主体完工|全线通水|建成蓄水|建成投用|建成投产|建成运行|建成|投产|投用|通水|蓄水|通航|通车|开工|竣工|"
@@ -63,8 +65,11 @@ _MID_VERB = re.compile(
 # A piece that describes or aims, not a named project.
 _NOT_A_NAME = re.compile(
     r"成为|于一体|为一体|为主|为基础|为中心|为引领|为重点|之一|更多|具有|相互|带动作用|的|形成|进入|"
-    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|^即|^结合|^高水平|"
-    r"(?:重点|重大|骨干)(?:建设)?(?:项目|工程)$|^(?:重点|重大|一批|若干|各类|骨干)"
+    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|[|。，,“”\"等]"
+)
+_NOT_A_NAME_START = ("即", "结合", "高水平", "重点", "重大", "一批", "若干", "各类", "骨干")
+_NOT_A_NAME_END = tuple(
+    f"{a}{b}{c}" for a in ("重点", "重大", "骨干") for b in ("", "建设") for c in ("项目", "工程")
 )
 # Generic kinds of thing (产业园区, 旅游景区, 美丽乡村): a short name that opens with one of these
 # words names no particular project.
@@ -79,7 +84,6 @@ _LISTED = re.compile(
     r"等(?:\d+个|[一二三四五六七八九十两几百]+个|一批)?[^，,。；;：:、等\n]{0,10}?(?:项目|工程)"
 )
 _LINE = re.compile(r"[^\n]+")
-_ANY_SUFFIX = re.compile("|".join(sorted(set(_SUFFIX) | {"路", "场", "园"}, key=len, reverse=True)))
 _ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)")
 _CLAUSE_END = re.compile(r"[，,。；;：:|！？!?]")
 
@@ -122,10 +126,11 @@ def _good(name: str, listed: bool = False, in_box: bool = False) -> bool:
     return (
         (3 if listed else 4) <= len(name) <= 40
         and (listed or name.endswith(_SUFFIX))
+        and not name.startswith(_NOT_A_NAME_START)
+        and not name.endswith(_NOT_A_NAME_END)
         and not _NOT_START.match(name)
         and not _NOT_A_NAME.search(name)
         and not (len(name) <= 6 and not in_box and _GENERIC_HEAD.match(name))
-        and not re.search(r"[|。，,“”\"等]", name)
     )
 
 
@@ -179,10 +184,12 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
     titles = {b.title.strip(" |*") for b in boxes or []}
 
     def add(name: str, start: int, listed: bool = False) -> None:
-        if name in seen or name in titles or not _good(name, listed, box_at(start) is not None):
+        if name in seen or name in titles:
+            return
+        section = box_at(start)
+        if not _good(name, listed, section is not None):
             return
         seen.add(name)
-        section = box_at(start)
         out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
 
     name_col: int | None = None  # the 项目名称 column of the project table being read
@@ -202,7 +209,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
             elif name_col is not None and name_col < len(cells):
                 cell, at = cells[name_col]
                 name = _clean(cell)
-                if 3 <= len(name) <= 40 and _CJK.search(name) and not _NOT_A_NAME.search(name):
+                if 3 <= len(name) <= 40 and _CJK.search(name) and _good(name, True, True):
                     if name not in seen:
                         seen.add(name)
                         start = base + at + cell.find(name)
@@ -212,8 +219,6 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
             name_col = None
         if not (_CUE.search(line) or box_at(base) is not None):
             continue
-        if not _ANY_SUFFIX.search(line):
-            continue  # no project word anywhere: no piece can end near one
         if "等" in line:
             for lm in _LISTED.finditer(line):
                 # The list runs back from 等 to the start of its clause.
@@ -232,11 +237,20 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
                     pos += len(item) + 1
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         in_box = box_at(base) is not None
-        for seg_m in _CLAUSE.finditer(line):
-            seg = seg_m.group(0)
-            if not (in_box or "、" in seg or _LISTY.search(seg) or _BUILD_START.match(seg)):
+        seg_end = -1
+        for seg in _CLAUSE_SPLIT.split(line):
+            seg_start = seg_end + 1  # every separator is one character
+            seg_end = seg_start + len(seg)
+            if not seg:
                 continue
-            seg_start = seg_m.start()
+            if not (
+                in_box
+                or "、" in seg
+                or "项目" in seg
+                or "工程" in seg
+                or (seg[:1] in _BUILD_FIRST and _BUILD_START.match(seg))
+            ):
+                continue
             for num_m in _ITEM.finditer(seg):
                 item = num_m.group(1)
                 item_start = seg_start + num_m.start(1)
