@@ -104,7 +104,10 @@ def _clean(name: str) -> str:
         if tail and name[: tail.start()].endswith(_SUFFIX):
             name = name[: tail.start()]
     for _ in range(3):
-        new = _TAIL.sub("", _LEAD.sub("", name)).strip(_STRIP)
+        new = _LEAD.sub("", name)
+        if "等" in new or new.endswith("建设"):  # all _TAIL can remove
+            new = _TAIL.sub("", new)
+        new = new.strip(_STRIP)
         if new == name:
             break
         name = new
@@ -255,7 +258,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
                 item = num_m.group(1)
                 item_start = seg_start + num_m.start(1)
                 for off, piece in _pieces(item):
-                    if not _NEAR_END.search(piece):
+                    if not _NEAR_END.search(piece, max(0, len(piece) - 16)):  # words ≤ 4 + 12 after
                         continue
                     parts = _split_and(_clean(piece))
                     for part in parts:
