@@ -32,9 +32,7 @@ _OPENER = re.compile(
     r"(?:建设|实施)?|[\d]{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])+"
 )
 _TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
-_CLAUSE = re.compile(r"[^，,。；;：:\n|！？!?]+")
-_LISTY = re.compile(r"项目|工程")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:\n|！？!?]")  # the separators of _CLAUSE
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:\n|！？!?]")  # what ends a clause (one character each)
 _BUILD_START = re.compile(
     r"^\s*(?:[\d]{1,2}[.．、])?(?:加快|全力|积极|大力|有序|稳步|重点|着力|持续)?"
     r"(?:新建|续建|开工建设|建成|启动建设|开工|建设|推进|推动|启动|实施)"

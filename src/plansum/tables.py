@@ -236,7 +236,6 @@ def _align(cols: list[_Column], cells: list[Cell]) -> list[tuple[_Column, Cell]]
 class _State:
     category: str | None = None
     category_hint: str | None = None
-    rows: int = 0
     spans: list[Span] = field(default_factory=list)
 
 
