@@ -1,8 +1,11 @@
-"""Projects named in 专栏 boxes and in "推进A、B、C等项目" lists.
+"""Projects named in 专栏 boxes, in "推进A、B、C等项目" lists and in project tables.
 
 A project is a phrase that ends in a project word (项目, 工程, 基地, 园区, 高速 …) inside a
-clause that lists things to build; the list is split at 、 unless a piece is too short to be
-a name of its own ("源、网、储示范项目" stays whole).
+clause that lists things to build or opens with a build verb; the list is split at 、 unless a
+piece is too short to be a name of its own ("源、网、储示范项目" stays whole).  The items of a
+list the text itself calls projects ("甲、乙等N个项目") need no project word; a lead-in is cut
+at its last verb, a status phrase after the name (…工程主体完工) is dropped, and a phrase that
+describes or aims (…为一体的…, 争创…) is not a name.
 """
 
 from __future__ import annotations
