@@ -44,6 +44,7 @@ _CHROME_CELL = re.compile(
     r"发布时间|字号|【|首页|上一篇|下一篇)"
 )
 _PROSE_CELL = 60  # a cell this long is a sentence, not a table cell
+_PROSE_END = re.compile(r"[。！？!?]")
 _SIGNS = {
     "≥": Comparator.at_least, "＞": Comparator.more_than, ">": Comparator.more_than,
     "≤": Comparator.at_most, "＜": Comparator.less_than, "<": Comparator.less_than,
@@ -79,12 +80,15 @@ def _split(line: str, line_start: int, sep: str) -> list[Cell]:
 
 
 def _is_row(cells: list[Cell]) -> bool:
-    """Whether split cells can be a table row: not a news footer, not a prose line."""
+    """Whether split cells can be a table row: not a news footer, not a prose line (a row has no
+    sentence end: a footer inline with the text, or a file with its newlines removed, is prose)."""
     filled = [c for c, _, _ in cells if c]
+    if any(_PROSE_END.search(c) for c in filled):
+        return False
     if len(filled) < 2:
         return False
     return not any(
-        _CHROME_CELL.match(c) or len(c) > _PROSE_CELL or "。" in c or (len(c) > 20 and "，" in c)
+        _CHROME_CELL.match(c) or len(c) > _PROSE_CELL or (len(c) > 20 and "，" in c)
         for c in filled
     )
 
