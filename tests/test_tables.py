@@ -126,3 +126,20 @@ def test_cells_with_serials_units_in_names_and_bracketed_totals() -> None:
         ("单位地区生产总值能源消耗降低", "绿色生态", "%", "binding", None, "〔14〕"),
         ("森林覆盖率", "绿色生态", "%", "binding", "25", None),
     ]
+
+
+def test_an_empty_remark_cell_left_out_does_not_shift_the_rows() -> None:
+    """One cell per line with a 备注 column that only some rows fill."""
+    header = ["指标", "单位", "2025年", "2030年", "属性", "备注"]
+    rows = [
+        ["森林覆盖率", "%", "40", "42", "约束性"],
+        ["城镇化率", "%", "60", "65左右", "预期性", "按常住人口计"],
+        ["人均预期寿命", "岁", "78", "79", "预期性"],
+    ]
+    text = "\n\n".join(c for r in [header, *rows] for c in r) + "\n"
+    found, _ = table_indicators(text)
+    assert [(i.name, i.unit, i.baseline and i.baseline.raw, i.target and i.target.raw) for i in found] == [
+        ("森林覆盖率", "%", "40", "42"),
+        ("城镇化率", "%", "60", "65左右"),
+        ("人均预期寿命", "岁", "78", "79"),
+    ]

@@ -215,6 +215,8 @@ def _subsets(cols: list[_Column]) -> Iterator[list[_Column]]:
     cands = [cols, [c for c in cols if c.role != "category"]]
     cands += [cols[k:] for k in (1, 2)]
     cands += [[c for c in cols[k:] if c.role != "category"] for k in (1, 2)]
+    # A 备注 cell left empty is not written at all when a table is saved one cell per line.
+    cands += [[c for c in cand if c.role != "other"] for cand in list(cands)]
     for cand in cands:
         roles = [c.role for c in cand]
         if "name" in roles and roles not in seen:
@@ -480,18 +482,27 @@ def _cell_table(text: str, pos: int, state: _State, out: list[Indicator]) -> int
     rows = 0
     end_line = stream[j - 1][0]
     end_off = header[-1][2]
+    cells_all = [c for _, c in stream]
+
+    def fitting(at: int) -> list[list[tuple[_Column, Cell]]]:
+        """Every way the cells from `at` on can make one row, longest column list first."""
+        cells = cells_all[at : at + len(cols)]
+        return [
+            list(zip(cand, cells[: len(cand)], strict=True))
+            for cand in _subsets(cols)
+            if len(cand) <= len(cells)
+            and all(_fits(c.role, s) and s for c, (s, _, _) in zip(cand, cells[: len(cand)], strict=True))
+        ]
+
     while j < len(stream):
-        cells = [c for _, c in stream[j : j + len(cols)]]
-        pairs = None
-        for cand in _subsets(cols):
-            n = len(cand)
-            if n <= len(cells) and all(
-                _fits(c.role, s) and s for c, (s, _, _) in zip(cand, cells[:n], strict=True)
-            ):
-                pairs = list(zip(cand, cells[:n], strict=True))
-                break
-        if pairs is None:
+        ways = fitting(j)
+        if not ways:
             break
+        # Prefer the reading after which the next cells make a row too (or the table ends):
+        # a cell taken for an empty 备注 may be the next row's name.
+        pairs = next(
+            (w for w in ways if j + len(w) >= len(stream) or fitting(j + len(w))), ways[0]
+        )
         ind = _read_row(pairs, state, "one cell per line")
         if ind is None:
             break
