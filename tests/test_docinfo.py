@@ -68,3 +68,16 @@ def test_a_district_plan_without_a_place_in_its_title_is_the_districts() -> None
     info = read_document_info(text)
     assert info.region == "林溪区"
     assert info.issuer is None
+
+
+def test_a_notice_whose_issuer_stands_on_the_line_above() -> None:
+    """关于印发《…》的通知 with the issuing body on its own line: the issuer is read from the
+    signature, never taken from the words of the title."""
+    text = (
+        "岳川市林溪区人民政府\n关于印发《岳川市林溪区“十五五”生态环境保护规划》的通知\n\n"
+        "各街道：现印发给你们，请认真执行。\n\n岳川市林溪区人民政府办公室\n2026年3月2日\n"
+    )
+    info = read_document_info(text)
+    assert info.title == "岳川市林溪区“十五五”生态环境保护规划"
+    assert info.doc_type == "outline" and info.period == "2026-2030" and info.region == "林溪区"
+    assert info.issuer == "岳川市林溪区人民政府办公室" and info.date == "2026-03-02"

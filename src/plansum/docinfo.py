@@ -16,7 +16,9 @@ _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "
 
 
 # A 印发通知: "…人民政府关于印发《…规划纲要》的通知" wraps the plan it publishes.
-_NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)(?:关于)?印发[《<](?P<plan>[^》>]{4,80})[》>](?:的)?通知$")
+_NOTICE = re.compile(
+    r"^(?:(?P<issuer>(?!关于).{2,40}?))?(?:关于)?印发[《<](?P<plan>[^》>]{4,80})[》>](?:的)?通知$"
+)
 # Signs of a news page: a byline, a photo credit, a source or editor line, a masthead.
 _NEWS_WORDS = ("本报记者", "本报讯", "通讯员", "往期阅读", "当前版")
 _NEWS_LINE = re.compile(r"(?m)\s摄\s*$|^\s*(?:来源|编辑|责任编辑|责编)[:：]|^\s*记者\s")
