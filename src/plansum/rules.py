@@ -18,10 +18,10 @@ from .indicators import (
     drop_repeats,
     section_kinds,
     sentence_indicators,
-    table_indicators,
 )
 from .models import IndicatorKind, Section
 from .projects import find_projects
+from .tables import table_indicators
 
 
 def _first_cover(ranked: list[Section], offsets: list[int]) -> list[Section | None]:
