@@ -238,10 +238,18 @@ class Timeline:
             return Era(year=self.doc_year)
         return Era(year=self.doc_year - 1)
 
-    def era(self, offset: int, kind: IndicatorKind) -> Era | None:
+    def era(
+        self,
+        offset: int,
+        kind: IndicatorKind,
+        near: tuple[Era | None, Era | None] | None = None,
+    ) -> Era | None:
         """The time of a number at `offset` whose kind is `kind` (sentence, paragraph,
-        heading, then the document)."""
-        levels = (self.sentence_era(offset), self.paragraph_era(offset), self.section_era(offset))
+        heading, then the document).  `near`: the sentence's and paragraph's, if known."""
+        s_era, p_era = near if near is not None else (
+            self.sentence_era(offset), self.paragraph_era(offset)
+        )
+        levels = (s_era, p_era, self.section_era(offset))
         for n, e in enumerate(levels):
             if e is None:
                 continue

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 from .dating import Era, Timeline
 from .models import (
@@ -300,6 +300,18 @@ _WEAK_TARGET_CUES = frozenset({"突破", "以上"})
 _NEWS_TARGET_CUES = tuple(c for c in _TARGET_CUES if c not in _WEAK_TARGET_CUES)
 
 
+def _memo(f: Callable[[], int]) -> Callable[[], int]:
+    """`f` computed once, when first asked."""
+    box: list[int] = []
+
+    def get() -> int:
+        if not box:
+            box.append(f())
+        return box[0]
+
+    return get
+
+
 def _cue_finder(cues: Sequence[str]) -> re.Pattern[str]:
     # A lookahead finds every cue at every position, overlapping ones included.
     return re.compile("(?=(" + "|".join(map(re.escape, sorted(cues, key=len, reverse=True))) + "))")
@@ -317,8 +329,15 @@ def _cue_balance(sentence: str, news: bool = False) -> int:
 
 
 def _kind_for(
-    cues: int, year: int | None, ctx: Context, paragraph_kind: IndicatorKind | None, offset: int
+    cues: Callable[[], int],
+    year: int | None,
+    ctx: Context,
+    paragraph_kind: IndicatorKind | None,
+    offset: int,
+    eras: tuple[Era | None, Era | None] = (None, None),
 ) -> IndicatorKind:
+    """Result or target; `eras` are the sentence's and the paragraph's time, `cues` counts the
+    sentence's result and target words (only called when nothing better decides)."""
     if ctx.doc_year is not None and year is not None:
         if year < ctx.doc_year:
             return IndicatorKind.actual
@@ -327,7 +346,7 @@ def _kind_for(
     tl = ctx.timeline
     if tl is not None:
         # 过去五年 / 去年 / “十五五”时期 / 到2030年 in the sentence or its paragraph
-        for era in (tl.sentence_era(offset), tl.paragraph_era(offset)):
+        for era in eras:
             if era is not None:
                 k = era.kind(ctx.doc_year)
                 if k is not None:
@@ -343,9 +362,10 @@ def _kind_for(
             return k
     if ctx.review_end is not None and offset < ctx.review_end:
         return IndicatorKind.actual  # a work report's review comes before its targets
-    if cues > 0:
+    balance = cues()
+    if balance > 0:
         return IndicatorKind.actual
-    if cues < 0:
+    if balance < 0:
         return IndicatorKind.target
     return paragraph_kind or ctx.default_kind
 
@@ -497,7 +517,7 @@ def sentence_indicators(
         if _is_headline_line(text, s_start, s_end, ctx):
             continue  # a news headline or the document's title line
         ms = [mentions[k] for k in range(lo, hi)]
-        cues = _cue_balance(sentence, ctx.doc_type == "news")
+        cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
         line_start = text.rfind("\n", 0, s_start) + 1
         paragraph_kind = (
@@ -575,7 +595,13 @@ def sentence_indicators(
                 if len(name) < 2:
                     continue
                 before = text[c_start : q.span.start]
-                kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start)
+                tl = ctx.timeline
+                eras = (
+                    (tl.sentence_era(q.span.start), tl.paragraph_era(q.span.start))
+                    if tl is not None
+                    else (None, None)
+                )
+                kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
                 role = first_role if respectively else _role_for(before, q)
                 if q.unit == "番":
                     role = "growth"  # 翻一番: a doubling, not "1 番"
@@ -619,7 +645,7 @@ def sentence_indicators(
                     owner.growth = q
                     owner.direction = direction
                     continue
-                era = ctx.timeline.era(q.span.start, kind) if ctx.timeline is not None else None
+                era = tl.era(q.span.start, kind, eras) if tl is not None else None
                 times = "番" if q.unit == "番" else ""
                 ind = Indicator(
                     name=name,
