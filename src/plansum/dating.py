@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from .models import IndicatorKind
@@ -114,12 +114,16 @@ def _cn_year(s: str) -> int | None:
     return None
 
 
-def find_eras(text: str, doc_year: int | None) -> list[_Ref]:
-    """Every time reference in `text` that is not a baseline, in order."""
+def find_eras(
+    text: str, doc_year: int | None, start: int = 0, end: int | None = None
+) -> list[_Ref]:
+    """Every time reference in `text[start:end]` that is not a baseline, in order (offsets
+    into `text`)."""
     out: list[_Ref] = []
-    text = normalize_digits(text)  # ２０２５年: same length, same offsets
-    for m in _TIME.finditer(text):
-        before = text[max(0, m.start() - 8) : m.start()]
+    part = normalize_digits(text[start:end])  # ２０２５年: same length, same offsets
+    for m in _TIME.finditer(part):
+        a = start + m.start()
+        before = text[max(0, a - 8) : a]
         if _BASELINE_BEFORE.search(before[-4:]):
             continue
         if m.group("plan") and _DOCUMENT_BEFORE.search(before):
@@ -142,7 +146,7 @@ def find_eras(text: str, doc_year: int | None) -> list[_Ref]:
             w = m.group("rel")
             era = Era(year=doc_year + (0 if w in ("今年", "本年度", "年内") else 1 if w == "明年" else -1))
         if era is not None:
-            out.append(_Ref(m.start(), m.end(), era))
+            out.append(_Ref(a, start + m.end(), era))
     return out
 
 
@@ -164,17 +168,14 @@ class Timeline:
     doc_period: str | None = None
     # (body start, body end, heading title) for the headings, in pre-order.
     sections: Sequence[tuple[int, int, str]] = ()
-    refs: list[_Ref] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.doc_year is None:
             # No year from the document info: the first year in its title lines.
             head = find_eras(self.text[:_TITLE_CHARS], None)
             self.doc_year = next((r.era.year for r in head if r.era.year is not None), None)
-        self.refs = find_eras(self.text, self.doc_year)
-        self._starts = [r.start for r in self.refs]
-        self._sentences = [m.end() for m in _SENTENCE_END.finditer(self.text)]
-        self._lines = [m.end() for m in _LINE_END.finditer(self.text)]
+        # Time references are read one paragraph at a time, when a number there asks.
+        self._by_line: dict[int, tuple[list[int], list[_Ref]]] = {}
 
     @cached_property
     def _painted(self) -> tuple[list[int], list[Era | None]]:
@@ -198,14 +199,32 @@ class Timeline:
             era = painted[i] if i >= 0 else None
         return era
 
+    def _line_refs(self, offset: int) -> tuple[list[int], list[_Ref]]:
+        line = self.text.rfind("\n", 0, offset) + 1
+        hit = self._by_line.get(line)
+        if hit is None:
+            end = self.text.find("\n", offset)
+            refs = find_eras(self.text, self.doc_year, line, None if end < 0 else end)
+            hit = self._by_line[line] = ([r.start for r in refs], refs)
+        return hit
+
     def nearest(self, offset: int, lo: int) -> Era | None:
-        """The last time reference that ends in [lo, offset)."""
-        i = bisect.bisect_left(self._starts, offset) - 1
-        while i >= 0 and self.refs[i].start >= lo:
-            if self.refs[i].end <= offset:
-                return self.refs[i].era
+        """The last time reference that ends in [lo, offset) (lo is in offset's paragraph)."""
+        starts, refs = self._line_refs(offset)
+        i = bisect.bisect_left(starts, offset) - 1
+        while i >= 0 and refs[i].start >= lo:
+            if refs[i].end <= offset:
+                return refs[i].era
             i -= 1
         return None
+
+    @cached_property
+    def _sentences(self) -> list[int]:
+        return [m.end() for m in _SENTENCE_END.finditer(self.text)]
+
+    @cached_property
+    def _lines(self) -> list[int]:
+        return [m.end() for m in _LINE_END.finditer(self.text)]
 
     @staticmethod
     def _start(bounds: list[int], offset: int) -> int:

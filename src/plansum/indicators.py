@@ -597,7 +597,7 @@ def sentence_indicators(
                 before = text[c_start : q.span.start]
                 tl = ctx.timeline
                 eras = (
-                    (tl.sentence_era(q.span.start), tl.paragraph_era(q.span.start))
+                    (tl.nearest(q.span.start, s_start), tl.nearest(q.span.start, line_start))
                     if tl is not None
                     else (None, None)
                 )
