@@ -173,11 +173,11 @@ def _clean_name(prefix: str) -> str:
     if "|" in prefix:  # 来源：… | 编辑：… | 分享 全市地区生产总值…: the name is after the footer
         tail = prefix.rsplit("|", 1)[1].split()
         prefix = tail[-1] if tail else ""
-    m = _BASELINE_WORD.search(prefix)
+    m = _BASELINE_WORD.search(prefix) if ("比" in prefix or "较" in prefix or "与" in prefix) else None
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
     s = _YEAR_PHRASE.sub("", prefix)
-    intents = list(_INTENT.finditer(s))
+    intents = list(_INTENT.finditer(s)) if any(c in s for c in "将力争确努") else []
     intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
@@ -238,15 +238,14 @@ def _split_respectively(name: str, n: int) -> list[str]:
 _UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻"
 _DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩"
 _DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
+_LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
 
 def _direction(before: str, q: Quantity) -> Direction | None:
     """The direction of the change stated right before a number (its last verb wins)."""
     if q.value < 0:
         return "down"
-    last = None
-    for m in _DIRECTION.finditer(before[-12:]):
-        last = m
+    last = _LAST_DIRECTION.search(before[-12:])
     if last is None:
         return None
     return "down" if last.group("down") else "up"
@@ -272,7 +271,8 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
         or ("\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK)
     ):
         return True
-    if _HYPOTHETICAL.search(text[max(0, a - 10) : a]):
+    window = text[max(0, a - 10) : a]
+    if ("如" in window or "每" in window or "假" in window) and _HYPOTHETICAL.search(window):
         return True
     if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
         return True  # “9个新”, “房地产39条”: a slogan or a policy's name
