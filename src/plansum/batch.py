@@ -295,7 +295,7 @@ def run_processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Ite
                     broken = True
                     yield _crashed(job, f"the worker process died ({exc}); rerun to retry")
             if broken:
-                for fut, job in inflight.items():
+                for job in inflight.values():
                     yield _crashed(job, "the worker pool broke while this document was queued; rerun to retry")
                 inflight.clear()
                 pool.shutdown(wait=False, cancel_futures=True)

@@ -249,6 +249,10 @@ def batch(
         ),
     ] = "auto",
     poll: Annotated[float, typer.Option(help="Seconds between Batch API status polls.")] = 30.0,
+    batch_wait: Annotated[
+        float | None,
+        typer.Option(help="Stop waiting for a Batch API batch after this many seconds (rerun to collect it)."),
+    ] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the response cache.")] = False,
     no_parquet: Annotated[bool, typer.Option("--no-parquet", help="Write only the SQLite file.")] = False,
@@ -289,6 +293,7 @@ def batch(
                 settings,
                 required=llm_batch == "on",
                 poll_seconds=poll,
+                max_wait=batch_wait,
                 echo=lambda m: typer.echo(secret.scrub(m), err=True),
             )
         with _cli_logging(verbose, settings.api_key if settings is not None else api_key):

@@ -283,6 +283,7 @@ class Store:
                         self.conn.execute(
                             f'ALTER TABLE "{table}" ADD COLUMN "{c.name}" {_SQL_TYPE[c.kind]}'
                         )
+            self.conn.execute('CREATE INDEX IF NOT EXISTS documents_source ON documents ("source")')
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('dataset_schema', ?)", (schema_fingerprint(),)
             )
@@ -298,8 +299,18 @@ class Store:
         """Replace one document's rows (a rerun with other settings overwrites them)."""
         doc = rows["documents"][0]
         with self.conn:
+            # This id's old rows, and those of the file's previous content (same source).
+            stale = [doc["document_id"]] + [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT document_id FROM documents WHERE source = ? AND document_id != ?",
+                    (doc["source"], doc["document_id"]),
+                )
+            ]
             for table in TABLES:
-                self.conn.execute(f'DELETE FROM "{table}" WHERE document_id = ?', (doc["document_id"],))
+                self.conn.executemany(
+                    f'DELETE FROM "{table}" WHERE document_id = ?', [(d,) for d in stale]
+                )
             for table, table_rows in rows.items():
                 if not table_rows:
                     continue
