@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS
 from typer.testing import CliRunner
 
+from conftest import CORPUS
 from plansum.batch import (
     Job,
     RunOptions,

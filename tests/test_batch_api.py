@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from conftest import CORPUS
 from fake_batch_server import BAD_VALUE, FakeBatchEndpoint
-
 from plansum.batch import RunOptions, run_batch
 from plansum.batch_api import cache_filler
 from plansum.errors import ConfigError, PlansumError

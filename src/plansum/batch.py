@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -312,6 +313,9 @@ def run_ray(
 ) -> Iterator[DocResult]:
     """Ray tasks of `process_document` (the bytes travel with the task: the nodes need not
     see the files).  `address=None` starts a local Ray for this run."""
+    if not address:
+        # A Ray of our own, for this run only: keep it on the loopback interface.
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         import ray
     except ImportError as exc:
@@ -322,8 +326,8 @@ def run_ray(
         kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
         if address:
             kwargs["address"] = address
-        else:
-            kwargs.update(num_cpus=workers or None, _node_ip_address="127.0.0.1")
+        else:  # "local": a new Ray, not one `ray start` left running
+            kwargs.update(address="local", num_cpus=workers or None, _node_ip_address="127.0.0.1")
         try:
             ray.init(**kwargs)
         except Exception as exc:  # noqa: BLE001 - ray raises ConnectionError, RuntimeError …
