@@ -391,6 +391,7 @@ class BatchReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    first_result: float | None = None  # seconds from the start to the first document back
     files: list[Path] = field(default_factory=list)
     parquet_error: str | None = None
 
@@ -490,6 +491,8 @@ def run_batch(
         bar = _Progress(len(jobs), progress)
         try:
             for r in results:
+                if report.first_result is None:
+                    report.first_result = time.perf_counter() - t0
                 store.write(r.rows)
                 if r.ok:
                     report.done += 1
