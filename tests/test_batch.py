@@ -154,3 +154,44 @@ def test_cli_batch(corpus: Path, tmp_path: Path) -> None:
     assert res.exit_code == 3 and "0 summarized" in res.stderr
     res = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(out), "--engine", "spark"])
     assert res.exit_code == 2 and "unknown engine" in res.stderr
+
+
+class _KillsTheWorker:
+    """Unpickled in a pool worker, it ends that process at once (a segfault, an OOM kill)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        import os
+
+        return (os._exit, (3,))
+
+
+def test_a_dead_worker_fails_its_documents_and_the_pool_goes_on(tmp_path: Path) -> None:
+    from plansum.batch import run_processes
+
+    text = (CORPUS / "yunxi_news_2025.txt").read_bytes()
+    jobs = [Job("boom", "boom.txt", "", data=_KillsTheWorker())]  # type: ignore[arg-type]
+    jobs += [Job(f"d{k}", f"d{k}.txt", "", data=text + f"\n{k}".encode()) for k in range(20)]
+    results = list(run_processes(jobs, RunOptions(), workers=2))
+    assert sorted(r.source for r in results) == sorted(j.source for j in jobs)
+    by_source = {r.source: r for r in results}
+    assert by_source["boom.txt"].error_kind == "crash" and not by_source["boom.txt"].ok
+    # Documents queued after the break ran in a new pool.
+    assert all(by_source[f"d{k}.txt"].ok for k in range(12, 20))
+
+
+def test_bench_generator_makes_new_readable_documents(tmp_path: Path) -> None:
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "bench" / "batch.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    paths = mod.generate(16, tmp_path / "gen")
+    assert len({content_id(p.read_bytes())[0] for p in paths}) == 16
+    report = run_batch(tmp_path / "gen", tmp_path / "out", engine="inline", parquet=False)
+    assert report.done == 16 and not report.failed
+    docs = _table(tmp_path / "out" / "plansum.sqlite", "documents")
+    assert all("青岚" not in (d["title"] or "") for d in docs)
+    assert len({d["n_indicators"] for d in docs}) > 3

@@ -107,3 +107,22 @@ def test_endpoint_without_batch_api_goes_live(corpus: Path, tmp_path: Path) -> N
         assert any("no Batch API" in n for n in notes)
         with pytest.raises(ConfigError, match="no Batch API"):
             _run(corpus, tmp_path / "out2", s.with_(cache_dir=tmp_path / "c2"), required=True)
+
+
+def test_cli_batch_through_the_batch_api(corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from plansum.cli import app
+
+    with FakeBatchEndpoint(polls_to_complete=2) as fake:
+        args = [
+            "batch", str(corpus), "-o", str(tmp_path / "out"), "--model", "fake-model",
+            "--base-url", fake.base_url, "--api-key", "sk-test-batch-0000", "--llm-batch", "on",
+            "--poll", "0", "--workers", "1", "--no-parquet", "--no-progress",
+        ]
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+        assert "submitted batch batch-1" in res.stderr and "answers cached" in res.stderr
+        assert (fake.uploads, fake.live_requests) == (1, 1)
+        assert "sk-test-batch-0000" not in res.output
+        assert f"{len(DOCS)} summarized" in res.stderr
