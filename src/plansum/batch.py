@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
+from ._version import __version__
 from .dataset import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
 from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 
@@ -43,7 +43,7 @@ class RunOptions:
     """What decides a document's result; pickled to every worker."""
 
     settings: Any = None  # plansum.settings.Settings, or None for the rules path
-    merge_mode: str = "hybrid"
+    engine: str = "auto"  # summarize's engine: auto | rules | llm | hybrid
 
 
 @dataclass
@@ -67,18 +67,21 @@ def content_id(data: bytes) -> tuple[str, str]:
 
 def settings_key(options: RunOptions) -> str:
     """Everything that changes a document's rows; a document is redone when it changes."""
+    from .pipeline import resolve_engine
+
     s = options.settings
+    chosen = resolve_engine(options.engine, s)  # type: ignore[arg-type]
     parts: dict[str, Any] = {
         "plansum": __version__,
         "dataset": DATASET_VERSION,
         "schema": schema_fingerprint(),
+        "engine": chosen,
     }
-    if s is not None and getattr(s, "model", None):
+    if chosen != "rules":
         from .llm import schema_sha
         from .prompts import load_prompt
 
         parts.update(
-            merge=options.merge_mode,
             model=s.model,
             base_url=s.base_url,
             mode=s.mode,
@@ -89,8 +92,6 @@ def settings_key(options: RunOptions) -> str:
             prompt=load_prompt().tag,
             answer_schema=schema_sha()[:16],
         )
-    else:
-        parts["engine"] = "rules"
     raw = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -113,10 +114,16 @@ def _error_kind(exc: BaseException) -> str:
     return "bug"
 
 
-def _summarize(text: str, encoding: str, options: RunOptions) -> Any:
-    from .pipeline import summarize_text
+def _summarize(text: str, name: str, encoding: str, options: RunOptions) -> Any:
+    from .pipeline import summarize
 
-    return summarize_text(text, settings=options.settings, encoding=encoding)
+    return summarize(
+        text,
+        engine=options.engine,  # type: ignore[arg-type]
+        settings=options.settings,
+        name=name,
+        encoding=encoding,
+    )
 
 
 def process_document(job: Job, options: RunOptions) -> DocResult:
@@ -139,7 +146,7 @@ def process_document(job: Job, options: RunOptions) -> DocResult:
         did, digest = content_id(data)
         doc.update(document_id=did, sha256=digest, bytes=len(data))
         loaded = decode(data, name=job.source)
-        summary = _summarize(loaded.text, loaded.encoding, options)
+        summary = _summarize(loaded.text, job.source, loaded.encoding, options)
         secs = time.perf_counter() - t0
         doc.update(status="ok", seconds=round(secs, 4), processed_at=_now())
         return DocResult(
@@ -461,7 +468,7 @@ def run_batch(
     pattern: str = "*.txt",
     progress: bool = False,
     parquet: bool = True,
-    before: Callable[[list[Job], Store], None] | None = None,
+    before: Callable[[list[Job], Store, str], None] | None = None,
 ) -> BatchReport:
     """Summarize every document under `target` (a directory or a manifest) into `out_dir`.
 
@@ -479,7 +486,7 @@ def run_batch(
         report.duplicates = p.duplicates
         jobs = p.todo + p.unreadable
         if before is not None and jobs:
-            before(jobs, store)
+            before(jobs, store, key)
         if engine == "inline" or (engine == "processes" and workers <= 1):
             results = run_inline(jobs, options)
         elif engine == "processes":

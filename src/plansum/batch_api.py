@@ -3,7 +3,7 @@
 Providers bill batch requests at about half price and answer within a window (24 h).  The
 batch does not replace the LLM path, it fills its response cache: every chunk request is
 built exactly as the live path builds it (`llm.build_messages`, instructor's own request
-preparation for `ChunkExtraction`), keyed with `Extractor.cache_key`, and each answer that
+preparation for `ChunkExtraction`), keyed with `ChunkClient.cache_key`, and each answer that
 passes the same validation (the numbers-in-the-source check) is cached under that key.  Then
 the batch runs as usual and `process_document` finds the answers in the cache; an answer that
 failed the check is not cached, so that chunk goes live, with instructor's re-asks.
@@ -57,17 +57,16 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
     """The chunk requests of these (text, encoding) documents that the cache does not hold."""
     from instructor.processing.response import handle_response_model
 
-    from .chunking import chunk_text
+    from .document import Document
     from .llm import ChunkExtraction, build_messages
-    from .rules import analyze
 
     s = extractor.settings
     mode = _instructor_mode(s)
     cache = extractor._cache  # the live path's cache: the same keys, the same entries
     out: dict[str, Pending] = {}
     for text, encoding in texts:
-        analysis = analyze(text, encoding=encoding)
-        for chunk in chunk_text(text, analysis.sections, analysis.mentions, s.chunk_chars):
+        # The chunks the live path will make (LLMExtractor: doc.chunks(chunk_chars)).
+        for chunk in Document.from_text(text, encoding=encoding).chunks(s.chunk_chars):
             messages, ids = build_messages(extractor.prompt, chunk)
             key = extractor.cache_key(messages)
             if key in out or (cache is not None and key in cache):
@@ -182,7 +181,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
     from instructor.processing.response import process_response
     from openai.types.chat import ChatCompletion
 
-    from .llm import ChunkExtraction
+    from .llm import ChunkExtraction, validation_context
 
     mode = _instructor_mode(extractor.settings)
     cache = extractor._cache
@@ -210,7 +209,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
                 completion,
                 response_model=ChunkExtraction,
                 stream=False,
-                validation_context={"mentions": req.ids},
+                validation_context=validation_context(req.ids),
                 mode=mode,
             )
         except Exception:  # noqa: BLE001 - a wrong answer goes live, with re-asks
@@ -247,7 +246,7 @@ def run(
     Returns None when the endpoint has no Batch API (and `required` is false): the batch
     then runs with live requests.  Raises PlansumError when a batch is still running after
     `max_wait` seconds: rerun later to collect it (it is not submitted again)."""
-    from .llm import Extractor
+    from .llm import ChunkClient
 
     if not settings.cache:
         if required:
@@ -269,7 +268,7 @@ def run(
             )
         echo("plansum: the endpoint has no Batch API; sending live requests")
         return None
-    extractor = Extractor(settings)
+    extractor = ChunkClient(settings)
     ledger = Ledger(conn, settings_key)
     total = Collected()
     try:
@@ -359,11 +358,10 @@ def cache_filler(
     echo: Callable[[str], None] = lambda m: None,
     http_client: Any = None,
     sleep: Callable[[float], None] = time.sleep,
-) -> Callable[[list[Any], Any], None]:
+) -> Callable[[list[Any], Any, str], None]:
     """A `run_batch(before=...)` hook: the jobs' chunks through the Batch API first."""
 
-    def fill(jobs: list[Any], store: Any) -> None:
-        from .batch import RunOptions, settings_key
+    def fill(jobs: list[Any], store: Any, settings_key: str) -> None:
         from .loading import decode
 
         def texts() -> Iterator[tuple[str, str | None]]:
@@ -379,7 +377,7 @@ def cache_filler(
             texts(),
             settings,
             store.conn,
-            settings_key(RunOptions(settings=settings)),
+            settings_key,
             required=required,
             poll_seconds=poll_seconds,
             max_wait=max_wait,

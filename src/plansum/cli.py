@@ -260,6 +260,13 @@ def batch(
         float | None,
         typer.Option(help="Stop waiting for a Batch API batch after this many seconds (rerun to collect it)."),
     ] = None,
+    summarize_engine: Annotated[
+        str,
+        typer.Option(
+            help="auto | rules | llm | hybrid, as `summarize --engine`: auto is hybrid when a "
+            "model is set, else rules."
+        ),
+    ] = "auto",
     offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the response cache.")] = False,
     no_parquet: Annotated[bool, typer.Option("--no-parquet", help="Write only the SQLite file.")] = False,
@@ -273,18 +280,22 @@ def batch(
     import os
 
     from .batch import RunOptions, run_batch
-    from .llm import SecretFilter
+    from .pipeline import ENGINES
+    from .redact import SecretFilter
 
     secret = SecretFilter([api_key])
     if engine not in ("processes", "inline", "ray"):
         _fail(f"unknown engine {engine!r}; use processes, inline or ray")
+    if summarize_engine not in ENGINES:
+        _fail(f"unknown --summarize-engine {summarize_engine!r}; use {', '.join(ENGINES)}")
+    offline = offline or summarize_engine == "rules"
     if llm_batch not in ("auto", "on", "off"):
         _fail(f"unknown --llm-batch {llm_batch!r}; use auto, on or off")
     try:
         settings = _llm_settings(
             model, base_url, api_key, mode, requests, offline, no_cache=no_cache
         )
-        if settings is None and not offline:
+        if settings is None and not offline and summarize_engine == "auto":
             typer.echo(
                 "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
                 err=True,
@@ -307,7 +318,9 @@ def batch(
             report = run_batch(
                 target,
                 out,
-                options=RunOptions(settings=settings),
+                options=RunOptions(
+                    settings=settings, engine="rules" if offline else summarize_engine
+                ),
                 engine=engine,  # type: ignore[arg-type]
                 workers=workers or os.cpu_count() or 1,
                 address=address,
