@@ -154,6 +154,10 @@ def test_cli_batch(corpus: Path, tmp_path: Path) -> None:
     assert res.exit_code == 3 and "0 summarized" in res.stderr
     res = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(out), "--engine", "spark"])
     assert res.exit_code == 2 and "unknown engine" in res.stderr
+    # The summarize engine needs a model for llm / hybrid, and says so before any work.
+    res = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(tmp_path / "o2"), "--summarize-engine", "llm"])
+    assert res.exit_code == 2 and "needs a model" in res.stderr
+    assert not (tmp_path / "o2" / "plansum.sqlite").exists()
 
 
 class _KillsTheWorker:

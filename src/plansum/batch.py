@@ -476,11 +476,11 @@ def run_batch(
     it to fill the response cache in one provider batch."""
     options = options or RunOptions()
     t0 = time.perf_counter()
+    key = settings_key(options)  # a wrong engine or setting fails here, before any file is made
     inputs = discover(target, pattern)
     store = Store(out_dir)
     report = BatchReport(out_dir=out_dir, total=len(inputs))
     try:
-        key = settings_key(options)
         p = plan(inputs, store.done(), key)
         report.skipped = len(p.skipped)
         report.duplicates = p.duplicates
