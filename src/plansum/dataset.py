@@ -38,7 +38,6 @@ DATASET_VERSION = "1"
 class Column:
     name: str
     kind: Kind
-    path: tuple[str, ...] = ()  # where the value sits in the item's model_dump(mode="json")
 
 
 def _leaf_kind(tp: Any) -> Kind | None:
@@ -57,7 +56,7 @@ def _leaf_kind(tp: Any) -> Kind | None:
     return None
 
 
-def _columns(model: type[BaseModel], prefix: str = "", path: tuple[str, ...] = ()) -> list[Column]:
+def _columns(model: type[BaseModel], prefix: str = "") -> list[Column]:
     """The flat columns of a model: scalars as they are, nested models with a prefix."""
     out: list[Column] = []
     for name, field in model.model_fields.items():
@@ -69,7 +68,7 @@ def _columns(model: type[BaseModel], prefix: str = "", path: tuple[str, ...] = (
         col = f"{prefix}{name}"
         models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
         if len(models) == 1 and len(args) == 1:
-            out += _columns(models[0], f"{col}_", (*path, name))
+            out += _columns(models[0], f"{col}_")
             continue
         if any(get_origin(a) in (list, dict, tuple) or a in (list, dict) for a in args):
             continue  # children, chunk lists: not a column
@@ -81,7 +80,7 @@ def _columns(model: type[BaseModel], prefix: str = "", path: tuple[str, ...] = (
         else:
             kind = "string"  # a mix (an enum or a literal): written as text
         assert kind is not None
-        out.append(Column(col, kind, (*path, name)))
+        out.append(Column(col, kind))
     return out
 
 
@@ -148,25 +147,25 @@ def schema_fingerprint() -> str:
 # Summary -> rows
 
 
-def _get(d: Any, path: tuple[str, ...]) -> Any:
-    for p in path:
-        if not isinstance(d, dict):
-            return None
-        d = d.get(p)
-    return d
-
-
-def _row(cols: list[Column], item: dict[str, Any], **fixed: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for c in cols:
-        if c.name in fixed:
-            row[c.name] = fixed[c.name]
-        elif c.path:
-            v = _get(item, c.path)
-            row[c.name] = json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+def _flat(obj: Any, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
+    """A model's fields as flat columns (nested models with a prefix, enums as their value,
+    lists left out): the names `_columns` gives, without a model_dump per item."""
+    for name, v in obj.__dict__.items():
+        if isinstance(v, BaseModel):
+            _flat(v, f"{prefix}{name}_", out)
+        elif isinstance(v, Enum):
+            out[prefix + name] = v.value
+        elif isinstance(v, list | dict | tuple):
+            continue
         else:
-            row[c.name] = None
-    return row
+            out[prefix + name] = v
+    return out
+
+
+def _row(cols: list[Column], item: BaseModel | None, **fixed: Any) -> dict[str, Any]:
+    flat = _flat(item, "", {}) if item is not None else {}
+    flat.update(fixed)
+    return {c.name: flat.get(c.name) for c in cols}
 
 
 def _headings(sections: list[Section]) -> Iterator[tuple[Section, int | None]]:
@@ -192,7 +191,6 @@ def summary_rows(
     out: dict[str, list[dict[str, Any]]] = {}
     headings = list(_headings(summary.outline))
     prov = summary.provenance
-    doc_item = summary.document.model_dump(mode="json")
     extra = {
         "overview": summary.overview,
         "mode": prov.mode,
@@ -211,12 +209,12 @@ def summary_rows(
         "n_checks": len(summary.checks),
     }
     out["documents"] = [
-        _row(TABLES["documents"], doc_item, **{**document, **extra, "document_id": document_id})
+        _row(TABLES["documents"], summary.document, **{**document, **extra, "document_id": document_id})
     ]
     out["headings"] = [
         _row(
             TABLES["headings"],
-            s.model_dump(mode="json", exclude={"children"}),
+            s,
             document_id=document_id,
             ordinal=k,
             parent=parent,
@@ -231,7 +229,7 @@ def summary_rows(
     }
     for table, values in items.items():
         out[table] = [
-            _row(TABLES[table], v.model_dump(mode="json"), document_id=document_id, ordinal=k)
+            _row(TABLES[table], v, document_id=document_id, ordinal=k)
             for k, v in enumerate(values)
         ]
     return out
@@ -239,7 +237,7 @@ def summary_rows(
 
 def failure_row(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The documents row of a document that failed (no items)."""
-    return {"documents": [_row(TABLES["documents"], {}, **document)]}
+    return {"documents": [_row(TABLES["documents"], None, **document)]}
 
 
 # ---------------------------------------------------------------------------------------
