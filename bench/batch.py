@@ -2,7 +2,7 @@
 
     python bench/batch.py                          # 1,000 documents: 1 and 2 processes, Ray
     python bench/batch.py --docs 200 --configs processes:1,processes:2
-    python bench/batch.py --out docs/batch-perf.json
+    python bench/batch.py --out docs/batch-perf.json   # appends to the measurements there
 
 The documents are made from the fixture corpus (tests/fixtures/corpus): every place name
 (青岚, 云溪, 岚江, 白石) is replaced by a made-up one and every number's digits are redrawn
@@ -199,7 +199,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--configs", default="processes:1,processes:2,ray:2",
                     help="engine:workers, comma separated (processes:1 runs in the child itself)")
-    ap.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--out", type=Path, help="also append the figures as JSON to this file")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--output", help=argparse.SUPPRESS)
@@ -232,7 +232,10 @@ def main() -> None:
             "python": platform.python_version(),
             "documents": args.docs,
         }
-        args.out.write_text(json.dumps({"meta": meta, "runs": rows}, indent=2) + "\n", encoding="utf-8")
+        # Appended: the file keeps every measurement made into it.
+        saved = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+        saved.setdefault("measurements", []).append({"meta": meta, "configs": rows})
+        args.out.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -125,9 +125,16 @@ def test_process_document_never_raises(tmp_path: Path) -> None:
     assert not r.ok and r.error_kind == "input"
     # A bug in the pipeline is a failed document too, with the exception named.
     text = (CORPUS / "yunxi_news_2025.txt").read_bytes()
-    bad = RunOptions(settings=Settings(model="m", base_url="http://127.0.0.1:9/v1", cache=False, transport_retries=0, timeout=1))
+    key = "sk-test-in-the-url-0000"
+    bad = RunOptions(
+        settings=Settings(
+            model="m", base_url=f"http://127.0.0.1:9/{key}/v1", api_key=key, cache=False,
+            transport_retries=0, timeout=1,
+        )
+    )
     r = process_document(Job("z", "n.txt", "", data=text), bad)
     assert not r.ok and r.error_kind == "llm" and r.rows["documents"][0]["status"] == "failed"
+    assert "cannot reach" in (r.error or "") and key not in (r.error or "")  # the key is masked
 
 
 def test_manifests(tmp_path: Path, corpus: Path) -> None:

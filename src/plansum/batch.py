@@ -159,7 +159,10 @@ def process_document(job: Job, options: RunOptions) -> DocResult:
             completion_tokens=summary.provenance.completion_tokens,
         )
     except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
-        return _failed(job, doc, _error_kind(exc), _describe(exc), time.perf_counter() - t0)
+        from .redact import scrub
+
+        reason = scrub(_describe(exc), getattr(options.settings, "api_key", None))
+        return _failed(job, doc, _error_kind(exc), reason, time.perf_counter() - t0)
 
 
 def _failed(job: Job, doc: dict[str, Any], kind: str, reason: str, secs: float) -> DocResult:
