@@ -206,3 +206,18 @@ def test_bench_generator_makes_new_readable_documents(tmp_path: Path) -> None:
     docs = _table(tmp_path / "out" / "plansum.sqlite", "documents")
     assert all("青岚" not in (d["title"] or "") for d in docs)
     assert len({d["n_indicators"] for d in docs}) > 3
+
+
+def test_a_dead_endpoint_stops_the_batch_and_keeps_what_is_done(corpus: Path, tmp_path: Path) -> None:
+    from plansum.errors import LLMError
+
+    dead = Settings(model="m", base_url="http://127.0.0.1:9/v1", cache=False, transport_retries=0, timeout=1)
+    out = tmp_path / "out"
+    with pytest.raises(LLMError, match="3 documents in a row"):
+        run_batch(corpus, out, options=RunOptions(settings=dead), engine="inline", parquet=False)
+    docs = _table(out / "plansum.sqlite", "documents")
+    llm_failed = [d for d in docs if d["error_kind"] == "llm"]
+    assert len(llm_failed) == 3 and len(docs) < len(list(corpus.rglob("*.txt")))
+    # The same collection, offline: the documents that failed are done now.
+    report = run_batch(corpus, out, engine="inline", parquet=False)
+    assert report.done == len(list(CORPUS.glob("*.txt")))

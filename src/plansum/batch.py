@@ -472,11 +472,16 @@ def run_batch(
     progress: bool = False,
     parquet: bool = True,
     before: Callable[[list[Job], Store, str], None] | None = None,
+    max_endpoint_failures: int = 3,
 ) -> BatchReport:
     """Summarize every document under `target` (a directory or a manifest) into `out_dir`.
 
     `before` runs on the jobs still to do before any is summarized; the Batch API path uses
-    it to fill the response cache in one provider batch."""
+    it to fill the response cache in one provider batch.
+
+    A document that fails never stops the batch; an endpoint that fails does: after
+    `max_endpoint_failures` documents in a row fail with LLMError (unreachable, key refused,
+    unknown model) the batch stops, keeps what is done, and raises that error."""
     options = options or RunOptions()
     t0 = time.perf_counter()
     key = settings_key(options)  # a wrong engine or setting fails here, before any file is made
@@ -499,6 +504,7 @@ def run_batch(
         else:
             raise ConfigError(f"unknown engine {engine!r}; use processes, inline or ray")
         bar = _Progress(len(jobs), progress)
+        endpoint_failures: list[str] = []
         try:
             for r in results:
                 if report.first_result is None:
@@ -511,7 +517,12 @@ def run_batch(
                 report.prompt_tokens += r.prompt_tokens
                 report.completion_tokens += r.completion_tokens
                 bar.advance(len(report.failed), report.prompt_tokens, report.completion_tokens)
+                endpoint_failures = endpoint_failures + [r.error or ""] if r.error_kind == "llm" else []
+                if len(endpoint_failures) >= max_endpoint_failures:
+                    break
         finally:
+            if hasattr(results, "close"):
+                results.close()  # an engine stops its workers and drops what is queued
             bar.stop()
         report.seconds = time.perf_counter() - t0
         report.files = [store.path]
@@ -520,6 +531,12 @@ def run_batch(
                 report.files += store.export_parquet()
             except PlansumError as exc:
                 report.parquet_error = str(exc)
+        if len(endpoint_failures) >= max_endpoint_failures:
+            raise LLMError(
+                f"stopped after {len(endpoint_failures)} documents in a row could not use the "
+                f"model endpoint ({endpoint_failures[-1]}); the {report.done} documents done are "
+                "kept: fix the endpoint and rerun to go on"
+            )
     finally:
         store.close()
     return report
