@@ -126,3 +126,14 @@ def test_cli_batch_through_the_batch_api(corpus: Path, tmp_path: Path) -> None:
         assert (fake.uploads, fake.live_requests) == (1, 1)
         assert "sk-test-batch-0000" not in res.output
         assert f"{len(DOCS)} summarized" in res.stderr
+
+
+def test_batches_are_split_within_the_provider_limits() -> None:
+    from plansum.batch_api import Pending, _line, split
+
+    reqs = [Pending(f"k{i:03d}", {"messages": [{"role": "user", "content": "字" * (i % 7 * 40)}]}, {}) for i in range(50)]
+    assert [len(p) for p in split(reqs, max_requests=20)] == [20, 20, 10]
+    limit = 2000
+    parts = split(reqs, max_bytes=limit)
+    assert [r for p in parts for r in p] == reqs  # all of them, in order
+    assert all(sum(len(_line(r)) for r in p) <= limit for p in parts) and len(parts) > 1

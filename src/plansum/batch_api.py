@@ -25,7 +25,27 @@ from typing import Any
 from .errors import ConfigError, LLMError, PlansumError
 
 TERMINAL = ("completed", "failed", "expired", "cancelled")
-MAX_REQUESTS = 50_000  # OpenAI's limit per batch
+MAX_REQUESTS = 50_000  # OpenAI's limits per batch: requests, and bytes of the input file
+MAX_BYTES = 190 * 2**20
+
+
+def _line(r: Pending) -> bytes:
+    item = {"custom_id": r.key, "method": "POST", "url": "/v1/chat/completions", "body": r.body}
+    return json.dumps(item, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def split(requests: list[Pending], max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES) -> list[list[Pending]]:
+    """Batches within the provider's limits, in order."""
+    parts: list[list[Pending]] = [[]]
+    size = 0
+    for r in requests:
+        n = len(_line(r))
+        if parts[-1] and (len(parts[-1]) >= max_requests or size + n > max_bytes):
+            parts.append([])
+            size = 0
+        parts[-1].append(r)
+        size += n
+    return [p for p in parts if p]
 
 
 @dataclass
@@ -110,14 +130,7 @@ class BatchClient:
         return True
 
     def submit(self, requests: list[Pending]) -> tuple[str, str]:
-        lines = [
-            json.dumps(
-                {"custom_id": r.key, "method": "POST", "url": "/v1/chat/completions", "body": r.body},
-                ensure_ascii=False,
-            )
-            for r in requests
-        ]
-        data = ("\n".join(lines) + "\n").encode("utf-8")
+        data = b"".join(_line(r) for r in requests)
         f = self.openai.files.create(file=("plansum-batch.jsonl", io.BytesIO(data)), purpose="batch")
         b = self.openai.batches.create(
             input_file_id=f.id,
@@ -288,8 +301,7 @@ def run(
             ]
             if not todo or rounds > 0:
                 break
-            for i in range(0, len(todo), MAX_REQUESTS):
-                part = todo[i : i + MAX_REQUESTS]
+            for part in split(todo):
                 batch_id, file_id = client.submit(part)
                 ledger.add(batch_id, file_id, len(part))
                 echo(f"plansum: submitted batch {batch_id} ({len(part)} chunk requests)")
