@@ -342,7 +342,7 @@ def batch(
     typer.echo(
         f"plansum: {report.total} document(s): {report.done} summarized, {report.skipped} already "
         f"done, {len(report.failed)} failed, {len(report.duplicates)} duplicate(s); "
-        f"{report.docs_per_second:.1f} docs/s; tokens {report.prompt_tokens:,} in / "
+        f"{report.docs_per_second:.1f} docs/s overall; tokens {report.prompt_tokens:,} in / "
         f"{report.completion_tokens:,} out",
         err=True,
     )
