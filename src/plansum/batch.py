@@ -276,8 +276,11 @@ def run_inline(jobs: Iterable[Job], options: RunOptions) -> Iterator[DocResult]:
 
 
 def run_processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Iterator[DocResult]:
-    """A process pool on this machine; at most a few documents queued per worker.  A worker
-    that dies (killed, out of memory) fails the documents it had, and a new pool goes on."""
+    """A process pool on this machine; at most a few documents queued per worker.
+
+    A worker that dies (a segfault, the kernel's OOM killer) breaks the pool, and with it
+    every document in flight.  Those are then run again one at a time in a pool of one, so
+    that only the document that kills its worker fails; then a new pool goes on."""
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -297,22 +300,41 @@ def run_processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Ite
             if not inflight:
                 return
             finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            broken = False
+            suspects: list[Job] = []
             for fut in finished:
                 job = inflight.pop(fut)
                 try:
                     yield fut.result()
-                except BrokenProcessPool as exc:
-                    broken = True
-                    yield _crashed(job, f"the worker process died ({exc}); rerun to retry")
-            if broken:
-                for job in inflight.values():
-                    yield _crashed(job, "the worker pool broke while this document was queued; rerun to retry")
+                except BrokenProcessPool:
+                    suspects.append(job)
+            if suspects:
+                suspects += inflight.values()
                 inflight.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
+                yield from _one_at_a_time(suspects, options, ctx)
                 pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _one_at_a_time(jobs: list[Job], options: RunOptions, ctx: Any) -> Iterator[DocResult]:
+    """Each job alone in a pool of one: a worker that dies names its document."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for job in jobs:
+            pool = pool or ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+            try:
+                yield pool.submit(process_document, job, options).result()
+            except BrokenProcessPool as exc:
+                yield _crashed(job, f"the worker process died on this document ({exc})")
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_ray(
