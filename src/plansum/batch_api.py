@@ -89,7 +89,7 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
         for chunk in Document.from_text(text, encoding=encoding).chunks(s.chunk_chars):
             messages, ids = build_messages(extractor.prompt, chunk)
             key = extractor.cache_key(messages)
-            if key in out or (cache is not None and key in cache):
+            if key in out or (cache is not None and cache.get(key) is not None):
                 continue
             _, body = handle_response_model(
                 ChunkExtraction,
@@ -189,6 +189,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _has(extractor: Any, key: str) -> bool:
+    return extractor._cache is not None and extractor._cache.get(key) is not None
+
+
 def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collected:
     """Validate each answer as the live path would and cache the ones that pass."""
     from instructor.processing.response import process_response
@@ -222,7 +226,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
                 completion,
                 response_model=ChunkExtraction,
                 stream=False,
-                validation_context=validation_context(req.ids),
+                validation_context=validation_context(req.ids, extractor.settings.api_key),
                 mode=mode,
             )
         except Exception:  # noqa: BLE001 - a wrong answer goes live, with re-asks
@@ -282,6 +286,11 @@ def run(
         echo("plansum: the endpoint has no Batch API; sending live requests")
         return None
     extractor = ChunkClient(settings)
+    if extractor._cache is None:  # the directory cannot be used (warned): nothing to fill
+        extractor.close()
+        if required:
+            raise ConfigError(f"the Batch API fills the response cache, and {settings.cache_dir} cannot be used")
+        return None
     ledger = Ledger(conn, settings_key)
     total = Collected()
     try:
@@ -297,7 +306,7 @@ def run(
             # What the cache still lacks (after collecting what earlier runs submitted); an
             # answer that failed the check goes live, with re-asks, not into another batch.
             todo = [
-                p for k, p in wanted.items() if k not in total.answered and k not in extractor._cache
+                p for k, p in wanted.items() if k not in total.answered and not _has(extractor, k)
             ]
             if not todo or rounds > 0:
                 break
@@ -306,7 +315,7 @@ def run(
                 ledger.add(batch_id, file_id, len(part))
                 echo(f"plansum: submitted batch {batch_id} ({len(part)} chunk requests)")
             rounds += 1
-        left = sum(1 for k in wanted if k not in extractor._cache)
+        left = sum(1 for k in wanted if not _has(extractor, k))
         echo(
             f"plansum: Batch API: {total.cached} answers cached, {total.rejected} failed the check, "
             f"{total.errors} errors; {left} chunk(s) go live; batch tokens "
