@@ -138,6 +138,18 @@ def split_tags(numbered: str) -> tuple[str, dict[int, int]]:
     return "".join(out), where
 
 
+def _shape(item: dict[str, Any], properties: set[str]) -> dict[str, Any]:
+    """The item with the keys the request's schema asks for (full or compact answer)."""
+    if not properties:
+        return item
+    out = dict(item)
+    if "m" in properties and "mention" not in properties:
+        out["m"] = out.pop("mention")
+    if "value" not in properties:
+        out.pop("value", None)
+    return {k: v for k, v in out.items() if k in properties}
+
+
 class SimulatedModel:
     """An httpx transport handler that answers chunk requests for one document from gold."""
 
@@ -307,6 +319,10 @@ class SimulatedModel:
                     else:
                         item["role"], item["value"] = "actual", None
                         spoil(kind, f, "kind", "actual", g.name)
+                elif kind == "value_invented" and "value" not in req.properties:
+                    # a compact answer has no value: the model cites a number that is not there
+                    item["mention"] = max(req.tags, default=0) + 7
+                    spoil(kind, f, "value", None, g.name)
                 elif kind == "value_invented":
                     vals = self._values_in_chunk(req)
                     v = round(f.quantity.value * 1.37 + 7.3, 2)
@@ -332,6 +348,8 @@ class SimulatedModel:
                         pick = rng.choice(elsewhere)
                         item["value"] = pick.value
                         where = pick.span.start if pick.span else None
+                        if "value" not in req.properties:  # a compact answer cites the other number
+                            item["mention"] = next(n for n, o in req.tags.items() if o == where)
                         spoil(kind, f, "value", pick.value, g.name, start=where)
                 elif kind == "number_in_name":
                     item["name"] = NAME_WITH_NUMBERS.format(name=g.name, year=g.year or 2025)
@@ -346,7 +364,7 @@ class SimulatedModel:
                     y = rng.choice(wrong) if wrong else (g.year or 2025) + 3
                     item["year"] = y
                     spoil(kind, f, "year", y, g.name)
-            items.append(item)
+            items.append(_shape(item, req.properties))
         section = req.section_path.split(" > ")[-1] if req.section_path else ""
         summary = (section if section and section != "（无）" else "本段的主要内容")[:40]
         if self.kinds and "paraphrased_number" in self.kinds and rng.random() < self.rate:
@@ -475,6 +493,8 @@ def leaked(c: Corruption, summary: PlanSummary) -> bool:
             )
         ):
             return True
+    if c.kind == "value_invented" and c.bad is None:
+        return False  # a citation of a number that is not there has nothing to show
     if c.kind == "value_invented":
         # values come from the source's mentions, so the invented one shows only if it slipped through
         return any(
