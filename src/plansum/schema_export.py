@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .gold import GoldDocument
+from .eval.gold import GoldDocument
 from .models import PlanSummary
 
 EXPORTED: dict[str, type[BaseModel]] = {
