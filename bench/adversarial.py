@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from plansum.simulate import KINDS, load_corpus, render_sweep, sweep
+from plansum.eval.simulate import KINDS, load_corpus, render_sweep, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,13 +15,9 @@ import pytest
 
 from fake_llm import TEXT, FakeLLM, document, run_llm
 from plansum.chunking import Chunk
-from plansum.gold import load_gold
-from plansum.llm import build_messages
-from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
-from plansum.numbers import find_mentions
-from plansum.prompts import load_prompt
-from plansum.rules import analyze
-from plansum.simulate import (
+from plansum.document import Document
+from plansum.eval.gold import load_gold
+from plansum.eval.simulate import (
     KINDS,
     PARAPHRASES,
     SimulatedModel,
@@ -29,6 +25,11 @@ from plansum.simulate import (
     simulate_document,
     split_tags,
 )
+from plansum.llm import build_messages
+from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
+from plansum.numbers import find_mentions
+from plansum.prompts import load_prompt
+from plansum.rules import RulesExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -73,13 +74,15 @@ def _at(summary: PlanSummary, raw: str) -> list[Indicator]:
 
 
 def _shown_verified(ind: Indicator, fld: str) -> bool:
-    from plansum.simulate import field_status
+    from plansum.eval.simulate import field_status
 
     return field_status(ind, fld) == CheckStatus.verified
 
 
 RULES_NAMES = {
-    i.headline().raw: i.name for i in analyze(TEXT).indicators if i.headline() is not None
+    i.headline().raw: i.name  # type: ignore[union-attr]
+    for i in RulesExtractor().extract(Document.from_text(TEXT)).indicators
+    if i.headline() is not None
 }  # type: ignore[union-attr]
 
 
@@ -200,10 +203,7 @@ def test_a_result_in_a_results_passage_is_accepted(tmp_path: Path) -> None:
         "青岚市2025年政府工作报告\n一、2024年工作回顾\n"
         "全市地区生产总值增长5.2%，城镇新增就业1.1万人，完成年度目标任务。\n"
     )
-    a = analyze(text)
-    from plansum.chunking import chunk_text
-
-    chs = chunk_text(a.text, a.sections, a.mentions, 2000)
+    chs = Document.from_text(text).chunks(2000)
     n, v = _mention(chs[0], "1.1万人")
     ans = {
         "summary": "工作回顾",
@@ -225,10 +225,7 @@ def test_a_year_of_another_sentence_is_not_verified(tmp_path: Path) -> None:
         "青岚市国民经济和社会发展计划\n一、主要目标\n"
         "2024年全市地区生产总值增长5.2%。2025年全市地区生产总值增长6%左右，城镇新增就业1.3万人。\n"
     )
-    a = analyze(text)
-    from plansum.chunking import chunk_text
-
-    chs = chunk_text(a.text, a.sections, a.mentions, 2000)
+    chs = Document.from_text(text).chunks(2000)
     n, v = _mention(chs[0], "1.3万人")
     ans = {
         "summary": "主要目标",

@@ -28,9 +28,9 @@ from typing import Any
 
 import httpx
 
+from ..models import CheckStatus, Indicator, PlanSummary, Quantity
+from ..numbers import find_mentions
 from .gold import GoldDocument, GoldIndicator
-from .models import CheckStatus, Indicator, PlanSummary, Quantity
-from .numbers import find_mentions
 
 # The ways a simulated answer goes wrong.  Each one is an attack from issue 12.
 KINDS: tuple[str, ...] = (
@@ -530,7 +530,7 @@ class SweepRow:
 
 def agreement(summary: PlanSummary, gold: GoldDocument) -> dict[str, int]:
     """Counts for name, year and kind agreement over the matched indicator pairs."""
-    from .evaluation import match_indicators, name_similarity
+    from .match import match_indicators, name_similarity
 
     scorable = [i for i in summary.indicators if i.headline() is not None]
     m = match_indicators(scorable, gold.indicators)
@@ -548,7 +548,7 @@ def agreement(summary: PlanSummary, gold: GoldDocument) -> dict[str, int]:
 
 
 def _pooled(results: list[Any], agree: list[dict[str, int]]) -> dict[str, Any]:
-    from .evaluation import metrics
+    from .metrics import metrics
 
     mt = metrics(results)
     tot: Counter[str] = Counter()
@@ -573,10 +573,10 @@ def simulate_document(
     settings_overrides: dict[str, Any] | None = None,
 ) -> tuple[PlanSummary, SimulatedModel]:
     """The hybrid LLM path on one document against the simulated model."""
-    from .llm import Extractor
-    from .llm_pipeline import llm_summary
-    from .rules import analyze
-    from .settings import Settings
+    from ..document import Document
+    from ..llm import ChunkClient
+    from ..pipeline import summarize_document
+    from ..settings import Settings
 
     sim = SimulatedModel(text, gold, rate=rate, seed=seed, kinds=kinds)
     values: dict[str, Any] = dict(
@@ -592,11 +592,13 @@ def simulate_document(
     )
     values.update(settings_overrides or {})
     settings = Settings(**values)
-    ex = Extractor(settings, http_client=sim.client())
+    client = ChunkClient(settings, http_client=sim.client())
     try:
-        summary = llm_summary(analyze(text), settings, extractor=ex)
+        summary = summarize_document(
+            Document.from_text(text), engine="hybrid", settings=settings, client=client
+        )
     finally:
-        ex.close()
+        client.close()
     return summary, sim
 
 
@@ -611,13 +613,14 @@ def sweep(
     """For each rate: hybrid scores, and how many corrupted facts were shown as verified."""
     import logging
 
-    from .evaluation import score_document
-    from .rules import analyze, rules_summary
+    from ..document import Document
+    from ..pipeline import summarize_document
+    from .metrics import score_document
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     rules_results, rules_agree = [], []
     for text, gold in documents.values():
-        rs = rules_summary(analyze(text))
+        rs = summarize_document(Document.from_text(text), engine="rules")
         rules_results.append(score_document(rs, gold, text))
         rules_agree.append(agreement(rs, gold))
     rules = _pooled(rules_results, rules_agree)
@@ -653,8 +656,8 @@ def sweep(
 
 def load_corpus(dirs: Iterable[tuple[Path, Path]]) -> dict[str, tuple[str, GoldDocument]]:
     """(corpus dir, gold dir) pairs → {document: (text, gold)} for documents with both."""
+    from ..loading import load_file
     from .gold import load_gold_dir
-    from .loading import load_file
 
     out: dict[str, tuple[str, GoldDocument]] = {}
     for corpus, gold_dir in dirs:

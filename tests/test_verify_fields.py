@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plansum.fieldcheck import (
+from plansum.models import CheckStatus, Quantity
+from plansum.numbers import find_mentions
+from plansum.verify import (
     check_kind,
     check_name,
     check_role,
@@ -14,8 +16,6 @@ from plansum.fieldcheck import (
     role_cue,
     unsupported_numbers,
 )
-from plansum.models import CheckStatus, Quantity
-from plansum.numbers import find_mentions
 
 TARGETS = (
     "2026年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右，规模以上工业增加值增长7.5%，"
