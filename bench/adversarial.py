@@ -26,6 +26,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--mode", default="tools")
+    ap.add_argument("--answer", default="full", help="full | compact")
+    ap.add_argument("--roles", default="system", help="system | user")
     ap.add_argument("--by-kind", action="store_true", help="also print leaks per corruption kind")
     args = ap.parse_args()
     docs = load_corpus(
@@ -35,8 +37,16 @@ def main() -> None:
         ]
     )
     rates = [float(r) for r in args.rates.split(",")]
-    rows = sweep(docs, rates, seed=args.seed, kinds=args.kinds.split(","), mode=args.mode)
-    print(f"{len(docs)} documents, seed {args.seed}, kinds {args.kinds}\n")
+    overrides = {"answer": args.answer, "roles": args.roles}
+    rows = sweep(
+        docs,
+        rates,
+        seed=args.seed,
+        kinds=args.kinds.split(","),
+        mode=args.mode,
+        settings_overrides=overrides,
+    )
+    print(f"{len(docs)} documents, seed {args.seed}, {args.answer} answer, {args.roles} roles\n")
     sys.stdout.write(render_sweep(rows))
     if args.by_kind:
         for row in rows:

@@ -100,7 +100,8 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             )
         )
 
-    for k, item in enumerate(ex.indicators):
+    items: list[Any] = list(ex.indicators)  # full or compact answer: the same fields
+    for k, item in enumerate(items):
         rid = item._resolved
         if rid is None or rid not in outcome.ids:
             continue

@@ -93,6 +93,8 @@ class _Request:
     properties: set[str]  # what the schema asks for, per indicator
     max_items: int
     tool_name: str | None
+    list_key: str = "indicators"
+    allowed: set[int] | None = None  # the mention numbers the schema lets an answer cite
 
 
 def _schema_of(body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -111,11 +113,19 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _indicator_schema(schema: dict[str, Any]) -> tuple[set[str], int]:
+def _list_key(schema: dict[str, Any]) -> str:
+    """Where the indicators go: `indicators` (full answer) or `items` (compact answer)."""
+    return "items" if "items" in schema.get("properties", {}) else "indicators"
+
+
+def _indicator_schema(schema: dict[str, Any]) -> tuple[set[str], int, set[int] | None]:
+    """The keys of one indicator, how many are allowed, and which mentions may be cited."""
     props = schema.get("properties", {})
-    inds = props.get("indicators", {})
+    inds = _resolve(schema, props.get(_list_key(schema), {}))
     items = _resolve(schema, inds.get("items", {}))
-    return set(items.get("properties", {})), int(inds.get("maxItems", 6))
+    m = items.get("properties", {}).get("m", {})
+    allowed = set(m["enum"]) if "enum" in m else None
+    return set(items.get("properties", {})), int(inds.get("maxItems", 6)), allowed
 
 
 def split_tags(numbered: str) -> tuple[str, dict[int, int]]:
@@ -188,7 +198,7 @@ class SimulatedModel:
             content = msg.get("content")
             if msg.get("role") == "user" and isinstance(content, str) and "正文：" in content:
                 head, _, numbered = content.partition("正文：")
-                numbered = numbered.lstrip("\n")
+                numbered = numbered.lstrip("\n").split("\n（正文完）", 1)[0]
                 sec = re.search(r"章节：(.*)", head)
                 section = sec.group(1).strip() if sec else ""
                 break
@@ -199,7 +209,7 @@ class SimulatedModel:
         if start < 0:
             raise ValueError("the chunk text is not part of this document")
         schema, tool = _schema_of(body)
-        props, cap = _indicator_schema(schema)
+        props, cap, allowed = _indicator_schema(schema)
         attempt = 1 + sum(1 for m in messages if m.get("role") == "assistant")
         return _Request(
             chunk_start=start,
@@ -210,6 +220,8 @@ class SimulatedModel:
             properties=props,
             max_items=cap,
             tool_name=tool,
+            list_key=_list_key(schema),
+            allowed=allowed,
         )
 
     def _facts(self, req: _Request) -> list[_Fact]:
@@ -232,7 +244,7 @@ class SimulatedModel:
                     None,
                 )
             q = self._mentions.get(req.tags[k]) if k is not None else None
-            if k is None or q is None:
+            if k is None or q is None or (req.allowed is not None and k not in req.allowed):
                 continue
             facts.append(_Fact(g, k, q))
         return facts[: req.max_items]
@@ -370,7 +382,7 @@ class SimulatedModel:
         if self.kinds and "paraphrased_number" in self.kinds and rng.random() < self.rate:
             p = self._paraphrase(rng, req)
             if p is not None:
-                summary = f"{summary[:30]}，完成率{p}"
+                summary = f"{summary[:24]}，完成率{p}"
                 found.append(
                     Corruption(
                         self.gold.document,
@@ -385,7 +397,7 @@ class SimulatedModel:
         projects = [p for p in self.gold.projects if p in req.chunk_text][:4]
         with self._lock:
             self.corruptions += found
-        return {"summary": summary, "indicators": items, "goals": [], "projects": projects}
+        return {"summary": summary, req.list_key: items, "goals": [], "projects": projects[:2]}
 
     # -- the transport
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -609,6 +621,7 @@ def sweep(
     seed: int = 0,
     kinds: Sequence[str] = KINDS,
     mode: str = "tools",
+    settings_overrides: dict[str, Any] | None = None,
 ) -> list[SweepRow]:
     """For each rate: hybrid scores, and how many corrupted facts were shown as verified."""
     import logging
@@ -629,7 +642,15 @@ def sweep(
         results, agree, corrupted, got = [], [], [], []
         requests = degraded = chunks = 0
         for text, gold in documents.values():
-            summary, sim = simulate_document(text, gold, rate, seed=seed, kinds=kinds, mode=mode)
+            summary, sim = simulate_document(
+                text,
+                gold,
+                rate,
+                seed=seed,
+                kinds=kinds,
+                mode=mode,
+                settings_overrides=settings_overrides,
+            )
             results.append(score_document(summary, gold, text))
             agree.append(agreement(summary, gold))
             corrupted += sim.corruptions
