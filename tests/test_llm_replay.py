@@ -60,7 +60,13 @@ def test_replayed_summary_reports_no_number_absent_from_the_source(name: str) ->
     for ind in s.indicators:
         assert ind.check.status != CheckStatus.rejected
         if ind.origin == "llm":
-            assert ind.check.status in (CheckStatus.verified, CheckStatus.corrected)
+            # verified only if every shown field passed; an unchecked field says so
+            shown = {f: c.status for f, c in ind.field_checks.items()}
+            assert CheckStatus.rejected not in shown.values()
+            if ind.check.status == CheckStatus.verified:
+                assert set(shown.values()) == {CheckStatus.verified}
+            else:
+                assert ind.check.status in (CheckStatus.corrected, CheckStatus.unverified)
 
 
 def test_llm_mode_keeps_only_model_items_and_fallbacks() -> None:

@@ -116,8 +116,16 @@ def test_role_against_the_words_before_the_number(raw: str, role: str, status: C
 
 
 def test_role_is_unchecked_when_the_words_are_silent() -> None:
+    text = "城乡居民基本医疗保险参保率95%。"
+    q, ms = _q(text, "95%")
+    assert check_role("actual", place(text, q, ms), q).status == CheckStatus.unverified
+    assert check_role("growth", place(text, q, ms), q).status == CheckStatus.unverified
+
+
+def test_a_count_with_no_word_of_change_is_a_level() -> None:
     q, ms = _q(RESULTS, "1.1万人")
-    assert check_role("actual", place(RESULTS, q, ms), q).status == CheckStatus.unverified
+    assert role_cue(place(RESULTS, q, ms), q) == "level"
+    assert check_role("growth", place(RESULTS, q, ms), q).status == CheckStatus.rejected
 
 
 @pytest.mark.parametrize(
@@ -146,3 +154,11 @@ def test_year_against_the_sentence_then_the_headings() -> None:
     assert check_year(2024, text, place(text, q6, ms), ms).status == CheckStatus.rejected
     assert check_year(2024, text, place(text, qj, ms), ms).status == CheckStatus.unverified
     assert check_year(2026, text, place(text, qj, ms), ms, ["2026年主要目标"]).status == "verified"
+
+
+def test_a_number_is_not_a_name() -> None:
+    text = "全年新建5G基站1000个。"
+    q, ms = _q(text, "1000个")
+    assert check_name("10", text, place(text, q, ms)).status == CheckStatus.rejected
+    assert check_name("00个", text, place(text, q, ms)).status == CheckStatus.rejected
+    assert check_name("新建5G基站", text, place(text, q, ms)).status == CheckStatus.verified

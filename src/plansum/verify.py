@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .chunking import Chunk
-from .models import Check, CheckStatus, Quantity, Span
+from .models import Check, CheckStatus, Indicator, Quantity, Span
 from .numbers import find_mentions, is_year, values_equal
 
 _OK = CheckStatus.verified
@@ -332,6 +332,7 @@ class Place:
     sentence: tuple[int, int]
     own: tuple[int, int]  # from the previous number of the sentence to the end of the clause
     before: str  # the words between the previous number (or the sentence start) and this one
+    number: tuple[int, int] | None = None  # the number itself (a name is not part of it)
 
 
 def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
@@ -350,7 +351,12 @@ def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
             nxt = m.span.start
     clause = [i for i in (text.find(c, q.span.end) for c in _CLAUSE_END) if i >= 0]
     own_end = min([nxt] + [i for i in clause if i < nxt])
-    return Place(sentence=(s0, s1), own=(prev, own_end), before=text[prev : q.span.start])
+    return Place(
+        sentence=(s0, s1),
+        own=(prev, own_end),
+        before=text[prev : q.span.start],
+        number=(q.span.start, q.span.end),
+    )
 
 
 def _compact(s: str) -> str:
@@ -366,7 +372,12 @@ def check_name(name: str, text: str, where: Place, rules_names: Iterable[str] = 
         return rejected("the model gave no name")
     if any(n == _compact(r) for r in rules_names if r):
         return verified("the rules read the same name for this number")
-    if n in _compact(text[where.own[0] : where.own[1]]):
+    if len(re.sub(r"[\d.%,，、\-~—]", "", n)) < 2:
+        return rejected(f"name {name[:40]!r} is a number, not a name")
+    own0, own1 = where.own
+    if where.number is not None and (
+        n in _compact(text[own0 : where.number[0]]) or n in _compact(text[where.number[1] : own1])
+    ):
         return verified("the name is written next to its number")
     return rejected(f"name {name[:40]!r} is not written next to its number")
 
@@ -379,6 +390,7 @@ _LEVEL_TAIL = re.compile(
 _GROWTH_TAIL = re.compile(
     r"(增长|增速|增幅|增加|提高|提升|下降|降低|减少|上升|上涨|涨幅|降幅|回落|扩大|缩小|年均|翻)(了|约|近|超过|达|为|分别)*$"
 )
+_RATE_NOUN_TAIL = re.compile(r"(增速|增幅|涨幅|降幅|增长率|增长速度)(为|达|达到|保持在|在)?(约|近)?$")
 _BASE_TAIL = re.compile(r"(由|从)(约|近)?$")
 
 
@@ -388,10 +400,14 @@ def role_cue(where: Place, q: Quantity) -> str | None:
     tail = re.sub(r"\s+|(?:19|20)\d\d年(?:的|底|末)?", "", where.before + lead)[-8:]
     if _BASE_TAIL.search(tail):
         return "baseline"
+    if _RATE_NOUN_TAIL.search(tail) or q.unit in ("个百分点", "百分点", "倍", "番"):
+        return "growth"
     if _LEVEL_TAIL.search(tail):
         return "level"
-    if _GROWTH_TAIL.search(tail) or q.unit in ("个百分点", "百分点", "倍", "番"):
+    if _GROWTH_TAIL.search(tail):
         return "growth"
+    if q.unit and q.unit not in ("%", "‰"):
+        return "level"  # a count or an amount with no word of change before it
     return None
 
 
@@ -407,26 +423,27 @@ def check_role(role: str, where: Place, q: Quantity) -> Check:
 
 # --------------------------------------------------------------------------- kind
 
-_RESULT_WORDS = re.compile(
-    r"(实现|完成|达到|比上年|同比|比上年末|上年|去年|累计|已经|已|年末|较上年|实际)"
-)
-_TARGET_WORDS = re.compile(r"(目标|力争|争取|预期|预计|计划|确保|规划|将|到\d{4}年|展望)")
-_RESULT_PASSAGE = re.compile(r"(回顾|过去|成就|成绩|完成情况|执行情况|进展|取得)")
+# Words that make a sentence report a result on their own, and words that do only inside a
+# results passage (实现/完成/达到 set targets too: 到2025年达到80%).
+_RESULT_WORDS = re.compile(r"(比上年|同比|较上年|比上年末|上年|去年|累计|已经|实际|比20\d\d年|现有|目前|截至|截止|现已)")
+_RESULT_WEAK = re.compile(r"(实现|完成|达到)")
+_TARGET_WORDS = re.compile(r"(目标|力争|争取(?!到)|预期|预计|计划|确保|规划|到20\d\d年|展望)")
+_RESULT_PASSAGE = re.compile(r"(回顾|过去|成就|成绩|成效|完成情况|执行情况|进展|取得|发展基础|现状|总结)")
 _TARGET_PASSAGE = re.compile(r"(目标|任务|安排|计划|展望|思路|指标|重点|要求|举措)")
 
 
 def kind_cue(text: str, where: Place, section_path: Sequence[str] = ()) -> str | None:
     """target or actual as the sentence and its passage say (None: they do not say)."""
     sentence = text[where.sentence[0] : where.sentence[1]]
-    result = bool(_RESULT_WORDS.search(sentence))
-    target = bool(_TARGET_WORDS.search(sentence))
     titles = " ".join(section_path)
     r_pass = bool(_RESULT_PASSAGE.search(titles))
     t_pass = bool(_TARGET_PASSAGE.search(titles)) and not r_pass
+    result = bool(_RESULT_WORDS.search(sentence)) or (r_pass and bool(_RESULT_WEAK.search(sentence)))
+    target = bool(_TARGET_WORDS.search(sentence))
     if result and not target:
-        return "actual" if not t_pass or r_pass else None
+        return None if t_pass else "actual"
     if target and not result:
-        return "target" if not r_pass else None
+        return None if r_pass else "target"
     if not result and not target:
         return "actual" if r_pass else ("target" if t_pass else None)
     return "actual" if r_pass else ("target" if t_pass else None)
@@ -463,10 +480,62 @@ def check_year(
     }
     if year in in_sentence:
         return verified("the year is written in the sentence of the number")
-    if in_sentence:
+    # 较2020年 / 比上年 / 由2015年的: a year of comparison, not the year the fact is about
+    compared = {
+        int(m.value)
+        for m in mentions
+        if m.unit == "年"
+        and m.span is not None
+        and s0 <= m.span.start < s1
+        and re.search(r"(比|较|由|从|与|同|相比)$", text[max(s0, m.span.start - 2) : m.span.start])
+    }
+    if in_sentence - compared:
         return rejected(
             f"year {year}: the sentence of the number says {', '.join(map(str, sorted(in_sentence)))}"
         )
     if any(str(year) in p for p in section_path):
         return verified("the year is written in the heading of the passage")
     return unchecked(f"year {year} is not written in the sentence of the number")
+
+
+def numbers_in_text(written: str, chunk: Chunk) -> Check:
+    """Every number in a text the model wrote, in any form, must be a number of the chunk."""
+    bad = unsupported_numbers(
+        written, source_values(chunk.text, [m.quantity for m in chunk.mentions])
+    )
+    if bad:
+        return Check(
+            status=CheckStatus.rejected,
+            reason=f"the model's text holds numbers that are not in the chunk ({', '.join(bad[:3])}); dropped",
+        )
+    return Check(status=_OK, reason="every number is a number of the chunk")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names for one thing as written (whitespace and width aside)."""
+    return bool(_compact(a)) and _compact(a) == _compact(b)
+
+
+def overall(ind: Indicator) -> Check:
+    """The item's badge from its shown fields: verified only if every one passed."""
+    shown = {f: c for f, c in ind.field_checks.items() if c.status != CheckStatus.rejected}
+    if (
+        ind.field_checks.get("name", Check(status=CheckStatus.verified)).status
+        == CheckStatus.rejected
+    ):
+        return Check(status=CheckStatus.rejected, reason=ind.field_checks["name"].reason)
+    open_ = [f for f, c in shown.items() if c.status == CheckStatus.unverified]
+    if open_:
+        return Check(
+            status=CheckStatus.unverified,
+            reason="not checked against the source: " + ", ".join(open_),
+        )
+    fixed = [f for f, c in shown.items() if c.status == CheckStatus.corrected]
+    if fixed:
+        return Check(
+            status=CheckStatus.corrected, reason="corrected from the source: " + ", ".join(fixed)
+        )
+    value = ind.field_checks.get("value")
+    return Check(
+        status=CheckStatus.verified, reason=value.reason if value else "every field checked"
+    )
