@@ -325,3 +325,18 @@ def test_no_corrupted_fact_is_shown_verified(kind: str) -> None:
         leaked += leaks(sim.corruptions, summary)
     assert corrupted > 0
     assert leaked == []
+
+
+def test_cli_eval_simulate_prints_the_sweep() -> None:
+    from typer.testing import CliRunner
+
+    from plansum.cli import app
+
+    r = CliRunner().invoke(app, ["eval", "--simulate", "0,1", "--seed", "5"])
+    assert r.exit_code == 0, r.output
+    rows = [ln.split("|")[1:-1] for ln in r.output.splitlines() if ln.startswith("| hybrid")]
+    assert [c.strip() for c in (rows[0][0], rows[1][0])] == ["hybrid, rate 0", "hybrid, rate 1"]
+    corrupted, shown = int(rows[1][-3]), int(rows[1][-2])
+    assert corrupted > 0 and shown == 0
+    bad = CliRunner().invoke(app, ["eval", "--simulate", "0,2"])
+    assert bad.exit_code != 0 and "between 0 and 1" in bad.output
