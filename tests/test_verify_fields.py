@@ -52,7 +52,7 @@ def _q(text: str, raw: str) -> tuple[Quantity, list[Quantity]]:
     ],
 )
 def test_numbers_in_model_text_are_read_in_every_form(written: str, value: float) -> None:
-    assert value in [round(v, 1) for _, v in numbers_in(f"目标完成{written}")]
+    assert value in [round(v, 1) for _, v, _u in numbers_in(f"目标完成{written}")]
 
 
 def test_text_without_numbers_has_none() -> None:
@@ -64,7 +64,9 @@ def test_unsupported_numbers_compares_with_the_source_in_any_form() -> None:
     source = "全市90%的村通了5G，三分之一的企业完成改造，增长6%左右。"
     assert unsupported_numbers("九成村庄通5G，增长６%", source) == []
     assert unsupported_numbers("近半企业完成改造", source) == ["50%"]
-    assert unsupported_numbers("增长1\u200b2%", source) == ["12%"]
+    assert unsupported_numbers("增长1\u200b2%", source) != []
+    assert unsupported_numbers("增长12%", "12月底前增长6%") == ["12%"]  # a share needs a share
+    assert unsupported_numbers("增长6%，12月", "12月底前增长6%") == []
 
 
 @pytest.mark.parametrize(

@@ -286,35 +286,44 @@ def normalize_model_text(text: str) -> str:
     return _FRACTION.sub(fraction, s)
 
 
-def numbers_in(text: str) -> list[tuple[str, float]]:
-    """(as written after normalising, value) for every number in `text`, in any form."""
+def numbers_in(text: str) -> list[tuple[str, float, str]]:
+    """(as written after normalising, value, unit) for every number in `text`, in any form."""
     norm = normalize_model_text(text)
-    out: list[tuple[str, float]] = []
+    out: list[tuple[str, float, str]] = []
     covered: list[tuple[int, int]] = []
     for m in find_mentions(norm):
         q = m.quantity
-        out += [(q.raw, v) for v in (q.value, q.upper, q.scaled) if v is not None]
+        out += [(q.raw, v, q.unit) for v in (q.value, q.upper, q.scaled) if v is not None]
         if q.span is not None:
             covered.append((q.span.start, q.span.end))
     for d in _DIGITS.finditer(norm):  # digits the parser leaves alone (5G, 十四五 aside)
         if not any(a <= d.start() < b for a, b in covered):
-            out.append((d.group(0), float(d.group(0))))
+            out.append((d.group(0), float(d.group(0)), ""))
     return out
 
 
-def source_values(text: str, mentions: Iterable[Quantity] = ()) -> list[float]:
-    vals = [v for _, v in numbers_in(text)]
+def source_values(text: str, mentions: Iterable[Quantity] = ()) -> list[tuple[float, str]]:
+    vals = [(v, u) for _, v, u in numbers_in(text)]
     for q in mentions:
-        vals += [v for v in (q.value, q.upper, q.scaled) if v is not None]
+        vals += [(v, q.unit) for v in (q.value, q.upper, q.scaled) if v is not None]
     return vals
 
 
-def unsupported_numbers(written: str, source: Sequence[float] | str) -> list[str]:
-    """The numbers of a model-written text that are not numbers of the source."""
+_SHARE_UNITS = ("%", "‰")
+_HIDDEN_IN_NUMBER = re.compile(r"[0-9０-９][\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]+[0-9０-９.．%％]")
+
+
+def unsupported_numbers(written: str, source: Sequence[tuple[float, str]] | str) -> list[str]:
+    """The numbers of a model-written text that are not numbers of the source.
+
+    A share (%, ‰) must be a share of the source; a number with an invisible character
+    inside it is never accepted from a model (it reads differently than it shows)."""
     vals = source_values(source) if isinstance(source, str) else source
-    bad = []
-    for raw, v in numbers_in(written):
-        if not any(values_equal(v, x) for x in vals) and raw not in bad:
+    bad = [m.group(0) for m in _HIDDEN_IN_NUMBER.finditer(written)]
+    for raw, v, unit in numbers_in(written):
+        share = unit in _SHARE_UNITS
+        ok = any(values_equal(v, x) and (not share or u == unit) for x, u in vals)
+        if not ok and raw not in bad:
             bad.append(raw)
     return bad
 
@@ -478,8 +487,6 @@ def check_year(
         for v in (m.value, m.upper)
         if v is not None and 1900 <= v <= 2100
     }
-    if year in in_sentence:
-        return verified("the year is written in the sentence of the number")
     # 较2020年 / 比上年 / 由2015年的: a year of comparison, not the year the fact is about
     compared = {
         int(m.value)
@@ -489,6 +496,10 @@ def check_year(
         and s0 <= m.span.start < s1
         and re.search(r"(比|较|由|从|与|同|相比)$", text[max(s0, m.span.start - 2) : m.span.start])
     }
+    if year in in_sentence - compared:
+        return verified("the year is written in the sentence of the number")
+    if year in compared:
+        return unchecked(f"year {year} is written in the sentence as a year of comparison")
     if in_sentence - compared:
         return rejected(
             f"year {year}: the sentence of the number says {', '.join(map(str, sorted(in_sentence)))}"

@@ -461,12 +461,12 @@ def _at(ind: Indicator, start: int) -> bool:
     return any(q.span is not None and q.span.start == start for q in ind.quantities())
 
 
-def leaked(c: Corruption, summary: PlanSummary) -> bool:
+def leaked(c: Corruption, summary: PlanSummary, *, any_origin: bool = False) -> bool:
     """Whether the corrupted fact stands in the summary shown as verified."""
     if c.field == "summary":
         return str(c.bad) in summary.overview
     for ind in summary.indicators:
-        if ind.origin != "llm" or not _at(ind, c.start):
+        if (ind.origin != "llm" and not any_origin) or not _at(ind, c.start):
             continue
         if (
             c.field == "name"
@@ -518,8 +518,16 @@ def leaked(c: Corruption, summary: PlanSummary) -> bool:
     return False
 
 
-def leaks(corruptions: Iterable[Corruption], summary: PlanSummary) -> list[Corruption]:
-    return [c for c in corruptions if leaked(c, summary)]
+def leaks(
+    corruptions: Iterable[Corruption], summary: PlanSummary, rules: PlanSummary | None = None
+) -> list[Corruption]:
+    """The corruptions shown as verified.  Given the rules' summary of the same document, a
+    fact the rules alone show too (the rules misread it the same way) is not the model's."""
+    return [
+        c
+        for c in corruptions
+        if leaked(c, summary) and (rules is None or not leaked(c, rules, any_origin=True))
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -632,8 +640,10 @@ def sweep(
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     rules_results, rules_agree = [], []
-    for text, gold in documents.values():
+    rules_summaries = {}
+    for name, (text, gold) in documents.items():
         rs = summarize_document(Document.from_text(text), engine="rules")
+        rules_summaries[name] = rs
         rules_results.append(score_document(rs, gold, text))
         rules_agree.append(agreement(rs, gold))
     rules = _pooled(rules_results, rules_agree)
@@ -641,7 +651,7 @@ def sweep(
     for rate in rates:
         results, agree, corrupted, got = [], [], [], []
         requests = degraded = chunks = 0
-        for text, gold in documents.values():
+        for name, (text, gold) in documents.items():
             summary, sim = simulate_document(
                 text,
                 gold,
@@ -654,7 +664,7 @@ def sweep(
             results.append(score_document(summary, gold, text))
             agree.append(agreement(summary, gold))
             corrupted += sim.corruptions
-            got += leaks(sim.corruptions, summary)
+            got += leaks(sim.corruptions, summary, rules_summaries[name])
             requests += sim.requests
             chunks += len(summary.provenance.chunks)
             degraded += sum(1 for c in summary.provenance.chunks if c.degraded)
