@@ -84,7 +84,9 @@ def _overlay(
         fc["name"] = kept
     # role: where the number goes
     m_role, b_role = _role(model, hs), _role(base, hs)
-    if m_role and b_role and m_role != b_role:
+    if m_role == b_role and fc.get("role") is not None and fc["role"].status != CheckStatus.verified:
+        fc["role"] = kept  # shown as the rules read it
+    elif m_role and b_role and m_role != b_role:
         if fc.get("role") is not None and fc["role"].status == CheckStatus.verified:
             q = getattr(out, b_role)
             setattr(out, b_role, None)
@@ -97,6 +99,8 @@ def _overlay(
     # kind
     if fc.get("kind") is not None and fc["kind"].status == CheckStatus.corrected and "no kind" in fc["kind"].reason:
         fc["kind"] = kept  # the model gave no kind: the rules' reading stands
+    elif model.kind == base.kind and fc.get("kind") is not None and fc["kind"].status != CheckStatus.verified:
+        fc["kind"] = kept
     elif model.kind != base.kind:
         if fc.get("kind") is not None and fc["kind"].status == CheckStatus.verified:
             out.kind = model.kind
