@@ -38,6 +38,7 @@ from .verify import (
     place,
     quotation,
     role_cue,
+    source_name,
 )
 
 
@@ -125,8 +126,12 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             item.name, item.role, item.year, q, chunk, Check(status=status, reason=reason)
         )
         for fld, c in ind.field_checks.items():
-            if c.status == CheckStatus.rejected:
-                note(f"indicators[{k}].{fld}", c, q.span)
+            if c.status == CheckStatus.rejected or (fld == "name" and c.status == CheckStatus.corrected):
+                note(f"indicators[{k}].{fld}", Check(status=CheckStatus.rejected, reason=c.reason), q.span)
+        # a refused field is not shown (a refused name stays, for merge to replace or drop)
+        ind.field_checks = {
+            f: c for f, c in ind.field_checks.items() if c.status != CheckStatus.rejected or f == "name"
+        }
         found.indicators.append(ind)
     for name in (n.strip() for n in ex.projects):
         span, check = quotation(name, chunk, 2, f"project name {name[:40]!r} is not in the source")
@@ -168,6 +173,13 @@ def model_indicator(
     titles = chunk.titles_at(q.span.start) if q.span else chunk.section_path
     checks: dict[str, Check] = {"value": value}
     checks["name"] = check_name(name, text, where)
+    if checks["name"].status == CheckStatus.rejected and (fallback := source_name(text, where)):
+        # shown with the source's own words before the number (the rules' name wins in merge)
+        checks["name"] = Check(
+            status=CheckStatus.corrected,
+            reason=f"{checks['name'].reason}; shown with the words before the number",
+        )
+        name = fallback
     # role: where the number goes (a level, a change, a starting level)
     role_check = check_role(role, where, q)
     if role_check.status == CheckStatus.rejected:

@@ -550,3 +550,23 @@ def overall(ind: Indicator) -> Check:
     return Check(
         status=CheckStatus.verified, reason=value.reason if value else "every field checked"
     )
+
+
+_TAIL_WORDS = re.compile(
+    r"(增长|增速|增幅|增加|提高|提升|下降|降低|减少|上升|达到|达|突破|超过|控制在|稳定在|保持在|保持|"
+    r"稳定|控制|为|在|到|至|约|近|年均|分别|了|的)$"
+)
+
+
+def source_name(text: str, where: Place) -> str | None:
+    """The words written just before a number, as a name (for a model item whose own name
+    the source does not support): from the last clause mark, without the verb before it."""
+    before = re.sub(r"\s+", "", where.before)
+    before = re.split(r"[，,：:；;、（(）)。“”\"]", before)[-1]
+    for _ in range(4):
+        cut = _TAIL_WORDS.sub("", before)
+        if cut == before:
+            break
+        before = cut
+    before = re.sub(r"^(?:19|20)\d\d年(?:全[市省区县旗])?", "", before)[-20:]
+    return before if len(re.sub(r"[\d.%]", "", before)) >= 2 else None
