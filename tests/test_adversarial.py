@@ -340,3 +340,44 @@ def test_cli_eval_simulate_prints_the_sweep() -> None:
     assert corrupted > 0 and shown == 0
     bad = CliRunner().invoke(app, ["eval", "--simulate", "0,2"])
     assert bad.exit_code != 0 and "between 0 and 1" in bad.output
+
+
+def test_user_roles_send_instructions_and_reasks_as_user_content() -> None:
+    """For chat templates that drop system and tool messages (llama-cpp-python's gemma): the
+    instructions follow the chunk in the user message, and a re-ask is the previous answer as
+    assistant content plus the problems, in fixed wording, as user content."""
+    import json
+
+    import httpx
+
+    from plansum.llm import ChunkClient
+    from plansum.pipeline import summarize_document
+    from plansum.settings import Settings
+
+    text, gold = _fixture("qinglan_annual_2024")
+    sim = SimulatedModel(text, gold, rate=1.0, seed=1, kinds=("value_invented",))
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return sim(request)
+
+    s = Settings(
+        model="m", base_url="http://127.0.0.1:9/v1", api_key="k", mode="tools",
+        chunk_chars=3000, max_retries=1, transport_retries=0, concurrency=1, cache=False,
+    )
+    assert s.user_roles and s.compact  # the defaults for a local server
+    client = ChunkClient(s, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    try:
+        out = summarize_document(Document.from_text(text), engine="hybrid", settings=s, client=client)
+    finally:
+        client.close()
+    first, second = bodies[0]["messages"], bodies[1]["messages"]
+    assert [m["role"] for m in first] == ["user"] and "正文：" in first[0]["content"]
+    assert first[0]["content"].index("正文：") < first[0]["content"].index("items：")
+    assert [m["role"] for m in second] == ["user", "assistant", "user"]
+    assert second[1]["content"].startswith("{") and "上面的回答没有通过检查" in second[2]["content"]
+    assert "pydantic" not in second[2]["content"]
+    m_schema = bodies[0]["tools"][0]["function"]["parameters"]
+    assert "enum" in json.dumps(m_schema)  # `m` can only be one of the chunk's numbers
+    assert out.provenance.chunks[0].degraded  # both answers cited a number that is not there
