@@ -565,6 +565,7 @@ class ChunkClient:
         # With user roles the re-asks are ours (user content, fixed wording); else instructor's.
         own_reasks = s.max_retries if s.user_roles else 0
         spent = [0, 0]  # tokens of the answers re-asked so far
+        answers = 0
         asked = list(messages)
 
         def ask() -> tuple[Any, Any]:
@@ -584,6 +585,7 @@ class ChunkClient:
 
         try:
             for n in range(own_reasks + 1):
+                answers = n + 1
                 before = len(context["rejected"])
                 try:
                     result, completion = ask()
@@ -618,6 +620,11 @@ class ChunkClient:
         except Exception as exc:
             refused: list[str] = context["rejected"]
             out.failure = classify(exc, s, out.attempts, refused, chunk.index)
+            if own_reasks and isinstance(exc, InstructorRetryException):
+                # the answers made, our re-asks included (instructor counts only its own)
+                said = f"after {getattr(exc, 'n_attempts', '?')} attempt(s)"
+                msg = out.failure.message.replace(said, f"after {answers} answer(s)", 1)
+                out.failure = Failure(out.failure.kind, msg)
             usage = getattr(exc, "total_usage", None)
             out.prompt_tokens = spent[0] + int(getattr(usage, "prompt_tokens", 0) or 0)
             out.completion_tokens = spent[1] + int(getattr(usage, "completion_tokens", 0) or 0)
