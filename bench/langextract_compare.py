@@ -179,6 +179,16 @@ def run(
         "values_in_source_share": round(found / len(extractions), 3) if extractions else None,
         "aligned_extractions": aligned,
         "extraction_text_in_source": text_found,
+        # every extraction with where langextract aligned it, for bench/langextract_checks.py
+        "extractions": [
+            {
+                "text": e.extraction_text,
+                "attributes": e.attributes,
+                "start": e.char_interval.start_pos if e.char_interval is not None else None,
+                "end": e.char_interval.end_pos if e.char_interval is not None else None,
+            }
+            for e in extractions
+        ],
         "sample": [
             {"text": e.extraction_text, "attributes": e.attributes, "aligned": e.char_interval is not None}
             for e in extractions[:8]

@@ -38,11 +38,11 @@ def main() -> None:
     logging.disable(logging.CRITICAL)
     meta = RecordingMeta.load(default_dir())
     print(
-        "| document | chunks | degraded | prompt tok | completion tok | record s | LLM verified "
-        "| LLM corrected | rejected | absent numbers | indicators hybrid | indicators rules |"
+        "| document | answer | chunks | degraded | prompt tok | completion tok | record s | LLM verified "
+        "| LLM corrected | LLM unchecked | rejected | absent numbers | indicators hybrid | indicators rules |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    tot = [0] * 11
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    tot = [0] * 12
     for name in sorted(meta.documents):
         src = next(
             (d / name for d in (ROOT / "tests" / "fixtures" / "corpus", args.seeds) if (d / name).exists()),
@@ -62,13 +62,15 @@ def main() -> None:
             int(meta.documents[name].get("record_seconds", 0)),
             sum(1 for i in llm if i.check.status == CheckStatus.verified),
             sum(1 for i in llm if i.check.status == CheckStatus.corrected),
+            sum(1 for i in llm if i.check.status == CheckStatus.unverified),
             sum(1 for c in s.checks if c.status == CheckStatus.rejected),
             absent_numbers(s, doc.text),
             len(s.indicators),
         ]
         tot = [a + b for a, b in zip(tot, row + [len(rules.indicators)], strict=False)]
-        print(f"| {name} | " + " | ".join(str(x) for x in row) + f" | {len(rules.indicators)} |")
-    print("| **all** | " + " | ".join(str(x) for x in tot) + " |")
+        answer = meta.settings_for(name).get("answer", "full")
+        print(f"| {name} | {answer} | " + " | ".join(str(x) for x in row) + f" | {len(rules.indicators)} |")
+    print("| **all** | | " + " | ".join(str(x) for x in tot) + " |")
 
 
 if __name__ == "__main__":

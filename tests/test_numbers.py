@@ -598,3 +598,15 @@ def test_seed_000_years() -> None:
     assert any(q.raw == "二〇三五年" and q.value == 2035 for q in years)
 
 
+
+
+@pytest.mark.parametrize("zw", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_zero_width_inside_a_number_is_read_through(zw: str) -> None:
+    text = f"目标：增长1{zw}2.{zw}5%左右，新增3{zw}00个，{zw}2025年。"
+    ms = find_mentions(text)
+    assert [(m.quantity.value, m.quantity.unit) for m in ms] == [(12.5, "%"), (300.0, "个"), (2025.0, "年")]
+    for m in ms:
+        q = m.quantity
+        assert q.span is not None and text[q.span.start : q.span.end] == q.raw
+        back = parse_quantity(q.raw)
+        assert back is not None and back.value == q.value

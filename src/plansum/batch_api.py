@@ -55,6 +55,7 @@ class Pending:
     key: str
     body: dict[str, Any]
     ids: dict[int, Any]
+    answer: Any = None  # the response model the request asks for (full or compact)
 
 
 @dataclass
@@ -78,7 +79,7 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
     from instructor.processing.response import handle_response_model
 
     from .document import Document
-    from .llm import ChunkExtraction, build_messages
+    from .llm import build_messages
 
     s = extractor.settings
     mode = _instructor_mode(s)
@@ -87,19 +88,21 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
     for text, encoding in texts:
         # The chunks the live path will make (LLMExtractor: doc.chunks(chunk_chars)).
         for chunk in Document.from_text(text, encoding=encoding).chunks(s.chunk_chars):
-            messages, ids = build_messages(extractor.prompt, chunk)
-            key = extractor.cache_key(messages)
+            # The live request exactly: its roles, its answer format and so its cache key.
+            messages, ids = build_messages(extractor.prompt, chunk, s.user_roles)
+            answer = extractor.response_model(ids)
+            key = extractor.cache_key(messages, answer)
             if key in out or (cache is not None and cache.get(key) is not None):
                 continue
             _, body = handle_response_model(
-                ChunkExtraction,
+                answer,
                 mode=mode,
                 messages=messages,
                 model=s.model,
                 max_tokens=s.max_tokens,
                 temperature=s.temperature,
             )
-            out[key] = Pending(key, body, ids)
+            out[key] = Pending(key, body, ids, answer)
     return out
 
 
@@ -198,7 +201,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
     from instructor.processing.response import process_response
     from openai.types.chat import ChatCompletion
 
-    from .llm import ChunkExtraction, validation_context
+    from .llm import validation_context
 
     mode = _instructor_mode(extractor.settings)
     cache = extractor._cache
@@ -224,7 +227,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
             completion = ChatCompletion.model_validate(body)
             result = process_response(
                 completion,
-                response_model=ChunkExtraction,
+                response_model=req.answer or extractor.response_model(req.ids),
                 stream=False,
                 validation_context=validation_context(req.ids, extractor.settings.api_key),
                 mode=mode,

@@ -26,10 +26,16 @@ class Chunk:
     source: str = field(repr=False)  # the whole document text (shared, not copied)
     section_path: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    # (body start, body end, heading) of every section the chunk touches, outermost first
+    passages: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
 
     @property
     def text(self) -> str:
         return self.source[self.span.start : self.span.end]
+
+    def titles_at(self, pos: int) -> list[str]:
+        """The headings of the passages that hold offset `pos` (the section path of a place)."""
+        return [t for a, b, t in self.passages if a <= pos < b]
 
 
 _ORDINAL = {"pian": "篇", "zhang": "章", "jie": "节"}
@@ -105,6 +111,7 @@ def chunk_text(
                 source=text,
                 section_path=path[-4:],
                 mentions=list(mentions[lo_i:hi_i]),
+                passages=[(s.body.start, s.body.end, _label(s)) for s in secs if s.body.start < b and a < s.body.end],
             )
         )
     return chunks

@@ -552,6 +552,15 @@ def eval_command(
     min_f1: Annotated[
         float | None, typer.Option("--min-f1", help="Exit 1 if a mode's overall F1 is below this.")
     ] = None,
+    simulate: Annotated[
+        str | None,
+        typer.Option(
+            help="Adversarial sweep instead: a simulated model answers from the gold, corrupted "
+            "at these rates (comma list, e.g. 0,0.1,0.3,0.6,1); prints F1 and the corrupted facts "
+            "shown as verified (docs/llm.md)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated model's corruptions.")] = 0,
 ) -> None:
     """Score the pipeline against gold annotations (see docs/evaluation.md)."""
     from .eval.report import render_table, report_json
@@ -571,6 +580,23 @@ def eval_command(
         if not d.is_dir():
             hint = "" if given else f" (the default is relative to a source checkout; run from its root or pass --{what} DIR)"
             _fail(f"{what} directory {d} does not exist{hint}")
+    if simulate is not None:
+        from .eval.simulate import load_corpus, render_sweep, sweep
+
+        try:
+            rates = [float(r) for r in simulate.split(",") if r.strip()]
+        except ValueError:
+            _fail(f"--simulate takes rates between 0 and 1, comma-separated, not {simulate!r}")
+            return
+        if not rates or any(not 0 <= r <= 1 for r in rates):
+            _fail(f"--simulate takes rates between 0 and 1, comma-separated, not {simulate!r}")
+        scored = load_corpus([(corpus_dir, gold_dir)])
+        if not scored:
+            _fail(f"no document in {corpus_dir} has a gold file in {gold_dir}")
+        with _cli_logging(False, None):
+            rows = sweep(scored, rates, seed=seed)
+        sys.stdout.write(f"{len(scored)} documents, seed {seed}\n\n" + render_sweep(rows))
+        return
     cassette_dir = cassettes or default_dir()
     wanted = [m.strip() for m in mode.split(",") if m.strip()]
     if wanted == ["auto"]:

@@ -33,7 +33,15 @@ from instructor.core.exceptions import (
     InstructorRetryException,
     ResponseParsingError,
 )
-from pydantic import BaseModel, Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 from tenacity.nap import sleep as tenacity_sleep
 
@@ -41,11 +49,12 @@ from .cache import ResponseCache
 from .chunking import Chunk
 from .errors import CassetteError, FailureKind, LLMError
 from .models import CheckStatus, Quantity
+from .numbers import is_year
 from .prompts import Prompt, load_prompt
 from .redact import guard_logs, scrub
 from .settings import Settings
 from .transport import DeadlineExceeded, ResponseTooLarge, guarded_client
-from .verify import cited_value
+from .verify import cited_value, listing
 
 log = logging.getLogger("plansum")
 
@@ -119,9 +128,85 @@ class ChunkExtraction(BaseModel):
         return _masked(data, secret)
 
 
-def schema_sha() -> str:
-    raw = json.dumps(ChunkExtraction.model_json_schema(), sort_keys=True, ensure_ascii=False)
+def schema_sha(model: type[BaseModel] = ChunkExtraction) -> str:
+    raw = json.dumps(model.model_json_schema(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# The compact answer, for small models: mention number → name, role, year.  No value (it is
+# the number at the mention, by construction), short keys, and `m` can only be one of the
+# chunk's numbers (an enum in the JSON Schema, which a grammar-constrained server enforces),
+# so an answer cannot cite a year or a number that is not there.
+
+
+class CompactItem(BaseModel):
+    m: int = Field(description="数字的编号，即正文中【n】的 n")
+    name: str = Field(max_length=20, description="指标名称，照抄正文")
+    role: Literal["target", "actual", "growth", "baseline"]
+    year: int | None = Field(description="年份")
+
+    _resolved: int | None = PrivateAttr(default=None)
+    _status: CheckStatus = PrivateAttr(default=CheckStatus.verified)
+    _reason: str = PrivateAttr(default="")
+
+    @property
+    def mention(self) -> int:
+        return self.m
+
+    @property
+    def value(self) -> None:
+        return None
+
+    @model_validator(mode="after")
+    def _in_source(self, info: ValidationInfo) -> CompactItem:
+        ctx = info.context or {}
+        mentions: dict[int, Quantity] | None = ctx.get("mentions")
+        if mentions is None:
+            return self
+        vc = cited_value(self.name, self.m, None, mentions)
+        if not vc.ok:
+            rejected = ctx.get("rejected")
+            if rejected is not None and vc.problem not in rejected:
+                rejected.append(vc.problem)
+            raise ValueError(vc.reask)
+        self._resolved, self._status, self._reason = vc.resolved, vc.check.status, vc.check.reason
+        return self
+
+
+class CompactAnswer(BaseModel):
+    summary: str = Field(max_length=40, description="本段一句话摘要")
+    items: list[CompactItem] = Field(max_length=4, description="量化指标")
+    goals: list[str] = Field(max_length=1, description="定性目标，照抄原文短句")
+    projects: list[str] = Field(max_length=2, description="项目或工程名称，照抄原文")
+
+    @property
+    def indicators(self) -> list[CompactItem]:
+        return self.items
+
+
+def citable(mentions: dict[int, Quantity]) -> list[int]:
+    """The mention numbers an indicator may cite: every number but years."""
+    return [i for i, q in sorted(mentions.items()) if not is_year(q)]
+
+
+def compact_model(mentions: dict[int, Quantity]) -> type[CompactAnswer]:
+    """`CompactAnswer` whose `m` is one of this chunk's citable mention numbers."""
+    ids = citable(mentions)
+    if not ids:
+        item: Any = CompactItem
+        cap = 0
+    else:
+        item = create_model(
+            "CompactItem",
+            __base__=CompactItem,
+            m=(Literal[tuple(ids)], Field(description="数字的编号，即正文中【n】的 n")),  # type: ignore[valid-type]
+        )
+        cap = 4
+    return create_model(
+        "ChunkAnswer",
+        __base__=CompactAnswer,
+        items=(list[item], Field(max_length=cap, description="量化指标")),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,12 +229,68 @@ def numbered_text(chunk: Chunk) -> tuple[str, dict[int, Quantity]]:
     return "".join(parts), ids
 
 
-def build_messages(prompt: Prompt, chunk: Chunk) -> tuple[list[dict[str, str]], dict[int, Quantity]]:
+def build_messages(
+    prompt: Prompt, chunk: Chunk, user_roles: bool = False
+) -> tuple[list[dict[str, str]], dict[int, Quantity]]:
+    """The request's messages.  With `user_roles` the instructions follow the chunk in one user
+    message: some chat templates (llama-cpp-python's gemma) drop the system message."""
     body, ids = numbered_text(chunk)
     user = prompt.user.replace("{section_path}", " > ".join(chunk.section_path) or "（无）").replace(
         "{text}", body
     )
+    if user_roles:
+        return [{"role": "user", "content": user + "\n\n" + prompt.system}], ids
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}], ids
+
+
+# Re-asks as user content: the model's previous answer as an assistant message with plain
+# content, then the problems in a user message.  The wording is fixed here (not pydantic's
+# error text), so the request bodies are stable and cassettes replay under any pydantic.
+
+_SCHEMA_PROBLEMS = {
+    "json_invalid": "回答不是完整的 JSON",
+    "too_long": "{loc} 的条目太多",
+    "missing": "缺少 {loc}",
+    "literal_error": "{loc} 只能取规定的值",
+    "string_too_long": "{loc} 太长",
+}
+
+
+def reask_message(problems: list[str], mentions: dict[int, Quantity]) -> str:
+    lines = "\n".join(f"- {p}" for p in problems[:8]) or "- 回答不符合要求"
+    return (
+        f"上面的回答没有通过检查：\n{lines}\n本段的数字只有：{listing(mentions)}。"
+        "请改正后重新回答，只输出 JSON。"
+    )
+
+
+def answer_problems(exc: BaseException, refused: list[str]) -> list[str]:
+    """What was wrong with the last answer, in fixed wording."""
+    out = list(refused)
+    ve = _last_validation_error(exc)
+    for e in ve.errors() if ve is not None else []:
+        t = str(e.get("type"))
+        if t == "value_error":
+            continue  # the source check: already in `refused`
+        loc = ".".join(str(x) for x in e.get("loc", ())) or "answer"
+        p = _SCHEMA_PROBLEMS.get(t, "{loc} 不符合格式").format(loc=loc)
+        if p not in out:
+            out.append(p)
+    return out or ["回答不符合要求"]
+
+
+def answer_text(exc: BaseException) -> str:
+    """The model's last answer as it wrote it (tool-call arguments or content)."""
+    attempts = getattr(exc, "failed_attempts", None) or []
+    completion = getattr(attempts[-1], "completion", None) if attempts else None
+    try:
+        msg = completion.choices[0].message  # type: ignore[union-attr]
+    except (AttributeError, IndexError):
+        return ""
+    calls = getattr(msg, "tool_calls", None) or []
+    if calls:
+        return str(calls[0].function.arguments or "")[:2000]
+    return str(getattr(msg, "content", "") or "")[:2000]
 
 
 # ---------------------------------------------------------------------------------------
@@ -390,7 +531,7 @@ def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str],
 @dataclass
 class ChunkOutcome:
     chunk: int
-    extraction: ChunkExtraction | None = None
+    extraction: ChunkExtraction | CompactAnswer | None = None
     ids: dict[int, Quantity] = field(default_factory=dict)
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -417,7 +558,7 @@ class ChunkClient:
         settings.require_endpoint()
         guard_logs(settings.api_key)
         self.settings = settings
-        self.prompt = prompt or load_prompt()
+        self.prompt = prompt or load_prompt("extract_compact" if settings.compact else "extract_chunk")
         self._sleep = sleep
         self._http_client = http_client
         self._client: Any = None
@@ -447,11 +588,14 @@ class ChunkClient:
                 self._client = instructor.from_openai(raw, mode=mode)
             return self._client
 
-    def cache_key(self, messages: list[dict[str, str]]) -> str:
+    def response_model(self, ids: dict[int, Quantity]) -> type[ChunkExtraction] | type[CompactAnswer]:
+        return compact_model(ids) if self.settings.compact else ChunkExtraction
+
+    def cache_key(self, messages: list[dict[str, str]], model: type[BaseModel] = ChunkExtraction) -> str:
         s = self.settings
         h = hashlib.sha256()
         # the endpoint too: the same model name on another server is another model
-        for part in (s.base_url or "", s.model or "", s.mode, self.prompt.tag, schema_sha(), str(s.max_tokens)):
+        for part in (s.base_url or "", s.model or "", s.mode, self.prompt.tag, schema_sha(model), str(s.max_tokens)):
             h.update(part.encode())
             h.update(b"\0")
         h.update(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode())
@@ -462,7 +606,9 @@ class ChunkClient:
             self._cache.close()
 
     # -- one chunk
-    def _cached(self, key: str, ids: dict[int, Quantity], out: ChunkOutcome) -> bool:
+    def _cached(
+        self, key: str, ids: dict[int, Quantity], out: ChunkOutcome, answer: type[BaseModel] = ChunkExtraction
+    ) -> bool:
         """Fill `out` from the cache; an entry that does not validate (again: the source check
         runs on cached answers too) is a miss, with a warning."""
         if self._cache is None:
@@ -471,7 +617,7 @@ class ChunkClient:
         if hit is None:
             return False
         try:
-            out.extraction = ChunkExtraction.model_validate(
+            out.extraction = answer.model_validate(  # type: ignore[assignment]
                 hit["extraction"], context=validation_context(ids, self.settings.api_key)
             )
             out.prompt_tokens = int(hit["prompt_tokens"])
@@ -485,10 +631,11 @@ class ChunkClient:
 
     def extract(self, chunk: Chunk) -> ChunkOutcome:
         s = self.settings
-        messages, ids = build_messages(self.prompt, chunk)
+        messages, ids = build_messages(self.prompt, chunk, s.user_roles)
+        answer = self.response_model(ids)
         out = ChunkOutcome(chunk=chunk.index, ids=ids)
-        key = self.cache_key(messages)
-        if self._cached(key, ids, out):
+        key = self.cache_key(messages, answer)
+        if self._cached(key, ids, out, answer):
             return out
 
         def wait(state: Any) -> float:
@@ -506,22 +653,48 @@ class ChunkClient:
             sleep=self._sleep or tenacity_sleep,
         )
         context = validation_context(ids, s.api_key)
-        try:
+        # With user roles the re-asks are ours (user content, fixed wording); else instructor's.
+        own_reasks = s.max_retries if s.user_roles else 0
+        spent = [0, 0]  # tokens of the answers re-asked so far
+        answers = 0
+        asked = list(messages)
+
+        def ask() -> tuple[Any, Any]:
             for attempt in retrying:
                 with attempt:
                     out.attempts = attempt.retry_state.attempt_number
-                    result, completion = self.client().create_with_completion(
+                    return self.client().create_with_completion(
                         model=s.model,
-                        messages=messages,
-                        response_model=ChunkExtraction,
-                        max_retries=s.max_retries,
+                        messages=asked,
+                        response_model=answer,
+                        max_retries=0 if s.user_roles else s.max_retries,
                         max_tokens=s.max_tokens,
                         temperature=s.temperature,
                         context=context,
                     )
+            raise AssertionError("unreachable: tenacity reraises")
+
+        try:
+            for n in range(own_reasks + 1):
+                answers = n + 1
+                before = len(context["rejected"])
+                try:
+                    result, completion = ask()
+                    break
+                except InstructorRetryException as exc:
+                    if n == own_reasks or _find(exc, (IncompleteOutputException,)) or is_transport_error(exc):
+                        raise
+                    usage = getattr(exc, "total_usage", None)
+                    spent[0] += int(getattr(usage, "prompt_tokens", 0) or 0)
+                    spent[1] += int(getattr(usage, "completion_tokens", 0) or 0)
+                    problems = answer_problems(exc, context["rejected"][before:])
+                    asked += [
+                        {"role": "assistant", "content": answer_text(exc)},
+                        {"role": "user", "content": reask_message(problems, ids)},
+                    ]
             usage = getattr(result, "_total_usage", None) or getattr(completion, "usage", None)
-            out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-            out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            out.prompt_tokens = spent[0] + int(getattr(usage, "prompt_tokens", 0) or 0)
+            out.completion_tokens = spent[1] + int(getattr(usage, "completion_tokens", 0) or 0)
             out.extraction = result
             if self._cache is not None:
                 self._cache.set(
@@ -538,9 +711,14 @@ class ChunkClient:
         except Exception as exc:
             refused: list[str] = context["rejected"]
             out.failure = classify(exc, s, out.attempts, refused, chunk.index)
+            if own_reasks and isinstance(exc, InstructorRetryException):
+                # the answers made, our re-asks included (instructor counts only its own)
+                said = f"after {getattr(exc, 'n_attempts', '?')} attempt(s)"
+                msg = out.failure.message.replace(said, f"after {answers} answer(s)", 1)
+                out.failure = Failure(out.failure.kind, msg)
             usage = getattr(exc, "total_usage", None)
-            out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-            out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+            out.prompt_tokens = spent[0] + int(getattr(usage, "prompt_tokens", 0) or 0)
+            out.completion_tokens = spent[1] + int(getattr(usage, "completion_tokens", 0) or 0)
             if isinstance(exc, InstructorRetryException):
                 out.rejected = refused[:20]
             return out

@@ -26,7 +26,20 @@ from .models import (
     Span,
 )
 from .settings import Settings
-from .verify import correction, numbers_in_chunk, quotation, year_in_chunk
+from .verify import (
+    check_kind,
+    check_name,
+    check_role,
+    check_year,
+    correction,
+    kind_cue,
+    numbers_in_text,
+    overall,
+    place,
+    quotation,
+    role_cue,
+    source_name,
+)
 
 
 def run_chunks(
@@ -78,10 +91,6 @@ def run_chunks(
     return [results[c.index] for c in chunks]
 
 
-def _kind(role: str) -> IndicatorKind:
-    return IndicatorKind.actual if role == "actual" else IndicatorKind.target
-
-
 def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord]) -> Findings:
     """The model's checked items of one chunk; every refusal is appended to `checks`."""
     found = Findings()
@@ -100,42 +109,29 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             )
         )
 
-    for k, item in enumerate(ex.indicators):
+    items: list[Any] = list(ex.indicators)  # full or compact answer: the same fields
+    for k, item in enumerate(items):
         rid = item._resolved
         if rid is None or rid not in outcome.ids:
             continue
         q: Quantity = outcome.ids[rid]
         assert q.span is not None
         status, reason = item._status, item._reason
-        year = item.year
-        year_check = year_in_chunk(year, chunk)
-        if year_check.status == CheckStatus.rejected:
-            note(f"indicators[{k}].year", year_check)
-            year = None
         if status == CheckStatus.corrected:
             moved = correction(item.name, text, q, reason)
             note(f"indicators[{k}]", moved, q.span)
             if moved.status == CheckStatus.rejected:
                 continue
-        ind = Indicator(
-            name=(item.name.strip() or "（未命名）")[:60],
-            unit=q.unit,
-            kind=_kind(item.role),
-            target_year=year,
-            span=Span(start=q.span.start, end=q.span.end),
-            origin="llm",
-            check=Check(status=status, reason=reason),
+        ind = model_indicator(
+            item.name, item.role, item.year, q, chunk, Check(status=status, reason=reason)
         )
-        if item.role == "growth":
-            ind.growth = q
-        elif item.role == "baseline":
-            ind.baseline = q
-            ind.baseline_year = year
-            ind.target_year = None
-        elif item.role == "actual":
-            ind.actual = q
-        else:
-            ind.target = q
+        for fld, c in ind.field_checks.items():
+            if c.status == CheckStatus.rejected or (fld == "name" and c.status == CheckStatus.corrected):
+                note(f"indicators[{k}].{fld}", Check(status=CheckStatus.rejected, reason=c.reason), q.span)
+        # a refused field is not shown (a refused name stays, for merge to replace or drop)
+        ind.field_checks = {
+            f: c for f, c in ind.field_checks.items() if c.status != CheckStatus.rejected or f == "name"
+        }
         found.indicators.append(ind)
     for name in (n.strip() for n in ex.projects):
         span, check = quotation(name, chunk, 2, f"project name {name[:40]!r} is not in the source")
@@ -151,12 +147,96 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             found.goals.append(Goal(text=g, span=span, origin="llm"))
     summary = ex.summary.strip() or None
     if summary:
-        numbers = numbers_in_chunk(summary, chunk)
+        numbers = numbers_in_text(summary, chunk)
         if numbers.status == CheckStatus.rejected:
             note("summary", numbers)
         else:
             found.summaries.append(summary)
     return found
+
+
+_FIELD = {"growth": "growth", "baseline": "baseline", "actual": "actual", "target": "target"}
+
+
+def model_indicator(
+    name: str, role: str, year: int | None, q: Quantity, chunk: Chunk, value: Check
+) -> Indicator:
+    """A model's indicator with every field it gave checked against the source (`verify`).
+
+    Shown as given: what passed (verified) and what the source does not decide (unverified,
+    shown as unchecked).  A role or kind the source contradicts is replaced by the one its
+    words give (corrected); a contradicted year is dropped; a rejected name stays on the item
+    with its check, for `merge` to replace with the rules' name or to drop the item."""
+    text = chunk.source
+    mentions = [m.quantity for m in chunk.mentions]
+    where = place(text, q, mentions)
+    titles = chunk.titles_at(q.span.start) if q.span else chunk.section_path
+    checks: dict[str, Check] = {"value": value}
+    checks["name"] = check_name(name, text, where)
+    if checks["name"].status == CheckStatus.rejected and (fallback := source_name(text, where)):
+        # shown with the source's own words before the number (the rules' name wins in merge)
+        checks["name"] = Check(
+            status=CheckStatus.corrected,
+            reason=f"{checks['name'].reason}; shown with the words before the number",
+        )
+        name = fallback
+    # role: where the number goes (a level, a change, a starting level)
+    role_check = check_role(role, where, q)
+    if role_check.status == CheckStatus.rejected:
+        cue = role_cue(where, q)
+        role = {"growth": "growth", "baseline": "baseline"}.get(
+            cue or "", "actual" if role == "actual" else "target"
+        )
+        role_check = Check(
+            status=CheckStatus.corrected, reason=role_check.reason + f"; shown as {role}"
+        )
+    checks["role"] = role_check
+    # kind: the model states one only through role actual / target
+    said = "actual" if role == "actual" else "target"
+    kind_check = check_kind(said, text, where, titles)
+    cue_kind = kind_cue(text, where, titles)
+    if role in ("growth", "baseline"):
+        kind = cue_kind or "target"
+        # the model gave no kind (a change or a starting level can be planned or achieved):
+        # the sentence's, shown as corrected, and the rules' where they read this number
+        kind_check = (
+            Check(
+                status=CheckStatus.corrected,
+                reason=f"no kind from the model; the sentence and its passage make it a {kind}",
+            )
+            if cue_kind
+            else Check(status=CheckStatus.unverified, reason=kind_check.reason)
+        )
+    elif kind_check.status == CheckStatus.rejected:
+        kind = cue_kind or said
+        if role in ("actual", "target"):
+            role = kind
+        kind_check = Check(
+            status=CheckStatus.corrected, reason=kind_check.reason + f"; shown as {kind}"
+        )
+    else:
+        kind = said
+    checks["kind"] = kind_check
+    if year is not None:
+        year_check = check_year(year, text, where, mentions, titles)
+        checks["year"] = year_check
+        if year_check.status == CheckStatus.rejected:
+            year = None
+    ind = Indicator(
+        name=(name.strip() or "（未命名）")[:60],
+        unit=q.unit,
+        kind=IndicatorKind(kind),
+        span=Span(start=q.span.start, end=q.span.end) if q.span else chunk.span,
+        origin="llm",
+        field_checks=checks,
+    )
+    setattr(ind, _FIELD[role], q)
+    if role == "baseline":
+        ind.baseline_year = year
+    else:
+        ind.target_year = year
+    ind.check = overall(ind)
+    return ind
 
 
 class LLMExtractor:
@@ -213,7 +293,12 @@ class LLMExtractor:
                     )
                 )
                 out.checks += [
-                    CheckRecord(item=f"chunk[{chunk.index}]", status=CheckStatus.rejected, reason=r, span=chunk.span)
+                    CheckRecord(
+                        item=f"chunk[{chunk.index}]",
+                        status=CheckStatus.rejected,
+                        reason=r,
+                        span=chunk.span,
+                    )
                     for r in oc.rejected
                 ]
                 continue

@@ -137,7 +137,18 @@ class Indicator(_Model):
     origin: Origin = Field(default="rules", description="Which extractor found it: rules or llm.")
     check: Check = Field(
         default_factory=lambda: Check(status=CheckStatus.verified),
-        description="The source check of its numbers.",
+        description=(
+            "The source check of the item: verified only when every shown field passed its check "
+            "(for a model's item: value, name, role, kind, year); unverified names the fields "
+            "that could not be checked."
+        ),
+    )
+    field_checks: dict[str, Check] = Field(
+        default_factory=dict,
+        description=(
+            "For a model's item, the check of each field it gave (value, name, role, kind, year): "
+            "verified, corrected, unverified (shown as unchecked) or the rules' reading kept."
+        ),
     )
     year: int | None = Field(
         default=None,

@@ -256,7 +256,7 @@ _SKIP = "|".join(
         # full dates: 2023-02-09, 2023/2/9, 2023.2.9, 2023年2月9日
         r"(?:1[89]|20)\d\d(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}"
         r"|年\d{1,2}月\d{1,2}[日号])(?!\d)",
-        r"(?:1[89]|20)\d\d[-/](?:0[1-9]|1[0-2])(?![\d\-/年])",  # 2023-02
+        r"(?:1[89]|20)\d\d[-/](?:0[1-9]|1[0-2])(?![\d\-/年]|,\d{3})",  # 2023-02, not 1800-10,000
         r"\d{1,2}月\d{1,2}[日号]",  # 2月9日
         r"\d{1,2}:\d\d(?::\d\d)?(?!\d)",  # 11:40
         r"\d{1,2}时\d{1,2}分",  # 11时40分
@@ -496,9 +496,31 @@ def _quantity(text: str, hit: _Hit, *, with_span: bool = True) -> Quantity:
     )
 
 
+# Invisible characters that web copies leave inside numbers (1\u200b2% is 12%, not 1 and 2%).
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZW_IN_NUMBER = re.compile(rf"(?<=[0-9０-９.．])[{_ZERO_WIDTH}]+(?=[0-9０-９.．%％])")
+
+
+def _scan_through_zero_width(text: str) -> list[_Hit]:
+    """`_scan` with zero-width characters inside numbers read through; spans index `text`."""
+    if _ZW_IN_NUMBER.search(text) is None:
+        return _scan(text)
+    dropped = bytearray(len(text))
+    for m in _ZW_IN_NUMBER.finditer(text):
+        dropped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    where = [i for i in range(len(text)) if not dropped[i]]
+    hits = _scan("".join(text[i] for i in where))
+    for h in hits:
+        h.start, h.end = where[h.start], where[h.end - 1] + 1
+    return hits
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every quantity in `text`, in order; `text[q.span.start:q.span.end] == q.raw`."""
-    return [Mention(id=i, quantity=_quantity(text, h)) for i, h in enumerate(_scan(text))]
+    return [
+        Mention(id=i, quantity=_quantity(text, h))
+        for i, h in enumerate(_scan_through_zero_width(text))
+    ]
 
 
 _CN_ONLY = re.compile(rf"[{_CN_D}十百千万亿]+")
@@ -515,7 +537,7 @@ def parse_quantity(raw: str) -> Quantity | None:
     s = raw.strip()
     if not s:
         return None
-    hits = _scan(s)
+    hits = _scan_through_zero_width(s)
     if len(hits) == 1:
         return _quantity(s, hits[0], with_span=False)
     if not hits and _CN_ONLY.fullmatch(s):

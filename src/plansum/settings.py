@@ -24,6 +24,8 @@ from pydantic import (
 from .errors import ConfigError
 
 Mode = Literal["json_schema", "tools"]
+Roles = Literal["auto", "system", "user"]
+Answer = Literal["auto", "full", "compact"]
 
 # Where each setting comes from: (flag, environment variables), for messages and from_env.
 SOURCES: dict[str, tuple[str | None, tuple[str, ...]]] = {
@@ -38,7 +40,21 @@ SOURCES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "transport_retries": (None, ("PLANSUM_RETRIES",)),
     "max_wait": (None, ("PLANSUM_MAX_WAIT",)),
     "cache_dir": (None, ("PLANSUM_CACHE_DIR",)),
+    "roles": (None, ("PLANSUM_ROLES",)),
+    "answer": (None, ("PLANSUM_ANSWER",)),
 }
+
+_LOCAL_HOSTS = ("localhost", "127.", "[::1]", "0.0.0.0")
+
+
+def is_local_endpoint(base_url: str | None) -> bool:
+    """A server on this machine: llama.cpp, llama-cpp-python, Ollama, vLLM run locally."""
+    if not base_url:
+        return False
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base_url).netloc.rsplit("@", 1)[-1]
+    return host.startswith(_LOCAL_HOSTS)
 
 
 def default_cache_dir() -> Path:
@@ -73,6 +89,22 @@ class Settings(BaseModel):
     chunk_chars: int = Field(default=2400, ge=200, le=200_000, description="Chunk budget in characters.")
     cache: bool = True
     cache_dir: Path = Field(default_factory=default_cache_dir)
+    roles: Roles = Field(
+        default="auto",
+        description=(
+            "Where the instructions and re-ask errors go: system (a system message; instructor's "
+            "own re-ask) or user (user content: for chat templates that drop system and tool "
+            "messages, as llama-cpp-python's gemma format does).  auto: user for a local server."
+        ),
+    )
+    answer: Answer = Field(
+        default="auto",
+        description=(
+            "full (name, mention, value, role, year per indicator) or compact (mention number -> "
+            "name, role, year; the mention can only be one of the chunk's numbers).  auto: compact "
+            "for a local server."
+        ),
+    )
 
     @field_validator("timeout", "temperature", "max_wait")
     @classmethod
@@ -103,10 +135,20 @@ class Settings(BaseModel):
         except ValidationError as exc:
             raise _config_error(exc, data if isinstance(data, dict) else {}) from None
 
-    @field_validator("mode", mode="before")
+    @field_validator("mode", "roles", "answer", mode="before")
     @classmethod
     def _mode(cls, v: Any) -> Any:
         return str(v).lower().replace("-", "_") if isinstance(v, str) else v
+
+    @property
+    def user_roles(self) -> bool:
+        """Whether instructions and re-ask errors are sent as user content."""
+        return self.roles == "user" or (self.roles == "auto" and is_local_endpoint(self.base_url))
+
+    @property
+    def compact(self) -> bool:
+        """Whether the model is asked for the compact answer."""
+        return self.answer == "compact" or (self.answer == "auto" and is_local_endpoint(self.base_url))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

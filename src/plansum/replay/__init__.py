@@ -43,6 +43,10 @@ def summarize_replay(
         chunk_chars=rec["chunk_chars"],
         max_tokens=rec["max_tokens"],
         max_retries=rec["max_retries"],
+        # cassettes from before these settings were recorded with a system message and
+        # the full answer
+        roles=rec.get("roles", "system"),
+        answer=rec.get("answer", "full"),
         transport_retries=0,
         concurrency=1,
         cache=False,

@@ -51,7 +51,7 @@ def record_documents(
             meta = _new_meta(settings, endpoint_note)
     except PlansumError:
         meta = _new_meta(settings, endpoint_note)
-    meta.prompt = load_prompt().tag
+    meta.prompt = load_prompt("extract_compact" if settings.compact else "extract_chunk").tag
     meta.max_retries = settings.max_retries
     if endpoint_note:
         meta.endpoint = endpoint_note
@@ -79,6 +79,8 @@ def record_documents(
                 "max_retries": settings.max_retries,
                 "mode": settings.mode,
                 "model": settings.model,
+                "roles": "user" if settings.user_roles else "system",
+                "answer": "compact" if settings.compact else "full",
             },
         }
         meta.save(out_dir)
