@@ -322,7 +322,7 @@ _MARKER = re.compile(
     r"(?P<year>20\d\d)年(?!以来|来|起|前|的基础)"
     r"|(?P<plan>十三五|十四五|十五五)"
     r"|(?P<this>今年|全年|本年度?)"
-    r"|(?P<last>去年|上年|刚刚过去的一年)"
+    r"|(?P<last>去年|上年|过去一年|刚刚过去的一年)"
     r"|(?P<five>五年来|过去五年)"
 )
 _BASELINE_CUE = re.compile(r"(比|较|与|同|相比|基期|以)$")
@@ -400,6 +400,9 @@ def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: s
         return When(doc[0] - 1, doc[0] - 1, False, "document period, results of the year before")
     if doc and average:
         return When(doc[0], doc[1], True, "document period 年均")
+    if doc and role == "target":
+        # an undated target in a multi-year plan is for the end of its period
+        return When(doc[1], doc[1], False, "document period end")
     return None
 
 
@@ -540,29 +543,25 @@ def _satisfied_region(t: Cell, direction: str) -> tuple[float, float, bool, bool
     return v, _INF, False, False, f"actual >= {v:g}"
 
 
-def _inside(x: float, lo: float, hi: float, lo_s: bool, hi_s: bool) -> bool:
-    return (x > lo if lo_s else x >= lo) and (x < hi if hi_s else x <= hi)
+def _above(x: float, bound: float, strict: bool) -> bool:
+    """x >= bound (x > bound when strict), with infinite ends."""
+    if bound == -_INF:
+        return True
+    return x > bound if strict else x >= bound
 
 
 def judge(target: Cell, actual: Cell, direction: str = "up") -> tuple[Verdict, str]:
     """Met, missed or not yet known for one target and one actual (see the module docstring)."""
     lo, hi, lo_s, hi_s, rule = _satisfied_region(target, direction)
     a_lo, a_hi = _actual_interval(actual)
-    ends = [x for x in (a_lo, a_hi) if math.isfinite(x)]
-    in_lo = _inside(a_lo, lo, hi, lo_s, hi_s) if math.isfinite(a_lo) else hi == _INF
-    in_hi = _inside(a_hi, lo, hi, lo_s, hi_s) if math.isfinite(a_hi) else lo == -_INF
-    if in_lo and in_hi:
-        return "met", f"{actual.raw} vs {target.raw} ({rule})"
-    # disjoint: the whole actual interval lies outside the satisfied region
-    below = a_hi < lo or (a_hi == lo and lo_s)
-    above = a_lo > hi or (a_lo == hi and hi_s)
-    if below or above:
-        return "missed", f"{actual.raw} vs {target.raw} ({rule})"
-    shown = "/".join(f"{x:g}" for x in ends)
-    return (
-        "not_yet_known",
-        f"{actual.raw} is a bound ({shown}); cannot tell against {target.raw} ({rule})",
-    )
+    why = f"{actual.raw} vs {target.raw} ({rule})"
+    inside = _above(a_lo, lo, lo_s) and _above(-a_hi, -hi, hi_s)
+    if inside:
+        return "met", why
+    outside = (a_hi < lo or (a_hi == lo and lo_s)) or (a_lo > hi or (a_lo == hi and hi_s))
+    if outside:
+        return "missed", why
+    return "not_yet_known", f"{actual.raw} is a bound; cannot tell against {target.raw} ({rule})"
 
 
 def _same(a: Cell, b: Cell) -> bool:

@@ -1,0 +1,346 @@
+"""`plansum track`: the ledger of targets against results, on the seeds and on small texts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, seeds_dir
+from plansum import summarize
+from plansum.cassettes import RecordingMeta, default_dir
+from plansum.cli import app
+from plansum.ledger import (
+    RULE,
+    Cell,
+    TrackInput,
+    TrackLedger,
+    indicator_key,
+    judge,
+    load_inputs,
+    track_inputs,
+)
+from plansum.ledger_render import render_ledger
+from plansum.models import CheckStatus, Comparator, Span
+
+GOLD = json.loads((ROOT / "tests" / "gold" / "track_seeds.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "schemas" / "track_ledger.schema.json").read_text(encoding="utf-8"))
+
+
+def _cells(cells: list[Cell]) -> list[tuple[float, str, str]]:
+    return [(c.value, c.comparator.value, c.document[:3]) for c in cells]
+
+
+def _gold_cells(cells: list[list[Any]]) -> list[tuple[float, str, str]]:
+    return [(float(v), comp, doc) for v, comp, doc in cells]
+
+
+def _annual(ledger: TrackLedger) -> dict[tuple[Any, ...], Any]:
+    return {
+        (rl.region, r.indicator, r.measure, r.unit, r.year): r
+        for rl in ledger.regions
+        for r in rl.rows
+    }
+
+
+def _periods(ledger: TrackLedger) -> dict[tuple[Any, ...], Any]:
+    return {
+        (rl.region, p.indicator, p.measure, p.start, p.end): p
+        for rl in ledger.regions
+        for p in rl.periods
+    }
+
+
+def assert_matches_gold(ledger: TrackLedger) -> None:
+    annual = _annual(ledger)
+    want = {
+        (g["region"], g["indicator"], g["measure"], g["unit"], g["year"]): g for g in GOLD["annual"]
+    }
+    assert sorted(annual) == sorted(want), "rows differ from the gold ledger"
+    for k, g in want.items():
+        r = annual[k]
+        assert _cells(r.targets) == _gold_cells(g["targets"]), k
+        assert _cells(r.actuals) == _gold_cells(g["actuals"]), k
+        assert r.status == g["status"], (k, r.status, [a.reason for a in r.assessments])
+    periods = _periods(ledger)
+    want_p = {
+        (g["region"], g["indicator"], g["measure"], g["start"], g["end"]): g
+        for g in GOLD["periods"]
+    }
+    assert sorted(periods) == sorted(want_p)
+    for k, g in want_p.items():
+        p = periods[k]
+        assert _cells(p.targets) == _gold_cells(g["targets"]), k
+        assert _cells(p.actuals) == _gold_cells(g["actuals"]), k
+        assert p.status == g["status"], (k, p.status, p.reason)
+        if "years_known" in g:
+            assert p.years_known == g["years_known"], k
+
+
+def assert_cells_hold(ledger: TrackLedger, texts: dict[str, str]) -> None:
+    """Every figure stands in its document at its span, as written."""
+    n = 0
+    for rl in ledger.regions:
+        for row in [*rl.rows, *rl.periods]:
+            for c in [*row.targets, *row.actuals]:
+                evidence = texts[c.document][c.span.start : c.span.end]
+                number = re.search(r"-?\d+(\.\d+)?", c.raw)
+                assert number and number.group(0) in evidence, (c.document, c.span, c.raw, evidence)
+                assert c.check != CheckStatus.rejected
+                n += 1
+    assert n > 0
+
+
+@pytest.fixture(scope="module")
+def rules_inputs() -> list[TrackInput]:
+    d = seeds_dir()
+    if not d.is_dir() or not list(d.glob("*.txt")):
+        pytest.skip(f"seed corpus not found at {d}")
+    return load_inputs(d, offline=True)
+
+
+def test_seed_ledger_from_the_rules_matches_the_hand_checked_gold(
+    rules_inputs: list[TrackInput],
+) -> None:
+    ledger = track_inputs(rules_inputs)
+    assert_matches_gold(ledger)
+    assert_cells_hold(ledger, {i.name: i.text for i in rules_inputs})
+    assert [d.mode for d in ledger.documents] == ["rules"] * 5
+
+
+def test_seed_gdp_growth_chain_2023_to_2026(rules_inputs: list[TrackInput]) -> None:
+    rows = _annual(track_inputs(rules_inputs))
+    chain = {y: rows.get(("通辽市", "gdp", "growth", "%", y)) for y in range(2023, 2027)}
+    assert chain[2023] is not None and _cells(chain[2023].targets) == [(7.0, "about", "004")]
+    assert chain[2024] is None  # the seeds give 2024's level (1686亿元), no growth figure
+    r25 = chain[2025]
+    assert r25 is not None
+    assert _cells(r25.targets) == [(6.0, "at_least", "003")]
+    assert _cells(r25.actuals) == [(4.9, "exact", "001")]
+    assert r25.status == "missed"
+    assert chain[2026] is not None and chain[2026].status == "not_yet_known"
+
+
+@pytest.mark.skipif(not (default_dir() / "meta.json").exists(), reason="no cassettes")
+def test_seed_ledger_from_replayed_model_answers_matches_the_gold() -> None:
+    d = seeds_dir()
+    if not d.is_dir():
+        pytest.skip("no seeds")
+    meta = RecordingMeta.load(default_dir())
+    names = sorted(p.name for p in d.glob("*.txt"))
+    if not set(names) <= set(meta.documents):
+        pytest.skip("not every seed has a cassette")
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    inputs = load_inputs(d, replay=True)
+    ledger = track_inputs(inputs)
+    assert [doc.mode for doc in ledger.documents] == ["hybrid"] * 5
+    assert_matches_gold(ledger)
+    assert_cells_hold(ledger, {i.name: i.text for i in inputs})
+
+
+def test_every_format_renders_and_json_validates(rules_inputs: list[TrackInput]) -> None:
+    ledger = track_inputs(rules_inputs)
+    texts = {i.name: i.text for i in rules_inputs}
+    data = json.loads(render_ledger(ledger, "json"))
+    jsonschema.validate(data, SCHEMA)
+    assert TrackLedger.model_validate(data) == ledger
+    md = render_ledger(ledger, "markdown")
+    assert "| 地区生产总值 | growth % | 2025 | 6%以上 (D4@" in md and "| missed |" in md
+    rows = list(csv.DictReader(io.StringIO(render_ledger(ledger, "csv").lstrip("\ufeff"))))
+    gdp25 = [
+        r
+        for r in rows
+        if r["indicator"] == "gdp" and r["year"] == "2025" and r["region"] == "通辽市"
+    ]
+    assert {(r["role"], r["raw"], r["status"]) for r in gdp25} == {
+        ("target", "6%以上", "missed"),
+        ("actual", "4.9%", "missed"),
+    }
+    page = render_ledger(ledger, "html", texts)
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in page
+    assert page.count("<svg") >= 5  # one chart per headline indicator with growth figures
+    # every linked figure has its anchor, and the anchor shows the cited characters
+    links = set(re.findall(r'href="#([^"]+)"', page))
+    anchors = set(re.findall(r'id="([^"]+)"', page))
+    assert links and links <= anchors
+    for a in links:
+        doc_id, start, end = a.split("-")
+        name = ledger.documents[int(doc_id[1:]) - 1].name
+        marked = re.search(rf'id="{a}".*?<mark>(.*?)</mark>', page)
+        assert marked and marked.group(1) == texts[name][int(start) : int(end)]
+
+
+def _cell(raw: str, value: float, comparator: Comparator, upper: float | None = None) -> Cell:
+    return Cell(
+        document="d",
+        role="target",
+        name="x",
+        raw=raw,
+        value=value,
+        upper=upper,
+        unit="%",
+        comparator=comparator,
+        span=Span(start=0, end=1),
+        dated_by="test",
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "direction", "verdict"),
+    [
+        (("7%左右", 7, Comparator.about), ("6.5%", 6.5, Comparator.exact), "up", "met"),
+        (("7%左右", 7, Comparator.about), ("6.4%", 6.4, Comparator.exact), "up", "missed"),
+        (("6%以上", 6, Comparator.at_least), ("6%", 6, Comparator.exact), "up", "met"),
+        (("6%以上", 6, Comparator.at_least), ("5.9%", 5.9, Comparator.exact), "up", "missed"),
+        (("8%", 8, Comparator.exact), ("8.1%", 8.1, Comparator.exact), "up", "met"),
+        (("超过20%", 20, Comparator.more_than), ("20%", 20, Comparator.exact), "up", "missed"),
+        (("5%以内", 5, Comparator.at_most), ("5%", 5, Comparator.exact), "down", "met"),
+        (("5%以内", 5, Comparator.at_most), ("5.2%", 5.2, Comparator.exact), "down", "missed"),
+        (("5.5%左右", 5.5, Comparator.about), ("5.9%", 5.9, Comparator.exact), "down", "met"),
+        (("5.5%左右", 5.5, Comparator.about), ("6.1%", 6.1, Comparator.exact), "down", "missed"),
+        (
+            ("低于31.4", 31.4, Comparator.less_than),
+            ("31.4", 31.4, Comparator.exact),
+            "down",
+            "missed",
+        ),
+        (
+            ("6%以上", 6, Comparator.at_least),
+            ("超过5%", 5, Comparator.more_than),
+            "up",
+            "not_yet_known",
+        ),
+        (("6%以上", 6, Comparator.at_least), ("超过7%", 7, Comparator.more_than), "up", "met"),
+        (
+            ("5%以内", 5, Comparator.at_most),
+            ("低于6%", 6, Comparator.less_than),
+            "down",
+            "not_yet_known",
+        ),
+    ],
+)
+def test_the_written_rule_for_comparators(
+    target: tuple[str, float, Comparator],
+    actual: tuple[str, float, Comparator],
+    direction: str,
+    verdict: str,
+) -> None:
+    t = _cell(*target)
+    a = _cell(*actual).model_copy(update={"role": "actual"})
+    got, reason = judge(t, a, direction)
+    assert got == verdict, reason
+    assert t.raw in reason
+
+
+def test_the_rule_is_written_in_the_docs() -> None:
+    doc = (ROOT / "docs" / "track.md").read_text(encoding="utf-8")
+    for word in ("左右", "以上", "以内", "0.5 percentage points", "compounded"):
+        assert word in doc and word in RULE
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("地区生产总值", "gdp"),
+        ("GDP", "gdp"),
+        ("全市地区生产总值", "gdp"),
+        ("地区生产总值年均实际", "gdp"),
+        ("规上工业增加值", "industrial_va"),
+        ("规模以上工业增加值", "industrial_va"),
+        ("社零", "retail_sales"),
+        ("社会消费品零售总额", "retail_sales"),
+        ("一般公共预算收入按可比口径", "budget_revenue"),
+        ("限额以上固定资产投资", "fixed_investment"),
+        ("城镇常住居民人均可支配收入", "urban_income"),
+        ("人均地区生产总值年均增速", "gdp_per_capita"),
+    ],
+)
+def test_names_align(name: str, key: str) -> None:
+    assert indicator_key(name)[0] == key
+
+
+@pytest.mark.parametrize("name", ["单位地区生产总值能耗", "第三产业增加值占地区生产总值比重"])
+def test_shares_and_intensities_are_not_the_level(name: str) -> None:
+    assert indicator_key(name)[0] != "gdp"
+
+
+PLAN_2026 = "青岚市2026年计划\n2026年主要目标:地区生产总值增长6%左右,社会消费品零售总额增长5%。\n"
+REPORT_A = "青岚市2027年政府工作报告\n一、2026年工作回顾\n2026年,全市地区生产总值增长5.7%,社会消费品零售总额增长5.2%。\n"
+REPORT_B = "青岚市2027年计划\n一、2026年计划执行情况\n2026年,全市地区生产总值增长5.4%。\n"
+
+
+def _inputs(*texts: str) -> list[TrackInput]:
+    out = []
+    for i, t in enumerate(texts):
+        s = summarize(t, offline=True)
+        s = s.model_copy(update={"document": s.document.model_copy(update={"region": "青岚市"})})
+        out.append(TrackInput(name=f"doc{i}.txt", summary=s, text=t))
+    return out
+
+
+def test_conflicting_actuals_stand_side_by_side_and_the_verdict_is_disputed() -> None:
+    ledger = track_inputs(_inputs(PLAN_2026, REPORT_A, REPORT_B))
+    rows = _annual(ledger)
+    gdp = rows[("青岚市", "gdp", "growth", "%", 2026)]
+    assert [c.raw for c in gdp.targets] == ["6%左右"]
+    assert [(c.raw, c.document) for c in gdp.actuals] == [
+        ("5.7%", "doc1.txt"),
+        ("5.4%", "doc2.txt"),
+    ]
+    assert [a.verdict for a in gdp.assessments] == ["met", "missed"]  # 5.7 >= 5.5; 5.4 < 5.5
+    assert gdp.status == "disputed"
+    assert gdp.conflicts and "5.7%" in gdp.conflicts[0] and "5.4%" in gdp.conflicts[0]
+    retail = rows[("青岚市", "retail_sales", "growth", "%", 2026)]
+    assert retail.status == "met" and not retail.conflicts
+
+
+def _report(year: int, growth: float) -> str:
+    return f"青岚市{year + 1}年政府工作报告\n一、{year}年工作回顾\n{year}年,全市地区生产总值增长{growth:g}%。\n"
+
+
+def test_a_five_year_target_against_the_annual_chain() -> None:
+    plan = "青岚市十四五规划纲要\n“十四五”时期,地区生产总值年均增长6%。\n"
+    years = [(2021, 7.0), (2022, 6.0), (2023, 5.0), (2024, 4.0)]
+    reports = [_report(y, g) for y, g in years]
+    p = _periods(track_inputs(_inputs(plan, *reports)))[
+        ("青岚市", "gdp", "average_growth", 2021, 2025)
+    ]
+    assert [lk.actual for lk in p.chain] == [7.0, 6.0, 5.0, 4.0, None]
+    assert p.years_known == 4 and p.status == "not_yet_known"
+    assert p.average_so_far == pytest.approx(5.5, abs=0.01)
+    assert p.needed_for_rest == pytest.approx(8.0, abs=0.1)  # 1.06^5 / (1.07*1.06*1.05*1.04) - 1
+    full = [*reports, _report(2025, 8.5)]
+    done = _periods(track_inputs(_inputs(plan, *full)))[
+        ("青岚市", "gdp", "average_growth", 2021, 2025)
+    ]
+    assert done.years_known == 5 and done.status == "met"
+    short = [*reports, _report(2025, 7.5)]
+    miss = _periods(track_inputs(_inputs(plan, *short)))[
+        ("青岚市", "gdp", "average_growth", 2021, 2025)
+    ]
+    assert miss.status == "missed"
+
+
+def test_cli_track_writes_every_format(tmp_path: Path) -> None:
+    d = seeds_dir()
+    if not d.is_dir():
+        pytest.skip("no seeds")
+    runner = CliRunner()
+    for ext in ("md", "csv", "html", "json"):
+        out = tmp_path / f"ledger.{ext}"
+        r = runner.invoke(app, ["track", str(d), "--offline", "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        assert out.stat().st_size > 1000
+    data = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMA)
+    r = runner.invoke(app, ["track", str(tmp_path / "missing")])
+    assert r.exit_code == 2 and "does not exist" in r.output
