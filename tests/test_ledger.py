@@ -344,3 +344,36 @@ def test_cli_track_writes_every_format(tmp_path: Path) -> None:
     jsonschema.validate(data, SCHEMA)
     r = runner.invoke(app, ["track", str(tmp_path / "missing")])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_model_answers_feed_the_same_ledger(tmp_path: Path) -> None:
+    """The LLM path (an in-process fake endpoint): the model's figures carry origin and check."""
+    from fake_llm import TEXT, FakeLLM, document, run_llm
+
+    _, chunks = document()
+    summary, _ = run_llm(tmp_path, FakeLLM(chunks))
+    assert summary.provenance.mode != "rules"
+    summary = summary.model_copy(
+        update={"document": summary.document.model_copy(update={"region": "青岚市"})}
+    )
+    ledger = track_inputs([TrackInput("plan.txt", summary, TEXT), *_inputs(REPORT_A)[0:1]])
+    gdp = _annual(ledger)[("青岚市", "gdp", "growth", "%", 2026)]
+    assert [(c.raw, c.origin, c.check) for c in gdp.targets] == [
+        ("6%左右", "llm", CheckStatus.verified)
+    ]
+    assert [c.raw for c in gdp.actuals] == ["5.7%"] and gdp.status == "met"
+
+
+def test_cli_track_replays_the_cassettes(tmp_path: Path) -> None:
+    d = seeds_dir()
+    names = ["001_6ed63c3a093e4c62.txt", "003_f80d7eaeb07b7d9b.txt"]
+    if not all((d / n).exists() for n in names):
+        pytest.skip("no seeds")
+    out = tmp_path / "l.json"
+    r = CliRunner().invoke(app, ["track", *(str(d / n) for n in names), "--replay", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    ledger = TrackLedger.model_validate_json(out.read_text(encoding="utf-8"))
+    assert {doc.mode for doc in ledger.documents} == {"hybrid"}
+    gdp = _annual(ledger)[("通辽市", "gdp", "growth", "%", 2025)]
+    assert _cells(gdp.targets) == [(6.0, "at_least", "003")]
+    assert _cells(gdp.actuals) == [(4.9, "exact", "001")] and gdp.status == "missed"
