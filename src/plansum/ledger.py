@@ -338,10 +338,9 @@ def _doc_years(info: DocumentInfo) -> tuple[int, int] | None:
     return a, int(m.group(2) or a)
 
 
-def _context(text: str, pos: int) -> tuple[str, int]:
-    """The paragraph up to `pos` and its start offset."""
-    start = text.rfind("\n", 0, pos) + 1
-    return text[start:pos], start
+def _context(text: str, pos: int) -> str:
+    """The paragraph up to `pos`: time markers do not carry across paragraphs."""
+    return text[text.rfind("\n", 0, pos) + 1 : pos]
 
 
 def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: str) -> When | None:
@@ -353,10 +352,11 @@ def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: s
     between the marker and the number makes it an average over a period.
     """
     declared = getattr(ind, "year", None)
-    if isinstance(declared, int) and q is not ind.baseline:
-        return When(declared, declared, False, "year field")
+    table_growth = q is ind.growth and ind.baseline_year and ind.target_year
+    if isinstance(declared, int) and q is not ind.baseline and not table_growth:
+        return When(declared, declared, "年均" in ind.name, "year field")
     pos = q.span.start if q.span else ind.span.start
-    ctx, _ = _context(text, pos)
+    ctx = _context(text, pos)
     doc = _doc_years(info)
     average = "年均" in ind.name
     found: When | None = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from collections.abc import Mapping
 
 from .ledger import (
@@ -473,7 +472,3 @@ def render_ledger(ledger: TrackLedger, fmt: str, texts: Mapping[str, str] | None
     if fmt == "json":
         return render_json(ledger)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-def to_json_dict(ledger: TrackLedger) -> dict[str, object]:
-    return json.loads(render_json(ledger))  # type: ignore[no-any-return]
