@@ -353,8 +353,9 @@ def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: s
     """
     declared = getattr(ind, "year", None)
     table_growth = q is ind.growth and ind.baseline_year and ind.target_year
-    if isinstance(declared, int) and q is not ind.baseline and not table_growth:
-        return When(declared, declared, "年均" in ind.name, "year field")
+    averaged = "年均" in ind.name  # an average over a period: read from the context below
+    if isinstance(declared, int) and q is not ind.baseline and not table_growth and not averaged:
+        return When(declared, declared, False, "year field")
     pos = q.span.start if q.span else ind.span.start
     ctx = _context(text, pos)
     doc = _doc_years(info)
