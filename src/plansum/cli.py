@@ -439,14 +439,10 @@ def track(
             "--replay", help="Replay each document's recorded model answers (hybrid, no network)."
         ),
     ] = False,
-    cassettes: Annotated[
-        Path | None, typer.Option(help="Cassette directory for --replay.")
-    ] = None,
+    cassettes: Annotated[Path | None, typer.Option(help="Cassette directory for --replay.")] = None,
     all_indicators: Annotated[
         bool,
-        typer.Option(
-            "--all", help="Also align non-headline indicators that two documents share."
-        ),
+        typer.Option("--all", help="Also align non-headline indicators that two documents share."),
     ] = False,
 ) -> None:
     """Targets against results across documents and years, per region (see docs/track.md)."""

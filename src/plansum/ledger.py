@@ -270,7 +270,7 @@ _SUFFIXES = (
     "累计",
 )
 _STRIP = re.compile(r"[\s“”\"'‘’（）()、,，:：；;|*]+")
-_FALLING = re.compile(r"失业率|能耗|能源消耗|排放|浓度|不良贷款率|发案率|死亡率|降幅")
+_FALLING = re.compile(r"失业率|能耗|能源消耗|排放量|浓度|不良贷款率|发案率|死亡率")
 
 
 def normalize_name(name: str) -> str:
@@ -529,18 +529,18 @@ def _satisfied_region(t: Cell, direction: str) -> tuple[float, float, bool, bool
         return -_INF, v, False, False, f"以内: actual <= {v:g}"
     if c == Comparator.less_than:
         return -_INF, v, False, True, f"低于: actual < {v:g}"
+    if c == Comparator.more_than:
+        return v, _INF, True, False, f"超过: actual > {v:g}"
+    if c == Comparator.at_least:
+        return v, _INF, False, False, f"以上: actual >= {v:g}"
     if direction == "down":
         if c == Comparator.about:
             tol = _tolerance(t)
             return -_INF, v + tol, False, False, f"左右, falling: actual <= {v + tol:g}"
-        if c == Comparator.more_than:
-            return v, _INF, True, False, f"超过: actual > {v:g}"
         return -_INF, v, False, False, f"falling: actual <= {v:g}"
     if c == Comparator.about:
         tol = _tolerance(t)
         return v - tol, _INF, False, False, f"左右: actual >= {v - tol:g}"
-    if c == Comparator.more_than:
-        return v, _INF, True, False, f"超过: actual > {v:g}"
     return v, _INF, False, False, f"actual >= {v:g}"
 
 
@@ -833,7 +833,8 @@ def _worth_keeping(
                     headline.add((k[0], k[1]))
     if not include_other:
         return headline
-    return headline | {k for k, d in docs.items() if len(d) >= 2}
+    # very short names (投资, 项目) are cut from running text and say too little to align
+    return headline | {k for k, d in docs.items() if len(d) >= 2 and len(k[1]) >= 4}
 
 
 def _files(paths: Sequence[str | Path]) -> list[Path]:
@@ -854,7 +855,14 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
             raise PlansumError(f"{p} does not exist")
     if not out:
         raise PlansumError("no documents given; pass files or a directory")
-    return out
+    unique = list({p.resolve(): p for p in out}.values())  # a file named twice counts once
+    names = [p.name for p in unique]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise PlansumError(
+            f"two documents share the name {twice[0]}; the ledger cites documents by file name"
+        )
+    return unique
 
 
 def load_inputs(

@@ -88,6 +88,7 @@ def _md_row(r: LedgerRow, ids: Mapping[str, str]) -> str:
         _md_cells(r.targets, ids),
         _md_cells(r.actuals, ids),
         STATUS_TEXT[r.status],
+        "; ".join(a.reason for a in r.assessments),
     ]
     return "| " + " | ".join(_md_esc(c) for c in cols) + " |"
 
@@ -117,8 +118,8 @@ def _md_region(rl: RegionLedger, ids: Mapping[str, str]) -> list[str]:
     out = [f"## {rl.region}", ""]
     if rl.rows:
         out += [
-            "| indicator | measure | year | target | actual | status |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| indicator | measure | year | target | actual | status | why |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         out += [_md_row(r, ids) for r in rl.rows]
         out.append("")
