@@ -19,7 +19,7 @@ ledger and into docs/track.md):
   以内/以下/控制在 (at_most) and 低于 (less_than) are ceilings (actual <= / < target).
 - For an indicator that should fall (失业率, 能耗, 排放, 浓度 …) the floors become ceilings:
   a bare figure or 以内 needs actual <= target, 左右 allows the tolerance above, 低于 needs
-  actual < target.
+  actual < target; 以上 and 超过 stay floors.
 - A year with no actual in the documents is *not yet known*; a slot whose sources disagree on
   the verdict is *disputed*.
 - A five-year (period) growth target is held against the annual chain: the compounded average
