@@ -8,28 +8,10 @@ from .models import DocType, DocumentInfo
 
 _META = re.compile(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:：]?\s*\|?\s*([^|\n]+)")
 _ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")
-_REGION = re.compile(
-    r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))(?![政场民容貌值域级])"
-)
-_FIVE_YEAR = {
-    "十三": (2016, 2020),
-    "十四": (2021, 2025),
-    "十五": (2026, 2030),
-    "十六": (2031, 2035),
-}
+_REGION = re.compile(r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))(?![政场民容貌值域级])")
+_FIVE_YEAR = {"十三": (2016, 2020), "十四": (2021, 2025), "十五": (2026, 2030), "十六": (2031, 2035)}
 _TITLE_WORDS = ("规划", "计划", "报告", "建议", "纲要", "目标", "公报")
-_CHROME = (
-    "往期阅读",
-    "当前版",
-    "上一版",
-    "下一版",
-    "上一篇",
-    "放大",
-    "索 引 号",
-    "分享到",
-    "来源",
-    "摄",
-)
+_CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "放大", "索 引 号", "分享到", "来源", "摄")
 
 
 def _doc_type(title: str, text: str) -> DocType:
@@ -65,30 +47,8 @@ def _norm_date(y: str, m: str | None, d: str | None) -> str:
 
 
 _VERB_STEMS = {
-    "实施",
-    "推进",
-    "按照",
-    "建设",
-    "加快",
-    "发展",
-    "推动",
-    "打造",
-    "城乡",
-    "完善",
-    "提升",
-    "优化",
-    "支持",
-    "促进",
-    "加强",
-    "围绕",
-    "依托",
-    "开展",
-    "组织",
-    "落实",
-    "深化",
-    "服务",
-    "构建",
-    "全面",
+    "实施", "推进", "按照", "建设", "加快", "发展", "推动", "打造", "城乡", "完善", "提升", "优化",
+    "支持", "促进", "加强", "围绕", "依托", "开展", "组织", "落实", "深化", "服务", "构建", "全面",
 }
 _NOT_REGION_START = ("全", "本", "我", "该", "各", "建成", "创建", "成为", "城", "县城", "一个")
 
@@ -101,9 +61,7 @@ def _region_candidates(s: str) -> list[str]:
         if (
             len(r) >= 2
             and not r.startswith(_NOT_REGION_START)
-            and not r.endswith(
-                ("城市", "城区", "园区", "社区", "景区", "矿区", "片区", "新区", "功能区")
-            )
+            and not r.endswith(("城市", "城区", "园区", "社区", "景区", "矿区", "片区", "新区", "功能区"))
             and r not in ("自治区", "地区")
         ):
             out.append(r)
@@ -124,10 +82,7 @@ def _region(title: str, text: str) -> str | None:
     }
     # A place name recurs without its suffix (通辽 … 通辽市); score by how often the stem occurs.
     scored = Counter(
-        {
-            c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c))
-            for c in near_top
-        }
+        {c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c)) for c in near_top}
     )
     return scored.most_common(1)[0][0] if scored else None
 

@@ -45,42 +45,12 @@ _YEAR_PHRASE = re.compile(
 )
 _GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
 _TARGET_CUES = (
-    "目标",
-    "预期",
-    "力争",
-    "争取",
-    "确保",
-    "计划",
-    "控制在",
-    "到20",
-    "到二",
-    "将要",
-    "要求",
-    "以上",
-    "以内",
-    "左右",
-    "不低于",
-    "突破",
+    "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将要", "要求",
+    "以上", "以内", "左右", "不低于", "突破",
 )
 _ACTUAL_CUES = (
-    "完成了",
-    "实现了",
-    "同比",
-    "比上年",
-    "较上年",
-    "五年来",
-    "过去",
-    "累计完成",
-    "取得",
-    "建成",
-    "达到了",
-    "增长了",
-    "创历年",
-    "连续",
-    "位居",
-    "排名",
-    "居全",
-    "超额",
+    "完成了", "实现了", "同比", "比上年", "较上年", "五年来", "过去", "累计完成", "取得",
+    "建成", "达到了", "增长了", "创历年", "连续", "位居", "排名", "居全", "超额",
 )
 _NAME_MAX = 24
 
@@ -132,9 +102,7 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
 
 def is_year(q: Quantity) -> bool:
     """A plain year mention (2025年, 二〇三五年), as opposed to a duration or a range."""
-    return (
-        q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
-    )
+    return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
 
 
 def _clean_name(prefix: str) -> str:
@@ -204,27 +172,11 @@ def _kind_for(
 
 # A number that runs straight into a noun is part of a name ("500千伏输变电工程",
 # "14条断头路"), not a measured value; these may follow a value.
-_AFTER_OK = set(
-    '提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”"！？!?|—-～~ \t\r\n\u3000*'
-)
+_AFTER_OK = set("提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~ \t\r\n\u3000*")
 _DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
 
 
-_NOT_COUNTERS = {
-    "千伏",
-    "kV",
-    "KV",
-    "MW",
-    "GW",
-    "兆瓦",
-    "千瓦",
-    "万千瓦",
-    "岁",
-    "年",
-    "周年",
-    "%",
-    "‰",
-}
+_NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
 _LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|]{2,16}")
 _LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过).*$")
 
@@ -245,7 +197,7 @@ def _number_first(text: str, q: Quantity) -> str | None:
     m = _LEAD_NAME.match(text, q.span.end)
     if not m:
         return "skip"
-    name = _LEAD_CUT.sub("", m.group(0)).strip('“”"')
+    name = _LEAD_CUT.sub("", m.group(0)).strip("“”\"")
     return name if len(name) >= 2 else "skip"
 
 
@@ -295,9 +247,7 @@ def sentence_indicators(
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
         line_start = text.rfind("\n", 0, s_start) + 1
         paragraph_kind = (
-            IndicatorKind.actual
-            if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40])
-            else None
+            IndicatorKind.actual if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40]) else None
         )
         # Group the number mentions by clause.
         clause_bounds = [s_start]
@@ -374,9 +324,7 @@ def sentence_indicators(
                 ):
                     # "由17.34%提高到22.89%": the first number was the baseline.
                     prev.baseline = prev.target or prev.actual
-                    prev.target, prev.actual = (
-                        (None, q) if kind == IndicatorKind.actual else (q, None)
-                    )
+                    prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
                     if prev.growth is not None and prev.growth.span == q.span:
                         prev.growth = None
                     prev.span = Span(start=q.span.start, end=q.span.end)
@@ -479,10 +427,8 @@ def _parse_header(cells: list[str]) -> _Header | None:
 
 
 def _looks_like_value(cell: str) -> bool:
-    return (
-        bool(_EMPTY_CELL.match(cell))
-        or bool(re.match(r"^[<>≤≥＜＞]?-?[\d.．０-９]+", cell))
-        or ("达到" in cell or "要求" in cell or "以上" in cell)
+    return bool(_EMPTY_CELL.match(cell)) or bool(re.match(r"^[<>≤≥＜＞]?-?[\d.．０-９]+", cell)) or (
+        "达到" in cell or "要求" in cell or "以上" in cell
     )
 
 
@@ -494,9 +440,7 @@ def _norm_cell(cell: str) -> str:
     return re.sub(r"\s+", "", cell)
 
 
-def table_indicators(
-    text: str, category_hint: str | None = None
-) -> tuple[list[Indicator], list[Span]]:
+def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[Indicator], list[Span]]:
     """Indicators from `|`-flattened indicator tables; also returns the spans of table rows."""
     out: list[Indicator] = []
     row_spans: list[Span] = []
@@ -529,9 +473,7 @@ def table_indicators(
         # Unit: the first cell after the name that looks like a unit.
         unit_idx = None
         for i in range(1, min(len(cells), 4)):
-            if _looks_like_unit(cells[i][0]) and all(
-                _looks_like_value(c[0]) for c in cells[i + 1 :]
-            ):
+            if _looks_like_unit(cells[i][0]) and all(_looks_like_value(c[0]) for c in cells[i + 1 :]):
                 unit_idx = i
                 break
         if unit_idx is None:
@@ -597,8 +539,6 @@ def table_indicators(
             else:
                 ind.growth = q
         if notes:
-            ind.check = Check(
-                status=CheckStatus.verified, reason="rules: table row; " + "; ".join(notes)
-            )
+            ind.check = Check(status=CheckStatus.verified, reason="rules: table row; " + "; ".join(notes))
         out.append(ind)
     return out, row_spans

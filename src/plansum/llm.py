@@ -54,11 +54,7 @@ class ExtractedIndicator(BaseModel):
         if mentions is None:
             return self
         q = mentions.get(self.mention) if self.mention is not None else None
-        if (
-            q is not None
-            and q.unit == "年"
-            and (self.value is None or values_equal(self.value, q.value))
-        ):
+        if q is not None and q.unit == "年" and (self.value is None or values_equal(self.value, q.value)):
             raise ValueError(
                 f"【{self.mention}】{q.raw} 是年份，不是指标数值；请改用 year 字段。"
                 f"本段的数字有：{_listing(mentions)}"
@@ -78,17 +74,16 @@ class ExtractedIndicator(BaseModel):
                 i
                 for i, m in mentions.items()
                 if m.unit != "年"
-                and (
-                    values_equal(m.value, self.value)
-                    or (m.scaled is not None and values_equal(m.scaled, self.value))
-                )
+                and (values_equal(m.value, self.value) or (m.scaled is not None and values_equal(m.scaled, self.value)))
             ]
             if same:
                 near = min(same, key=lambda i: abs(i - (self.mention or i)))
                 self._resolved = near
                 if self.mention is not None and near != self.mention:
                     self._status = CheckStatus.corrected
-                    self._reason = f"cited mention {self.mention} but the value {self.value:g} stands at mention {near}"
+                    self._reason = (
+                        f"cited mention {self.mention} but the value {self.value:g} stands at mention {near}"
+                    )
                 else:
                     self._status = CheckStatus.verified
                     self._reason = f"value found at mention {near}"
@@ -101,9 +96,7 @@ class ExtractedIndicator(BaseModel):
             raise ValueError(
                 f"编号【{self.mention}】不在本段中。本段的数字只有：{_listing(mentions)}。"
             )
-        raise ValueError(
-            f"指标“{self.name}”缺少数值编号 mention。本段的数字有：{_listing(mentions)}。"
-        )
+        raise ValueError(f"指标“{self.name}”缺少数值编号 mention。本段的数字有：{_listing(mentions)}。")
 
 
 class ChunkExtraction(BaseModel):
@@ -141,13 +134,11 @@ def numbered_text(chunk: Chunk) -> tuple[str, dict[int, Quantity]]:
     return "".join(parts), ids
 
 
-def build_messages(
-    prompt: Prompt, chunk: Chunk
-) -> tuple[list[dict[str, str]], dict[int, Quantity]]:
+def build_messages(prompt: Prompt, chunk: Chunk) -> tuple[list[dict[str, str]], dict[int, Quantity]]:
     body, ids = numbered_text(chunk)
-    user = prompt.user.replace(
-        "{section_path}", " > ".join(chunk.section_path) or "（无）"
-    ).replace("{text}", body)
+    user = prompt.user.replace("{section_path}", " > ".join(chunk.section_path) or "（无）").replace(
+        "{text}", body
+    )
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}], ids
 
 
@@ -185,7 +176,9 @@ def _empty_choices(exc: BaseException) -> bool:
     chain = _cause_chain(exc)
     for fa in getattr(exc, "failed_attempts", None) or []:
         chain += _cause_chain(getattr(fa, "exception", None) or exc)
-    return any(type(e).__name__ == "ResponseParsingError" and "No choices" in str(e) for e in chain)
+    return any(
+        type(e).__name__ == "ResponseParsingError" and "No choices" in str(e) for e in chain
+    )
 
 
 def is_transport_error(exc: BaseException) -> bool:
@@ -360,9 +353,7 @@ class Extractor:
         if self._cache is not None:
             hit = self._cache.get(key)
             if hit is not None:
-                out.extraction = ChunkExtraction.model_validate(
-                    hit["extraction"], context={"mentions": ids}
-                )
+                out.extraction = ChunkExtraction.model_validate(hit["extraction"], context={"mentions": ids})
                 out.prompt_tokens = hit["prompt_tokens"]
                 out.completion_tokens = hit["completion_tokens"]
                 out.cached = True
@@ -436,9 +427,7 @@ class Extractor:
             out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
             out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
             if _find(exc, (IncompleteOutputException,)):
-                out.degraded = (
-                    f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
-                )
+                out.degraded = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
             elif is_transport_error(exc):
                 out.degraded = f"{describe_error(exc)} after {out.attempts} attempt(s)"
             elif (refused := _find(exc, (openai.APIStatusError,))) is not None:
@@ -543,14 +532,7 @@ class SecretFilter(logging.Filter):
 
 _LOG_FILTER = SecretFilter()
 # The loggers that write exception or response text (a logger's filters see only its own records).
-_EMITTING_LOGGERS = (
-    "instructor.v2.retry",
-    "instructor",
-    "openai._base_client",
-    "openai",
-    "httpx",
-    "httpx2",
-)
+_EMITTING_LOGGERS = ("instructor.v2.retry", "instructor", "openai._base_client", "openai", "httpx", "httpx2")
 
 
 def guard_logs(secret: str | None) -> None:

@@ -73,9 +73,7 @@ def decode(data: bytes, name: str = "<bytes>") -> Document:
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{name}: starts with a {enc} byte-order mark but does not decode: {exc.reason}"
-                ) from exc
+                raise InputError(f"{name}: starts with a {enc} byte-order mark but does not decode: {exc.reason}") from exc
             text = text.lstrip("\ufeff")
             encoding = {"utf-8-sig": "utf-8-sig"}.get(enc, enc)
             break

@@ -111,7 +111,9 @@ class Indicator(_Model):
     check: Check = Field(default_factory=lambda: Check(status=CheckStatus.verified))
 
     def quantities(self) -> list[Quantity]:
-        return [q for q in (self.baseline, self.target, self.actual, self.growth) if q is not None]
+        return [
+            q for q in (self.baseline, self.target, self.actual, self.growth) if q is not None
+        ]
 
     def headline(self) -> Quantity | None:
         """The number a reader quotes: the target, else the level reached, else the growth."""

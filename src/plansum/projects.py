@@ -13,41 +13,9 @@ import re
 from .models import Project, Section, Span
 
 _SUFFIX = (
-    "项目",
-    "工程",
-    "基地",
-    "园区",
-    "产业园",
-    "中心",
-    "平台",
-    "小镇",
-    "公园",
-    "景区",
-    "机场",
-    "水库",
-    "管道",
-    "铁路",
-    "公路",
-    "一级路",
-    "二级路",
-    "高速",
-    "电站",
-    "电场",
-    "风电场",
-    "变电站",
-    "物流园",
-    "屠宰场",
-    "馆",
-    "厂",
-    "站",
-    "园",
-    "村",
-    "楼",
-    "桥",
-    "港",
-    "院",
-    "堂",
-    "高铁",
+    "项目", "工程", "基地", "园区", "产业园", "中心", "平台", "小镇", "公园", "景区", "机场",
+    "水库", "管道", "铁路", "公路", "一级路", "二级路", "高速", "电站", "电场", "风电场", "变电站",
+    "物流园", "屠宰场", "馆", "厂", "站", "园", "村", "楼", "桥", "港", "院", "堂", "高铁",
 )
 # A name does not open with a verb of policy ("完善…平台" is a task, not a project).
 _NOT_START = re.compile(
@@ -121,9 +89,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
             return
         seen.add(name)
         section = box_at(start)
-        out.append(
-            Project(name=name, span=Span(start=start, end=start + len(name)), section=section)
-        )
+        out.append(Project(name=name, span=Span(start=start, end=start + len(name)), section=section))
 
     for line_m in re.finditer(r"[^\n]+", text):
         line = line_m.group(0)

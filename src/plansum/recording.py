@@ -48,10 +48,7 @@ def record_documents(
     try:
         meta = RecordingMeta.load(out_dir)
         if (meta.model, meta.chunk_chars, meta.max_tokens, meta.mode) != (
-            settings.model,
-            settings.chunk_chars,
-            settings.max_tokens,
-            settings.mode,
+            settings.model, settings.chunk_chars, settings.max_tokens, settings.mode
         ):
             meta = _new_meta(settings, endpoint_note)
     except PlansumError:

@@ -100,7 +100,9 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
     sections = flatten(outline)
     mentions = find_mentions(text)
     year = document_year(info)
-    default_kind = IndicatorKind.actual if info.doc_type == "news" else IndicatorKind.target
+    default_kind = (
+        IndicatorKind.actual if info.doc_type == "news" else IndicatorKind.target
+    )
     tables, row_spans = table_indicators(text)
     sentence = sentence_indicators(
         text,
@@ -115,9 +117,7 @@ def analyze(text: str, encoding: str | None = None) -> Analysis:
     boxes = [s for s in sections if s.kind == "box"]
     projects = find_projects(text, boxes)
     # The last box (in document order) that holds the project names its section.
-    for p, b in zip(
-        projects, _first_cover(boxes[::-1], [p.span.start for p in projects]), strict=True
-    ):
+    for p, b in zip(projects, _first_cover(boxes[::-1], [p.span.start for p in projects]), strict=True):
         if b is not None:
             p.section = b.title
     goals = find_goals(text, sections)
@@ -128,12 +128,8 @@ def overview(a: Analysis) -> str:
     """A short overview written from the extracted facts (no sentence is copied)."""
     info = a.info
     kinds = {
-        "outline": "五年规划纲要",
-        "proposal": "规划建议",
-        "annual_plan": "年度计划",
-        "work_report": "政府工作报告",
-        "news": "新闻报道",
-        "other": "文件",
+        "outline": "五年规划纲要", "proposal": "规划建议", "annual_plan": "年度计划",
+        "work_report": "政府工作报告", "news": "新闻报道", "other": "文件",
     }
     parts = [f"《{info.title}》" if info.title else "本文件"]
     parts.append(f"（{kinds[info.doc_type]}" + (f"，{info.period}" if info.period else "") + "）")
@@ -143,10 +139,7 @@ def overview(a: Analysis) -> str:
         q = i.headline()
         assert q is not None
         bits.append(f"{i.name}{q.raw}")
-    s = (
-        "".join(parts)
-        + f"：共{len(a.sections)}个标题、{len(a.indicators)}项量化指标、{len(a.projects)}个项目。"
-    )
+    s = "".join(parts) + f"：共{len(a.sections)}个标题、{len(a.indicators)}项量化指标、{len(a.projects)}个项目。"
     if bits:
         s += "主要目标包括" + "、".join(bits) + "。"
     return s

@@ -19,9 +19,7 @@ EXPORTED: dict[str, type[BaseModel]] = {
 
 
 def schema_text(model: type[BaseModel]) -> str:
-    return (
-        json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    )
+    return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def write_schemas(out_dir: Path) -> list[Path]:

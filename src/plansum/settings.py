@@ -71,13 +71,7 @@ class Settings:
             try:
                 if key in ("timeout", "temperature", "max_wait"):
                     out[key] = float(v)
-                elif key in (
-                    "max_tokens",
-                    "concurrency",
-                    "max_retries",
-                    "transport_retries",
-                    "chunk_chars",
-                ):
+                elif key in ("max_tokens", "concurrency", "max_retries", "transport_retries", "chunk_chars"):
                     out[key] = int(v)
                     if out[key] < (0 if key.endswith("retries") else 1):
                         raise ValueError("too small")
