@@ -13,10 +13,11 @@ import argparse
 import logging
 from pathlib import Path
 
-from plansum.cassettes import RecordingMeta, default_dir
 from plansum.loading import load_file
 from plansum.models import CheckStatus
-from plansum.pipeline import summarize_replay, summarize_text
+from plansum.pipeline import summarize
+from plansum.replay import summarize_replay
+from plansum.replay.cassettes import RecordingMeta, default_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,8 +51,8 @@ def main() -> None:
         if src is None:
             continue
         doc = load_file(src)
-        s = summarize_replay(doc.text, name, merge_mode="hybrid", encoding=doc.encoding)
-        rules = summarize_text(doc.text, offline=True)
+        s = summarize_replay(doc.text, name, engine="hybrid", encoding=doc.encoding)
+        rules = summarize(doc.text, engine="rules")
         llm = [i for i in s.indicators if i.origin == "llm"]
         row = [
             len(s.provenance.chunks),

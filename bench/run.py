@@ -503,11 +503,11 @@ def render_cli(r: dict[str, Any]) -> str:
 def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir: Path) -> dict[str, Any]:
     """summarize_replay's steps, with an httpx hook that logs every request and its usage."""
     import httpx
-
     from plansum.cassettes import RecordingMeta, replaying
+    from plansum.llm_pipeline import llm_summary
+
     from plansum.chunking import chunk_text
     from plansum.llm import Extractor, build_messages
-    from plansum.llm_pipeline import llm_summary
     from plansum.rules import analyze
     from plansum.settings import Settings
 
@@ -555,6 +555,7 @@ def bench_replay(cassette_dir: Path, seeds: Path, repeat: int, tok_python: str |
     import logging
 
     from plansum.cassettes import RecordingMeta
+
     from plansum.errors import PlansumError
     from plansum.loading import load_file
     from plansum.pipeline import summarize_replay
@@ -749,9 +750,9 @@ def warm_llm_imports() -> None:
 def run_live(analysis: Any, settings: Any, merge_mode: str = "hybrid") -> tuple[Any, float, int]:
     """llm_summary against a live endpoint: (summary, wall seconds, HTTP requests sent)."""
     import httpx
+    from plansum.llm_pipeline import llm_summary
 
     from plansum.llm import Extractor
-    from plansum.llm_pipeline import llm_summary
 
     sent = [0]
 

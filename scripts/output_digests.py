@@ -31,16 +31,17 @@ def digests(seeds: Path | None) -> dict[str, str]:
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)  # replayed re-asks log at ERROR
     from plansum.loading import load_file
-    from plansum.pipeline import summarize_replay, summarize_text
+    from plansum.pipeline import summarize
     from plansum.render import render
+    from plansum.replay import summarize_replay
 
     out: dict[str, str] = {}
     for p in documents(seeds):
         doc = load_file(p)
-        runs = {"rules": summarize_text(doc.text, offline=True, encoding=doc.encoding)}
+        runs = {"rules": summarize(doc.text, engine="rules", encoding=doc.encoding)}
         if (ROOT / "cassettes" / (p.stem + ".yaml")).is_file():
             for mode in ("llm", "hybrid"):
-                runs[mode] = summarize_replay(doc.text, p.name, merge_mode=mode, encoding=doc.encoding)
+                runs[mode] = summarize_replay(doc.text, p.name, engine=mode, encoding=doc.encoding)
         for mode, summary in runs.items():
             for fmt in FORMATS:
                 data = render(summary, doc.text, fmt)

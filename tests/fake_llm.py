@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 
-from plansum.chunking import Chunk, chunk_text
-from plansum.llm import Extractor, build_messages
-from plansum.llm_pipeline import llm_summary
+from plansum.chunking import Chunk
+from plansum.document import Document
+from plansum.llm import ChunkClient, build_messages
 from plansum.models import PlanSummary
+from plansum.pipeline import summarize_document
 from plansum.prompts import load_prompt
-from plansum.rules import Analysis, analyze
 from plansum.settings import Settings
 
 KEY = "sk-test-SECRET123456789"
@@ -93,16 +93,16 @@ def run_llm(
     """The LLM path on `text` against `fake`; back-off waits are recorded, not slept."""
     s = settings(tmp_path, **overrides)
     slept: list[float] = []
-    ex = Extractor(s, sleep=slept.append, http_client=fake.client())
+    ex = ChunkClient(s, sleep=slept.append, http_client=fake.client())
     try:
-        return llm_summary(analyze(text), s, extractor=ex), slept
+        return summarize_document(Document.from_text(text), engine="hybrid", settings=s, client=ex), slept
     finally:
         ex.close()
 
 
-def document(text: str = TEXT, chunk_chars: int = CHUNK_CHARS) -> tuple[Analysis, list[Chunk]]:
-    a = analyze(text)
-    return a, chunk_text(a.text, a.sections, a.mentions, chunk_chars)
+def document(text: str = TEXT, chunk_chars: int = CHUNK_CHARS) -> tuple[Document, list[Chunk]]:
+    a = Document.from_text(text)
+    return a, a.chunks(chunk_chars)
 
 
 def extraction(chunk: Chunk, spec: dict[str, Any]) -> dict[str, Any]:

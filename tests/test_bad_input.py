@@ -26,12 +26,12 @@ from typer.testing import CliRunner
 from fake_llm import BASE_URL, GOOD, KEY, TEXT, FakeLLM, answer, document, extraction, run_llm
 from plansum.chunking import chunk_text
 from plansum.cli import app
+from plansum.document import Document
 from plansum.llm import build_messages
 from plansum.loading import MAX_BYTES, load_file
 from plansum.models import PlanSummary
-from plansum.pipeline import summarize_path
+from plansum.pipeline import summarize, summarize_file
 from plansum.prompts import load_prompt
-from plansum.rules import analyze, rules_summary
 
 RUN_SLOW = bool(os.environ.get("PLANSUM_RUN_SLOW"))
 slow = pytest.mark.skipif(not RUN_SLOW, reason="slow (see docs/reliability.md); set PLANSUM_RUN_SLOW=1")
@@ -116,7 +116,7 @@ def test_directory_is_one_clear_line(tmp_path: Path) -> None:
 def test_unknown_output_format_is_one_clear_line(tmp_path: Path) -> None:
     path = tmp_path / "plan.txt"
     path.write_text(TEXT, encoding="utf-8")
-    assert_clean_error(cli("summarize", str(path), "--offline", "-f", "docx"), "unknown format 'docx'")
+    assert_clean_error(cli("summarize", str(path), "--offline", "-f", "docx"), "unknown output format 'docx'")
 
 
 def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
@@ -127,11 +127,11 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
 
 
 def test_bad_input_fails_before_any_model_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import plansum.llm_pipeline as lp
+    import plansum.llm_extractor as lp
 
     fake = FakeLLM(document()[1])
-    real = lp.Extractor
-    monkeypatch.setattr(lp, "Extractor", lambda s, *a, **k: real(s, *a, http_client=fake.client(), **k))
+    real = lp.ChunkClient
+    monkeypatch.setattr(lp, "ChunkClient", lambda s, *a, **k: real(s, *a, http_client=fake.client(), **k))
     monkeypatch.setenv("PLANSUM_MODEL", "m")
     monkeypatch.setenv("PLANSUM_BASE_URL", BASE_URL)
     monkeypatch.setenv("PLANSUM_API_KEY", KEY)
@@ -209,7 +209,7 @@ def test_mixed_full_width_forms(tmp_path: Path) -> None:
     result = cli("summarize", str(path), "--offline", "-f", "json")
     assert result.exit_code == 0, result.output
     got = PlanSummary.model_validate(json.loads(result.stdout))
-    ref = rules_summary(analyze(TEXT))
+    ref = summarize(TEXT, engine="rules")
     spans_valid(got, mixed)
 
     def facts(s: PlanSummary) -> list[tuple[Any, ...]]:
@@ -260,7 +260,7 @@ def test_20mb_document_rules_path(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
     t0 = time.perf_counter()
-    s = summarize_path(path, offline=True)
+    s = summarize_file(path, engine="rules")
     took = time.perf_counter() - t0
     print(f"20 MB rules path: {took:.1f} s, {len(s.indicators)} indicators")
     assert spans_valid(s, text) > 100_000
@@ -284,8 +284,8 @@ def _check_one_line(text: str, tmp_path: Path) -> PlanSummary:
     path = tmp_path / "line.txt"
     path.write_text(text, encoding="utf-8")
     doc = load_file(path)
-    a = analyze(doc.text)
-    s = rules_summary(a)
+    a = Document.from_text(doc.text)
+    s = summarize(doc.text, engine="rules")
     spans_valid(s, doc.text)
     # the LLM path's chunks: no cut points at all, still contiguous, within budget, numbers whole
     chunks = chunk_text(a.text, a.sections, a.mentions, 2400)
@@ -369,8 +369,8 @@ def _outside(s: PlanSummary, pos: int, n: int) -> dict[str, list[Any]]:
 @pytest.mark.parametrize("name", list(INJECTIONS))
 def test_injection_does_not_change_the_rules_output(name: str, place: str) -> None:
     text, pos, n = _inject(place, INJECTIONS[name])
-    clean = rules_summary(analyze(TEXT))
-    dirty = rules_summary(analyze(text))
+    clean = summarize(TEXT, engine="rules")
+    dirty = summarize(text, engine="rules")
     assert _outside(dirty, pos, n) == _outside(clean, 10**9, 0)
     assert dirty.document.title == clean.document.title
     spans_valid(dirty, text)
@@ -382,8 +382,8 @@ def test_injection_does_not_change_the_rules_output(name: str, place: str) -> No
 def test_injection_stays_data_in_the_llm_request(tmp_path: Path) -> None:
     injection = INJECTIONS["fake-roles"]
     text, pos, n = _inject("own-line", injection)
-    a = analyze(text)
-    chunks = chunk_text(a.text, a.sections, a.mentions, 220)
+    a = Document.from_text(text)
+    chunks = a.chunks(220)
     prompt = load_prompt()
     holders = [c for c in chunks if injection in c.text]
     assert len(holders) == 1
@@ -407,8 +407,8 @@ def test_injection_stays_data_in_the_llm_request(tmp_path: Path) -> None:
 
 def test_a_model_that_obeys_the_injection_changes_nothing_else(tmp_path: Path) -> None:
     text, pos, n = _inject("own-line", INJECTIONS["plain"])
-    a = analyze(text)
-    chunks = chunk_text(a.text, a.sections, a.mentions, 220)
+    a = Document.from_text(text)
+    chunks = a.chunks(220)
     k = next(c.index for c in chunks if INJECTIONS["plain"] in c.text)
     assert k == 1
 
@@ -418,7 +418,7 @@ def test_a_model_that_obeys_the_injection_changes_nothing_else(tmp_path: Path) -
     silent = FakeLLM(chunks)
     silent.answers[k] = {"summary": "本文件没有任何量化指标", "indicators": [], "goals": [], "projects": []}
     s1, _ = run_llm(tmp_path / "silent", silent, text=text)
-    rules_k = [i for i in rules_summary(a).indicators if chunks[k].span.start <= i.span.start < chunks[k].span.end]
+    rules_k = [i for i in summarize(text, engine="rules").indicators if chunks[k].span.start <= i.span.start < chunks[k].span.end]
     got_k = [i for i in s1.indicators if chunks[k].span.start <= i.span.start < chunks[k].span.end]
     assert [(i.name, i.span) for i in got_k] == [(i.name, i.span) for i in rules_k] and rules_k
 

@@ -13,18 +13,11 @@ from typer.testing import CliRunner
 from plansum import rules
 from plansum.cli import app
 from plansum.errors import CassetteError
-from plansum.evaluation import (
-    DocResult,
-    evaluate,
-    match_headings,
-    match_indicators,
-    metrics,
-    name_similarity,
-    project_found,
-    report_json,
-    score_document,
-)
-from plansum.gold import GoldDocument, GoldHeading, GoldIndicator
+from plansum.eval.gold import GoldDocument, GoldHeading, GoldIndicator
+from plansum.eval.match import match_headings, match_indicators, name_similarity, project_found
+from plansum.eval.metrics import DocResult, metrics, score_document
+from plansum.eval.report import report_json
+from plansum.eval.run import evaluate
 from plansum.models import (
     Comparator,
     DocumentInfo,
@@ -257,8 +250,8 @@ def test_a_stale_cassette_stops_the_run_naming_the_document(
     def stale(*args: Any, **kwargs: Any) -> PlanSummary:
         raise CassetteError("chunk 0: no recorded answer for this request in the cassette")
 
-    monkeypatch.setattr("plansum.pipeline.summarize_replay", stale)
-    monkeypatch.setattr("plansum.cassettes.RecordingMeta.load", classmethod(lambda cls, d: None))
+    monkeypatch.setattr("plansum.replay.summarize_replay", stale)
+    monkeypatch.setattr("plansum.replay.cassettes.RecordingMeta.load", classmethod(lambda cls, d: None))
     result = runner.invoke(
         app,
         [

@@ -39,12 +39,12 @@ from fake_llm import (
 )
 from plansum.chunking import Chunk
 from plansum.cli import app
+from plansum.document import Document
 from plansum.errors import LLMError
-from plansum.llm import Extractor
-from plansum.llm_pipeline import llm_summary
+from plansum.llm import ChunkClient
 from plansum.models import PlanSummary
+from plansum.pipeline import summarize, summarize_document
 from plansum.render import render
-from plansum.rules import analyze, rules_summary
 
 T, R = 2, 1  # transport_retries, max_retries in these tests (fake_llm.settings)
 PERSIST = 12  # more copies of a fault than any bound allows: a "persistent" fault
@@ -91,7 +91,7 @@ def headline(i: Any) -> tuple[int, int]:
 def assert_nothing_lost(summary: PlanSummary, chunks: list[Chunk], degraded: set[int]) -> None:
     """Every chunk is covered: a degraded chunk exactly by the rules, the others by the model
     (plus the rules' items the model did not name, in hybrid merge)."""
-    rules = rules_summary(analyze(TEXT))
+    rules = summarize(TEXT, engine="rules")
     for c in chunks:
         got = in_chunk(summary.indicators, c)
         want = in_chunk(rules.indicators, c)
@@ -373,8 +373,8 @@ def test_default_transport_library_httpx2(tmp_path: Path, fake: FakeLLM, doc: An
     fake.fail(1, *[status(429, headers={"retry-after": "4"})] * PERSIST)
     s = settings(tmp_path)
     slept: list[float] = []
-    ex = Extractor(s, sleep=slept.append, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
-    summary = llm_summary(analyze(TEXT), s, extractor=ex)
+    ex = ChunkClient(s, sleep=slept.append, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    summary = summarize_document(Document.from_text(TEXT), engine="hybrid", settings=s, client=ex)
     ex.close()
     assert fake.calls_for(0) == 3 and fake.calls_for(1) == T + 1
     assert slept[-T:] == [4.0] * T
@@ -430,7 +430,7 @@ def test_interrupt_with_requests_in_flight(tmp_path: Path, doc: Any) -> None:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     """Run `plansum` in-process with the model env set and the transport of `fake`."""
-    import plansum.llm_pipeline as lp
+    import plansum.llm_extractor as lp
 
     monkeypatch.setenv("PLANSUM_MODEL", "m")
     monkeypatch.setenv("PLANSUM_BASE_URL", BASE_URL)
@@ -439,14 +439,14 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     monkeypatch.setenv("PLANSUM_CONCURRENCY", "1")
     doc_path = tmp_path / "qinglan_2026.txt"
     doc_path.write_text(TEXT, encoding="utf-8")
-    real = lp.Extractor
+    real = lp.ChunkClient
     slept: list[float] = []
 
     def invoke(fake: FakeLLM, *args: str) -> Any:
-        def make(s: Any, *a: Any, **k: Any) -> Extractor:
+        def make(s: Any, *a: Any, **k: Any) -> ChunkClient:
             return real(s, *a, sleep=slept.append, http_client=fake.client(), **k)
 
-        monkeypatch.setattr(lp, "Extractor", make)
+        monkeypatch.setattr(lp, "ChunkClient", make)
         return CliRunner().invoke(app, ["summarize", str(doc_path), *args])
 
     invoke.slept = slept  # type: ignore[attr-defined]
@@ -534,7 +534,7 @@ def test_cli_unexpected_error_is_one_line_without_the_key(
     def boom(*a: Any, **k: Any) -> None:
         raise RuntimeError(f"cannot merge chunk 1 (client api_key={KEY})")
 
-    monkeypatch.setattr(plansum.pipeline, "summarize_text", boom)
+    monkeypatch.setattr(plansum.pipeline, "summarize_document", boom)
     result = cli(FakeLLM(doc[1]))
     assert result.exit_code == 1
     _clean(result)
@@ -554,7 +554,7 @@ def _echo_key_faults(fake: FakeLLM) -> FakeLLM:
 
 
 def test_key_is_sent_but_never_in_a_cassette(tmp_path: Path, fake: FakeLLM) -> None:
-    from plansum.cassettes import recording, scan_for_secrets
+    from plansum.replay.cassettes import recording, scan_for_secrets
 
     fake.fail(1, status(429, headers={"retry-after": "1"}))
     with recording("qinglan_2026.txt", tmp_path / "cassettes"):
@@ -573,13 +573,13 @@ def test_recording_refuses_a_cassette_when_the_server_echoes_the_key(
 ) -> None:
     """`plansum record` scans what it wrote; a server that echoes the key in an error body
     makes the recording fail loudly instead of leaving the key in a committed cassette."""
-    import plansum.llm_pipeline as lp
+    import plansum.llm_extractor as lp
     from plansum.errors import PlansumError
-    from plansum.recording import record_documents
+    from plansum.replay.recording import record_documents
 
-    real = lp.Extractor
+    real = lp.ChunkClient
     monkeypatch.setattr(
-        lp, "Extractor", lambda s, *a, **k: real(s, *a, sleep=lambda w: None, http_client=fake.client(), **k)
+        lp, "ChunkClient", lambda s, *a, **k: real(s, *a, sleep=lambda w: None, http_client=fake.client(), **k)
     )
     doc_path = tmp_path / "qinglan_2026.txt"
     doc_path.write_text(TEXT, encoding="utf-8")

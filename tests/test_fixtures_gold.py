@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from plansum.gold import GoldDocument, GoldIndicator, load_gold
+from plansum.eval.gold import GoldDocument, GoldIndicator, load_gold
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"

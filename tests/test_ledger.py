@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, seeds_dir
 from plansum import summarize
-from plansum.cassettes import RecordingMeta, default_dir
 from plansum.cli import app
 from plansum.ledger import (
     RULE,
@@ -30,6 +29,7 @@ from plansum.ledger import (
 )
 from plansum.ledger_render import render_ledger
 from plansum.models import CheckStatus, Comparator, Span
+from plansum.replay.cassettes import RecordingMeta, default_dir
 
 GOLD = json.loads((ROOT / "tests" / "gold" / "track_seeds.json").read_text(encoding="utf-8"))
 SCHEMA = json.loads((ROOT / "schemas" / "track_ledger.schema.json").read_text(encoding="utf-8"))
@@ -281,7 +281,7 @@ REPORT_B = "青岚市2027年计划\n一、2026年计划执行情况\n2026年,全
 def _inputs(*texts: str) -> list[TrackInput]:
     out = []
     for i, t in enumerate(texts):
-        s = summarize(t, offline=True)
+        s = summarize(t, engine="rules")
         s = s.model_copy(update={"document": s.document.model_copy(update={"region": "青岚市"})})
         out.append(TrackInput(name=f"doc{i}.txt", summary=s, text=t))
     return out

@@ -11,11 +11,11 @@ import pytest
 
 from conftest import CORPUS, seeds_dir
 from plansum import prompts
-from plansum.cassettes import RecordingMeta, default_dir, scan_for_secrets
 from plansum.errors import CassetteError
 from plansum.loading import load_file
 from plansum.models import CheckStatus
-from plansum.pipeline import summarize_replay
+from plansum.replay import summarize_replay
+from plansum.replay.cassettes import RecordingMeta, default_dir, scan_for_secrets
 from test_rules import assert_spans_hold
 
 CASSETTES = default_dir()
@@ -47,7 +47,7 @@ def test_replayed_summary_reports_no_number_absent_from_the_source(name: str) ->
     if path is None:
         pytest.skip(f"{name} is not here (seeds live in ../shared/seeds)")
     doc = load_file(path)
-    s = summarize_replay(doc.text, name, merge_mode="hybrid")
+    s = summarize_replay(doc.text, name, engine="hybrid")
     assert_spans_hold(s, doc.text)
     prov = s.provenance
     assert prov.mode == "hybrid" and prov.model == META.model  # type: ignore[union-attr]
@@ -68,8 +68,8 @@ def test_llm_mode_keeps_only_model_items_and_fallbacks() -> None:
     if name not in RECORDED:
         pytest.skip("not recorded")
     doc = load_file(CORPUS / name)
-    hybrid = summarize_replay(doc.text, name, merge_mode="hybrid")
-    llm = summarize_replay(doc.text, name, merge_mode="llm")
+    hybrid = summarize_replay(doc.text, name, engine="hybrid")
+    llm = summarize_replay(doc.text, name, engine="llm")
     assert llm.provenance.mode == "llm"
     degraded = [c.span for c in llm.provenance.chunks if c.degraded]
     for ind in llm.indicators:
@@ -121,7 +121,7 @@ def test_recorded_model_numbers_absent_from_the_text_are_rejected_never_reported
     if name not in RECORDED:
         pytest.skip("not recorded")
     doc = load_file(CORPUS / name)
-    s = summarize_replay(doc.text, name, merge_mode="hybrid")
+    s = summarize_replay(doc.text, name, engine="hybrid")
     rejected = [c for c in s.checks if c.status == CheckStatus.rejected]
     # The model's numbers that are not in the text are listed as rejected ...
     assert any("不在本段正文中" in c.reason for c in rejected), [c.reason for c in s.checks]

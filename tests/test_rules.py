@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from plansum import summarize, summarize_file
-from plansum.gold import GoldDocument
+from plansum.eval.gold import GoldDocument
 from plansum.models import Comparator, PlanSummary
 from plansum.numbers import values_equal
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from plansum.gold import GoldDocument, load_gold
+from plansum.eval.gold import GoldDocument, load_gold
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold" / "seeds"
 GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))

@@ -1,34 +1,91 @@
-"""plansum: structured, source-checked summaries of Chinese government development plans."""
+"""plansum: structured, source-checked summaries of Chinese government development plans.
+
+    import plansum
+    summary = plansum.summarize_file("plan.txt")                       # rules path
+    summary = plansum.summarize(text, engine="hybrid",
+                                settings=plansum.Settings(model="deepseek-chat", ...))
+
+The result is a `PlanSummary`; every number in it carries the `Span` where it stands in
+the decoded text.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 if TYPE_CHECKING:
-    from .ledger import TrackLedger
-    from .models import PlanSummary
+    from .document import Document, Findings
+    from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+    from .ledger import TrackLedger, track
+    from .models import (
+        Check,
+        CheckRecord,
+        CheckStatus,
+        DocumentInfo,
+        Goal,
+        Indicator,
+        PlanSummary,
+        Project,
+        Quantity,
+        Section,
+        Span,
+    )
+    from .pipeline import Engine, summarize, summarize_document, summarize_file
+    from .settings import Settings
 
-__all__ = ["__version__", "summarize", "summarize_file", "track"]
+# Where each public name lives.  They are imported on first use, so that `plansum --help`
+# and `import plansum` stay quick (pydantic and the parsers load only when needed).
+_HOME = {
+    "Document": "document", "Findings": "document",
+    "CassetteError": "errors", "ConfigError": "errors", "InputError": "errors",
+    "LLMError": "errors", "PlansumError": "errors",
+    "Check": "models", "CheckRecord": "models", "CheckStatus": "models",
+    "DocumentInfo": "models", "Goal": "models", "Indicator": "models", "PlanSummary": "models",
+    "Project": "models", "Quantity": "models", "Section": "models", "Span": "models",
+    "Engine": "pipeline", "summarize": "pipeline", "summarize_document": "pipeline",
+    "summarize_file": "pipeline",
+    "Settings": "settings",
+    "TrackLedger": "ledger", "track": "ledger",
+}
 
 
-def summarize(text: str, **kwargs: Any) -> PlanSummary:
-    """Summarize plan text; see `plansum.pipeline.summarize_text`."""
-    from .pipeline import summarize_text
-
-    return summarize_text(text, **kwargs)
-
-
-def summarize_file(path: Any, **kwargs: Any) -> PlanSummary:
-    """Load a file (any common Chinese encoding) and summarize it."""
-    from .pipeline import summarize_path
-
-    return summarize_path(path, **kwargs)
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'plansum' has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
 
 
-def track(paths: Any, **kwargs: Any) -> TrackLedger:
-    """Targets against results across documents and years; see `plansum.ledger.track`."""
-    from .ledger import track as _track
-
-    return _track(paths, **kwargs)
+__all__ = [
+    "CassetteError",
+    "Check",
+    "CheckRecord",
+    "CheckStatus",
+    "ConfigError",
+    "Document",
+    "DocumentInfo",
+    "Engine",
+    "Findings",
+    "Goal",
+    "Indicator",
+    "InputError",
+    "LLMError",
+    "PlanSummary",
+    "PlansumError",
+    "Project",
+    "Quantity",
+    "Section",
+    "Settings",
+    "Span",
+    "TrackLedger",
+    "__version__",
+    "summarize",
+    "summarize_document",
+    "summarize_file",
+    "track",
+]

@@ -19,11 +19,17 @@ _SENTENCE_END = re.compile(r"[。；;！？!?]")
 
 @dataclass
 class Chunk:
+    """A view on the document: its span, headings and mentions; the text is sliced on demand."""
+
     index: int
     span: Span
-    text: str
+    source: str = field(repr=False)  # the whole document text (shared, not copied)
     section_path: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.source[self.span.start : self.span.end]
 
 
 _ORDINAL = {"pian": "篇", "zhang": "章", "jie": "节"}
@@ -96,7 +102,7 @@ def chunk_text(
             Chunk(
                 index=i,
                 span=Span(start=a, end=b),
-                text=text[a:b],
+                source=text,
                 section_path=path[-4:],
                 mentions=list(mentions[lo_i:hi_i]),
             )

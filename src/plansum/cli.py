@@ -48,7 +48,7 @@ def _cli_logging(verbose: bool, secret: str | None) -> Iterator[None]:
 
     Set up per command and undone after, so that in-process callers (tests) keep their own
     logging; the handler writes to the sys.stderr of this invocation."""
-    from .llm import SecretFilter, guard_logs
+    from .redact import SecretFilter, guard_logs
 
     guard_logs(secret)
     handler = logging.StreamHandler(sys.stderr)
@@ -134,6 +134,12 @@ def summarize(
     mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
     workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto | rules | llm | hybrid.  auto: hybrid when a model is set, else rules."
+        ),
+    ] = "auto",
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 3 if any chunk fell back to rules.")
     ] = False,
@@ -143,22 +149,23 @@ def summarize(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize one plan document."""
-    from .llm import SecretFilter
-    from .loading import load_file
-    from .pipeline import summarize_text
-    from .render import format_from_path, render
+    from .document import Document
+    from .pipeline import ENGINES, summarize_document
+    from .redact import SecretFilter
+    from .render import format_from_path, render, renderer
 
     secret = SecretFilter([api_key])
     settings: Any = None
     try:
-        out_fmt = fmt or (format_from_path(output) if output else "markdown")
-        if out_fmt not in ("markdown", "json", "csv", "html"):
-            _fail(f"unknown format {out_fmt!r}; use markdown, json, csv or html")
-        doc = load_file(file)
+        out_fmt = renderer(fmt).name if fmt else (format_from_path(output) if output else "markdown")
+        if engine not in ENGINES:
+            _fail(f"unknown engine {engine!r}; use {', '.join(ENGINES)}")
+        offline = offline or engine == "rules"
+        doc = Document.load(file)
         settings = _llm_settings(
             model, base_url, api_key, mode, workers, offline, no_cache=no_cache
         )
-        if settings is None and not offline:
+        if settings is None and not offline and engine == "auto":
             typer.echo(
                 "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
                 err=True,
@@ -166,10 +173,10 @@ def summarize(
         if settings is not None:
             secret.add(settings.api_key)
         with _cli_logging(verbose, settings.api_key if settings is not None else api_key):
-            summary = summarize_text(
-                doc.text,
+            summary = summarize_document(
+                doc,
+                engine="rules" if offline else engine,  # type: ignore[arg-type]
                 settings=settings,
-                encoding=doc.encoding,
                 progress=sys.stderr.isatty() or verbose,
             )
         result = render(summary, doc.text, out_fmt)
@@ -243,13 +250,13 @@ def indicators(
     fmt: Annotated[str, typer.Option("--format", "-f", help="markdown | csv | json")] = "markdown",
 ) -> None:
     """Print the indicators the rules find (no model)."""
-    from .loading import load_file
-    from .pipeline import summarize_text
+    from .document import Document
+    from .pipeline import summarize_document
     from .render import render
 
     try:
-        doc = load_file(file)
-        summary = summarize_text(doc.text, offline=True, encoding=doc.encoding)
+        doc = Document.load(file)
+        summary = summarize_document(doc, engine="rules")
         if fmt == "json":
             import json
 
@@ -309,7 +316,7 @@ def record(
     ] = "",
 ) -> None:
     """Record cassettes: run the LLM path on each file against a live endpoint."""
-    from .recording import record_documents
+    from .replay.recording import record_documents
 
     try:
         with _cli_logging(False, api_key):
@@ -357,23 +364,22 @@ def eval_command(
     ] = None,
 ) -> None:
     """Score the pipeline against gold annotations (see docs/evaluation.md)."""
-    from .cassettes import default_dir
-    from .evaluation import (
+    from .eval.report import render_table, report_json
+    from .eval.run import (
         MODES,
         corpus_documents,
         default_corpus_dir,
         default_gold_dir,
         evaluate,
         missing_cassettes,
-        render_table,
-        report_json,
     )
+    from .replay.cassettes import default_dir
 
     corpus_dir = corpus or default_corpus_dir()
     gold_dir = gold or default_gold_dir()
     for what, d, given in (("corpus", corpus_dir, corpus), ("gold", gold_dir, gold)):
         if not d.is_dir():
-            hint = "" if given else f" (the default needs a source checkout; pass --{what} DIR)"
+            hint = "" if given else f" (the default is relative to a source checkout; run from its root or pass --{what} DIR)"
             _fail(f"{what} directory {d} does not exist{hint}")
     cassette_dir = cassettes or default_dir()
     wanted = [m.strip() for m in mode.split(",") if m.strip()]
@@ -433,6 +439,12 @@ def track(
     api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY.")] = None,
     mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto | rules | llm | hybrid.  auto: hybrid when a model is set, else rules."
+        ),
+    ] = "auto",
     replay: Annotated[
         bool,
         typer.Option(
@@ -448,7 +460,8 @@ def track(
     """Targets against results across documents and years, per region (see docs/track.md)."""
     from .ledger import load_inputs, track_inputs
     from .ledger_render import FORMATS, ledger_format_from_path, render_ledger
-    from .llm import SecretFilter
+    from .pipeline import ENGINES
+    from .redact import SecretFilter
 
     secret = SecretFilter([api_key])
     out_fmt = fmt or (ledger_format_from_path(str(output)) if output else "markdown")
@@ -456,11 +469,14 @@ def track(
         out_fmt = "markdown"
     if out_fmt not in FORMATS:
         _fail(f"unknown format {out_fmt!r}; use markdown, json, csv or html")
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}; use {', '.join(ENGINES)}")
+    offline = offline or engine == "rules"
     try:
         settings = None
         if not replay:
             settings = _llm_settings(model, base_url, api_key, mode, None, offline)
-            if settings is None and not offline:
+            if settings is None and not offline and engine == "auto":
                 typer.echo(
                     "plansum: no model configured (set PLANSUM_MODEL or --model); "
                     "using the rules path",
@@ -470,7 +486,12 @@ def track(
                 secret.add(settings.api_key)
         with _cli_logging(False, settings.api_key if settings is not None else api_key):
             inputs = load_inputs(
-                paths, settings=settings, offline=offline, replay=replay, cassette_dir=cassettes
+                paths,
+                engine=engine,
+                settings=settings,
+                offline=offline,
+                replay=replay,
+                cassette_dir=cassettes,
             )
         ledger = track_inputs(inputs, include_other=all_indicators)
         result = render_ledger(ledger, out_fmt, {i.name: i.text for i in inputs})

@@ -1,5 +1,7 @@
 """One base exception; every user-facing failure says what went wrong and what to do."""
 
+from enum import StrEnum
+
 
 class PlansumError(Exception):
     """Base of all errors plansum raises on purpose.  The CLI prints these as one line."""
@@ -19,3 +21,14 @@ class LLMError(PlansumError):
 
 class CassetteError(PlansumError):
     """A recorded interaction is missing or stale; the message says how to re-record."""
+
+
+class FailureKind(StrEnum):
+    """Why a chunk could not be done by the model (it falls back to the rules)."""
+
+    unreachable = "unreachable"  # no answer at all: connection refused, reset, timed out
+    transport = "transport"  # an answer, but not a usable one: 429, 5xx, cut-off body, no choices
+    token_cap = "token_cap"  # the answer hit max_tokens before it was complete
+    refused = "refused"  # the endpoint refused the request (400, 413, 422 …); not retried
+    invalid_answer = "invalid_answer"  # not JSON, not the schema, too many items
+    source_check = "source_check"  # numbers the model gave are not in the source, after re-asks

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .indicators import is_year
 from .models import Goal, Section, Span
-from .numbers import find_mentions
+from .numbers import find_mentions, is_year
 
 _GOAL_SECTION = re.compile(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
 _DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")

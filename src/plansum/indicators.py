@@ -22,7 +22,7 @@ from .models import (
     Quantity,
     Span,
 )
-from .numbers import parse_quantity
+from .numbers import is_year, parse_quantity
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -98,11 +98,6 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
         elif _SECTION_RESULT.search(title):
             out.append((body.start, body.end, IndicatorKind.actual))
     return tuple(out)
-
-
-def is_year(q: Quantity) -> bool:
-    """A plain year mention (2025年, 二〇三五年), as opposed to a duration or a range."""
-    return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None
 
 
 def _clean_name(prefix: str) -> str:

@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import __version__
+from ._version import __version__
 from .models import (
     CheckStatus,
     Comparator,
@@ -868,23 +868,35 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
 def load_inputs(
     paths: str | Path | Sequence[str | Path],
     *,
+    engine: str = "auto",
     settings: Any = None,
     offline: bool = False,
     replay: bool = False,
     cassette_dir: Path | None = None,
 ) -> list[TrackInput]:
-    """Load and summarize each document (files, or directories of .txt files)."""
-    from .loading import load_file
-    from .pipeline import summarize_replay, summarize_text
+    """Load and summarize each document (files, or directories of .txt files).
+
+    engine as in `plansum.summarize` (auto: hybrid when `settings` names a model, else the
+    rules); `offline=True` is engine "rules"; `replay=True` replays each document's recorded
+    model answers from the cassettes (hybrid, no network).
+    """
+    from .document import Document
+    from .pipeline import summarize_document
 
     files = _files([paths] if isinstance(paths, str | Path) else list(paths))
     inputs = []
     for f in files:
-        doc = load_file(f)
+        doc = Document.load(f)
         if replay:
-            s = summarize_replay(doc.text, f.name, cassette_dir=cassette_dir, encoding=doc.encoding)
+            from .replay import summarize_replay
+
+            s = summarize_replay(doc, f.name, cassette_dir=cassette_dir)
         else:
-            s = summarize_text(doc.text, settings=settings, offline=offline, encoding=doc.encoding)
+            s = summarize_document(
+                doc,
+                engine="rules" if offline else engine,  # type: ignore[arg-type]
+                settings=settings,
+            )
         inputs.append(TrackInput(name=f.name, summary=s, text=doc.text))
     return inputs
 
@@ -892,6 +904,7 @@ def load_inputs(
 def track(
     paths: str | Path | Sequence[str | Path],
     *,
+    engine: str = "auto",
     settings: Any = None,
     offline: bool = False,
     replay: bool = False,
@@ -900,11 +913,17 @@ def track(
 ) -> TrackLedger:
     """Summarize each document and build the ledger of targets against results.
 
-    With no model configured (or `offline=True`) every document goes the rules path;
-    `replay=True` replays each document's recorded model answers from the cassettes
-    (hybrid, no network).  See the module docstring for how targets are judged.
+    With no model configured (or `offline=True`) every document goes the rules path; with
+    `settings` naming a model, the hybrid (or `engine=`); `replay=True` replays each
+    document's recorded model answers from the cassettes (hybrid, no network).  See the
+    module docstring for how targets are judged.
     """
     inputs = load_inputs(
-        paths, settings=settings, offline=offline, replay=replay, cassette_dir=cassette_dir
+        paths,
+        engine=engine,
+        settings=settings,
+        offline=offline,
+        replay=replay,
+        cassette_dir=cassette_dir,
     )
     return track_inputs(inputs, include_other=include_other)

@@ -2,38 +2,42 @@
 
 The model sees the chunk with every number mention numbered (【3】7%左右) and answers with
 mention numbers; a value it gives must be the number at that place, or at least a number of
-the chunk.  The check lives in the response model's validator, which reads the chunk's
-mentions from instructor's validation context, so a wrong answer is re-asked with the list
-of numbers that really are there.
+the chunk.  The check (`verify.cited_value`) runs in the response model's validator, which
+reads the chunk's mentions from instructor's validation context, so a wrong answer is
+re-asked with the list of numbers that really are there; what the check refused is
+collected in the same context.  A failure is classified once, where it happens, into a
+`FailureKind`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, ValidationInfo, model_validator
+import httpx
+import openai
+from instructor.core.exceptions import (
+    IncompleteOutputException,
+    InstructorRetryException,
+    ResponseParsingError,
+)
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
 from .chunking import Chunk
-from .errors import CassetteError, LLMError
+from .errors import CassetteError, FailureKind, LLMError
 from .models import CheckStatus, Quantity
-from .numbers import values_equal
 from .prompts import Prompt, load_prompt
+from .redact import guard_logs, scrub
 from .settings import Settings
+from .verify import cited_value
 
 # ---------------------------------------------------------------------------------------
 # What the model answers
-
-
-def _listing(mentions: dict[int, Quantity], limit: int = 40) -> str:
-    items = [f"【{i}】{q.raw}" for i, q in sorted(mentions.items()) if q.unit != "年"][:limit]
-    return "、".join(items) if items else "（本段没有数字）"
 
 
 class ExtractedIndicator(BaseModel):
@@ -53,50 +57,19 @@ class ExtractedIndicator(BaseModel):
         mentions: dict[int, Quantity] | None = ctx.get("mentions")
         if mentions is None:
             return self
-        q = mentions.get(self.mention) if self.mention is not None else None
-        if q is not None and q.unit == "年" and (self.value is None or values_equal(self.value, q.value)):
-            raise ValueError(
-                f"【{self.mention}】{q.raw} 是年份，不是指标数值；请改用 year 字段。"
-                f"本段的数字有：{_listing(mentions)}"
-            )
-        if q is not None and (
-            self.value is None
-            or values_equal(self.value, q.value)
-            or (q.upper is not None and values_equal(self.value, q.upper))
-            or (q.scaled is not None and values_equal(self.value, q.scaled))
-        ):
-            self._resolved = self.mention
-            self._status = CheckStatus.verified
-            self._reason = f"value is the number at mention {self.mention}"
-            return self
-        if self.value is not None:
-            same = [
-                i
-                for i, m in mentions.items()
-                if m.unit != "年"
-                and (values_equal(m.value, self.value) or (m.scaled is not None and values_equal(m.scaled, self.value)))
-            ]
-            if same:
-                near = min(same, key=lambda i: abs(i - (self.mention or i)))
-                self._resolved = near
-                if self.mention is not None and near != self.mention:
-                    self._status = CheckStatus.corrected
-                    self._reason = (
-                        f"cited mention {self.mention} but the value {self.value:g} stands at mention {near}"
-                    )
-                else:
-                    self._status = CheckStatus.verified
-                    self._reason = f"value found at mention {near}"
-                return self
-            raise ValueError(
-                f"数值 {self.value:g}（{self.name}）不在本段正文中。本段的数字只有：{_listing(mentions)}。"
-                "请只使用这些编号和数值。"
-            )
-        if self.mention is not None:
-            raise ValueError(
-                f"编号【{self.mention}】不在本段中。本段的数字只有：{_listing(mentions)}。"
-            )
-        raise ValueError(f"指标“{self.name}”缺少数值编号 mention。本段的数字有：{_listing(mentions)}。")
+        vc = cited_value(self.name, self.mention, self.value, mentions)
+        if not vc.ok:
+            rejected = ctx.get("rejected")
+            if rejected is not None and vc.problem not in rejected:
+                rejected.append(vc.problem)
+            raise ValueError(vc.reask)
+        self._resolved, self._status, self._reason = vc.resolved, vc.check.status, vc.check.reason
+        return self
+
+
+def validation_context(mentions: dict[int, Quantity]) -> dict[str, Any]:
+    """The context the validator reads (the chunk's mentions) and writes (what it refused)."""
+    return {"mentions": mentions, "rejected": []}
 
 
 class ChunkExtraction(BaseModel):
@@ -143,7 +116,7 @@ def build_messages(prompt: Prompt, chunk: Chunk) -> tuple[list[dict[str, str]], 
 
 
 # ---------------------------------------------------------------------------------------
-# Transport errors
+# Failures, classified once where they happen
 
 
 def _cause_chain(exc: BaseException) -> list[BaseException]:
@@ -157,6 +130,15 @@ def _cause_chain(exc: BaseException) -> list[BaseException]:
     return out
 
 
+def _all_causes(exc: BaseException) -> list[BaseException]:
+    """The cause chain of `exc` and of every failed attempt instructor kept."""
+    chain = _cause_chain(exc)
+    for fa in getattr(exc, "failed_attempts", None) or []:
+        if getattr(fa, "exception", None) is not None:
+            chain += _cause_chain(fa.exception)
+    return chain
+
+
 def _find(exc: BaseException, types: tuple[type[BaseException], ...]) -> BaseException | None:
     for e in _cause_chain(exc):
         if isinstance(e, types):
@@ -164,28 +146,20 @@ def _find(exc: BaseException, types: tuple[type[BaseException], ...]) -> BaseExc
     return None
 
 
-def _cassette_miss(exc: BaseException) -> BaseException | None:
-    for e in _cause_chain(exc):
-        if type(e).__name__ == "CannotOverwriteExistingCassetteException":
-            return e
-    return None
-
-
 def _empty_choices(exc: BaseException) -> bool:
     """The endpoint answered 200 with `"choices": []` (a proxy or server glitch, not the model)."""
-    chain = _cause_chain(exc)
-    for fa in getattr(exc, "failed_attempts", None) or []:
-        chain += _cause_chain(getattr(fa, "exception", None) or exc)
     return any(
-        type(e).__name__ == "ResponseParsingError" and "No choices" in str(e) for e in chain
+        isinstance(e, ResponseParsingError) and not getattr(e.raw_response, "choices", None)
+        for e in _all_causes(exc)
     )
 
 
-def is_transport_error(exc: BaseException) -> bool:
-    import httpx
-    import openai
+_NO_ANSWER = (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError)
 
-    if _cassette_miss(exc):
+
+def is_transport_error(exc: BaseException) -> bool:
+    """Worth sending again: 429, 5xx, no answer, a cut-off body, an empty choice list."""
+    if _find(exc, (CassetteError,)):
         return False
     if _empty_choices(exc):
         return True
@@ -193,23 +167,10 @@ def is_transport_error(exc: BaseException) -> bool:
     if e is not None:
         status = getattr(e, "status_code", 0)
         return status == 429 or status >= 500
-    return (
-        _find(
-            exc,
-            (
-                openai.APITimeoutError,
-                openai.APIConnectionError,
-                httpx.TransportError,
-                json.JSONDecodeError,
-            ),
-        )
-        is not None
-    )
+    return _find(exc, (*_NO_ANSWER, json.JSONDecodeError)) is not None
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:
-    import openai
-
     e = _find(exc, (openai.APIStatusError,))
     if e is None:
         return None
@@ -237,8 +198,6 @@ def retry_after_seconds(exc: BaseException) -> float | None:
 
 
 def describe_error(exc: BaseException) -> str:
-    import openai
-
     status = _find(exc, (openai.APIStatusError,))
     if status is not None:
         return f"HTTP {getattr(status, 'status_code', '?')} from the endpoint"
@@ -259,8 +218,91 @@ def describe_error(exc: BaseException) -> str:
     return first[:240]
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why a chunk fell back to the rules: a kind to act on and a message to show."""
+
+    kind: FailureKind
+    message: str
+
+
+def _last_validation_error(exc: BaseException) -> ValidationError | None:
+    found = _find(exc, (ValidationError,))
+    return found if isinstance(found, ValidationError) else None
+
+
+def _validation_failure(exc: BaseException, refused: list[str]) -> tuple[FailureKind, str]:
+    """What kind of wrong answer it was: cut-off JSON, a schema miss, a runaway list, or a
+    number that is not in the source (the validator's own check, which filled `refused`)."""
+    ve = _last_validation_error(exc)
+    if ve is None:
+        return FailureKind.invalid_answer, "answer could not be used"
+    types = {str(e.get("type")) for e in ve.errors()}
+    if "json_invalid" in types:
+        return FailureKind.invalid_answer, "answer was not valid JSON"
+    if "too_long" in types:
+        return FailureKind.invalid_answer, "answer had more items than the schema allows (a model repeating itself?)"
+    if types == {"value_error"} and refused:
+        return FailureKind.source_check, "answer failed the source check"
+    return FailureKind.invalid_answer, "answer did not match the schema"
+
+
+def _validation_detail(exc: BaseException) -> str:
+    """The first error, by field, without echoing the model's whole answer."""
+    ve = _last_validation_error(exc)
+    if ve is None:
+        return describe_error(exc)
+    errors = ve.errors()
+    first: dict[str, Any] = dict(errors[0]) if errors else {}
+    loc = ".".join(str(x) for x in first.get("loc", ())) or "answer"
+    msg = str(first.get("msg", "")).replace("Value error, ", "").split("。")[0]
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{loc}: {msg}"[:200] + more
+
+
+def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str], chunk: int) -> Failure:
+    """Turn what went wrong with one chunk into a `Failure`, or raise when the whole run must
+    stop: a cassette miss (CassetteError), a refused key or an unknown model (LLMError)."""
+    miss = _find(exc, (CassetteError,))
+    if miss is not None:
+        raise CassetteError(f"chunk {chunk}: {miss}") from exc
+    auth = _find(exc, (openai.AuthenticationError, openai.PermissionDeniedError))
+    if auth is not None:
+        raise LLMError(
+            "the endpoint refused the API key (HTTP "
+            f"{getattr(auth, 'status_code', '?')}): set PLANSUM_API_KEY (or OPENAI_API_KEY), "
+            "or use --offline"
+        ) from None
+    if _find(exc, (openai.NotFoundError,)) is not None:
+        raise LLMError(
+            f"the endpoint does not know model {s.model!r} (HTTP 404): set PLANSUM_MODEL / "
+            "--model, or check PLANSUM_BASE_URL"
+        ) from None
+    if _find(exc, (IncompleteOutputException,)):
+        kind = FailureKind.token_cap
+        msg = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
+    elif is_transport_error(exc):
+        no_answer = _find(exc, (openai.APIStatusError,)) is None and not _empty_choices(exc) and (
+            _find(exc, _NO_ANSWER) is not None
+        )
+        kind = FailureKind.unreachable if no_answer else FailureKind.transport
+        msg = f"{describe_error(exc)} after {attempts} attempt(s)"
+    elif (status := _find(exc, (openai.APIStatusError,))) is not None:
+        # 400 / 413 / 422 …: the request itself was refused; sending it again will not help
+        said = str(getattr(status, "message", "") or "").replace("\n", " ")[:160]
+        kind = FailureKind.refused
+        msg = f"{describe_error(exc)}, not retried" + (f": {said}" if said else "")
+    elif isinstance(exc, InstructorRetryException):
+        kind, what = _validation_failure(exc, refused)
+        msg = f"{what} after {getattr(exc, 'n_attempts', '?')} attempt(s): " + _validation_detail(exc)
+    else:
+        kind = FailureKind.invalid_answer
+        msg = f"{type(exc).__name__}: {describe_error(exc)}"
+    return Failure(kind, scrub(msg, s.api_key))
+
+
 # ---------------------------------------------------------------------------------------
-# The extractor
+# The client
 
 
 @dataclass
@@ -272,11 +314,15 @@ class ChunkOutcome:
     completion_tokens: int = 0
     attempts: int = 0
     cached: bool = False
-    degraded: str | None = None
+    failure: Failure | None = None
     rejected: list[str] = field(default_factory=list)  # what the model said that failed the check
 
+    @property
+    def degraded(self) -> str | None:
+        return self.failure.message if self.failure else None
 
-class Extractor:
+
+class ChunkClient:
     """Sends chunks; thread-safe; caches validated answers on disk."""
 
     def __init__(
@@ -312,7 +358,6 @@ class Extractor:
         with self._lock:
             if self._client is None:
                 import instructor
-                import openai
 
                 s = self.settings
                 raw = openai.OpenAI(
@@ -341,8 +386,6 @@ class Extractor:
 
     # -- one chunk
     def extract(self, chunk: Chunk) -> ChunkOutcome:
-        import openai
-        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
         from tenacity import Retrying, retry_if_exception, stop_after_attempt
         from tenacity.nap import sleep as tenacity_sleep
 
@@ -353,7 +396,9 @@ class Extractor:
         if self._cache is not None:
             hit = self._cache.get(key)
             if hit is not None:
-                out.extraction = ChunkExtraction.model_validate(hit["extraction"], context={"mentions": ids})
+                out.extraction = ChunkExtraction.model_validate(
+                    hit["extraction"], context=validation_context(ids)
+                )
                 out.prompt_tokens = hit["prompt_tokens"]
                 out.completion_tokens = hit["completion_tokens"]
                 out.cached = True
@@ -373,6 +418,7 @@ class Extractor:
             reraise=True,
             sleep=self._sleep or tenacity_sleep,
         )
+        context = validation_context(ids)
         try:
             for attempt in retrying:
                 with attempt:
@@ -384,7 +430,7 @@ class Extractor:
                         max_retries=s.max_retries,
                         max_tokens=s.max_tokens,
                         temperature=s.temperature,
-                        context={"mentions": ids},
+                        context=context,
                     )
             usage = getattr(result, "_total_usage", None) or getattr(completion, "usage", None)
             out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
@@ -403,169 +449,11 @@ class Extractor:
         except KeyboardInterrupt:
             raise
         except Exception as exc:
-            miss = _cassette_miss(exc)
-            if miss is not None:
-                raise CassetteError(
-                    f"chunk {chunk.index}: no recorded answer for this request in the cassette "
-                    f"({str(miss).splitlines()[0][:160]}); the prompt, model or text changed — "
-                    "re-record with `plansum record` (see README)"
-                ) from exc
-            auth = _find(exc, (openai.AuthenticationError, openai.PermissionDeniedError))
-            if auth is not None:
-                raise LLMError(
-                    "the endpoint refused the API key (HTTP "
-                    f"{getattr(auth, 'status_code', '?')}): set PLANSUM_API_KEY (or OPENAI_API_KEY), "
-                    "or use --offline"
-                ) from None
-            nf = _find(exc, (openai.NotFoundError,))
-            if nf is not None:
-                raise LLMError(
-                    f"the endpoint does not know model {s.model!r} (HTTP 404): set PLANSUM_MODEL / "
-                    "--model, or check PLANSUM_BASE_URL"
-                ) from None
+            refused: list[str] = context["rejected"]
+            out.failure = classify(exc, s, out.attempts, refused, chunk.index)
             usage = getattr(exc, "total_usage", None)
             out.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
             out.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
-            if _find(exc, (IncompleteOutputException,)):
-                out.degraded = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
-            elif is_transport_error(exc):
-                out.degraded = f"{describe_error(exc)} after {out.attempts} attempt(s)"
-            elif (refused := _find(exc, (openai.APIStatusError,))) is not None:
-                # 400 / 413 / 422 …: the request itself was refused; sending it again will not help
-                said = str(getattr(refused, "message", "") or "").replace("\n", " ")[:160]
-                out.degraded = f"{describe_error(exc)}, not retried" + (f": {said}" if said else "")
-            elif isinstance(exc, InstructorRetryException):
-                out.degraded = (
-                    f"{_validation_failure(exc)} after {getattr(exc, 'n_attempts', '?')} attempt(s): "
-                    + _validation_detail(exc)
-                )
-                out.rejected = _rejected_values(exc)
-            else:
-                out.degraded = f"{type(exc).__name__}: {describe_error(exc)}"
-            out.degraded = _scrub(out.degraded, s.api_key)
+            if isinstance(exc, InstructorRetryException):
+                out.rejected = refused[:20]
             return out
-
-
-_SOURCE_CHECK_MARKS = ("不在本段", "年份", "缺少")
-
-
-def _last_validation_error(exc: BaseException) -> Any:
-    from pydantic import ValidationError
-
-    for e in _cause_chain(exc):
-        if isinstance(e, ValidationError):
-            return e
-    return None
-
-
-def _validation_failure(exc: BaseException) -> str:
-    """What kind of wrong answer it was: cut-off JSON, a schema miss, a runaway list, or a
-    number that is not in the source (the validator's own check)."""
-    ve = _last_validation_error(exc)
-    if ve is None:
-        return "answer could not be used"
-    errors = ve.errors()
-    types = {str(e.get("type")) for e in errors}
-    if "json_invalid" in types:
-        return "answer was not valid JSON"
-    if "too_long" in types:
-        return "answer had more items than the schema allows (a model repeating itself?)"
-    if types == {"value_error"} and all(
-        any(m in str(e.get("msg", "")) for m in _SOURCE_CHECK_MARKS) for e in errors
-    ):
-        return "answer failed the source check"
-    return "answer did not match the schema"
-
-
-def _validation_detail(exc: BaseException) -> str:
-    """The first error, by field, without echoing the model's whole answer."""
-    ve = _last_validation_error(exc)
-    if ve is None:
-        return describe_error(exc)
-    errors = ve.errors()
-    first = errors[0] if errors else {}
-    loc = ".".join(str(x) for x in first.get("loc", ())) or "answer"
-    msg = str(first.get("msg", "")).replace("Value error, ", "").split("。")[0]
-    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{loc}: {msg}"[:200] + more
-
-
-def _scrub(msg: str, secret: str | None) -> str:
-    return msg.replace(secret, "***") if secret and len(secret) >= 4 else msg
-
-
-class SecretFilter(logging.Filter):
-    """Masks API keys in log records, third-party ones included: instructor logs every failed
-    attempt with the exception text, and some servers echo the key in their error bodies."""
-
-    def __init__(self, secrets: Any = ()) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-        for s in secrets:
-            self.add(s)
-
-    def add(self, secret: str | None) -> None:
-        if secret and len(secret) >= 4:
-            self.secrets.add(secret)
-
-    def scrub(self, text: str) -> str:
-        for s in self.secrets:
-            text = text.replace(s, "***")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        try:
-            msg = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string is not ours to fix
-            msg = str(record.msg)
-        clean = self.scrub(msg)
-        if clean != msg:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.scrub(record.exc_text)
-        return True
-
-
-_LOG_FILTER = SecretFilter()
-# The loggers that write exception or response text (a logger's filters see only its own records).
-_EMITTING_LOGGERS = ("instructor.v2.retry", "instructor", "openai._base_client", "openai", "httpx", "httpx2")
-
-
-def guard_logs(secret: str | None) -> None:
-    """Mask `secret` in whatever the client libraries log, however logging is configured."""
-    _LOG_FILTER.add(secret)
-    for name in _EMITTING_LOGGERS:
-        lg = logging.getLogger(name)
-        if _LOG_FILTER not in lg.filters:
-            lg.addFilter(_LOG_FILTER)
-
-
-def _rejected_values(exc: BaseException) -> list[str]:
-    """What the check refused in every attempt of the model (each re-ask too), for the record."""
-    sources: list[BaseException] = []
-    for fa in getattr(exc, "failed_attempts", None) or []:
-        if getattr(fa, "exception", None) is not None:
-            sources.append(fa.exception)
-    sources += _cause_chain(exc)
-    out: list[str] = []
-    seen: set[int] = set()
-    for src in sources:
-        for e in _cause_chain(src):
-            errors = getattr(e, "errors", None)
-            if id(e) in seen or not callable(errors):
-                continue
-            seen.add(id(e))
-            try:
-                for err in errors():
-                    msg = str(err.get("msg", ""))
-                    if "不在本段" in msg or "年份" in msg or "缺少" in msg:
-                        item = msg.split("。")[0].replace("Value error, ", "")
-                        if item not in out:
-                            out.append(item)
-            except Exception:  # noqa: BLE001 - only for the record
-                pass
-    return out[:20]

@@ -40,7 +40,9 @@ MAX_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Document:
+class Decoded:
+    """Decoded text and how it was decoded; `document.Document` parses it."""
+
     text: str
     encoding: str
     name: str = "<text>"
@@ -55,7 +57,7 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
-def decode(data: bytes, name: str = "<bytes>") -> Document:
+def decode(data: bytes, name: str = "<bytes>") -> Decoded:
     """Decode plan text from bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK/GB2312),
     then whatever charset-normalizer judges best.  Raises InputError for empty or binary input."""
     if not data:
@@ -104,7 +106,7 @@ def decode(data: bytes, name: str = "<bytes>") -> Document:
         )
     if not text.strip():
         raise InputError(f"{name}: the file holds only whitespace; nothing to summarize")
-    return Document(text=text, encoding=encoding, name=name)
+    return Decoded(text=text, encoding=encoding, name=name)
 
 
 def _decode_guess(data: bytes, name: str) -> tuple[str, str]:
@@ -124,7 +126,7 @@ def _decode_guess(data: bytes, name: str) -> tuple[str, str]:
         ) from exc
 
 
-def load_file(path: str | Path) -> Document:
+def load_file(path: str | Path) -> Decoded:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")

@@ -515,3 +515,11 @@ def parse_quantity(raw: str) -> Quantity | None:
         if value is not None:
             return Quantity(raw=s, value=float(value), scaled=float(value))
     return None
+
+
+def is_year(q: Quantity) -> bool:
+    """A plain year mention (2025年, 二〇三五年), as opposed to a duration (3年) or a range.
+
+    The one definition of "is this a year" in plansum: the rules, the model check and the
+    goals all ask it here."""
+    return q.unit == "年" and q.comparator == "exact" and 1900 <= q.value <= 2100 and q.upper is None

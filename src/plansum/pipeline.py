@@ -1,70 +1,97 @@
-"""The one-call facade: text or file in, `PlanSummary` out."""
+"""The one-call facade: text, file or `Document` in, `PlanSummary` out."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
-from .loading import load_file
-from .models import PlanSummary
-from .rules import analyze, rules_summary
+from ._version import __version__
+from .assemble import assemble, rules_provenance
+from .document import Document
+from .errors import ConfigError
+from .models import PlanSummary, Provenance
+from .rules import RulesExtractor
+
+if TYPE_CHECKING:
+    from .llm import ChunkClient
+    from .settings import Settings
+
+Engine = Literal["auto", "rules", "llm", "hybrid"]
+ENGINES: tuple[str, ...] = ("auto", "rules", "llm", "hybrid")
 
 
-def summarize_text(
+def resolve_engine(engine: Engine, settings: Settings | None) -> Literal["rules", "llm", "hybrid"]:
+    """`auto` is the hybrid when a model is configured, else the rules."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "auto":
+        return "hybrid" if settings is not None and settings.model else "rules"
+    if engine != "rules" and (settings is None or not settings.model):
+        raise ConfigError(
+            f"engine {engine!r} needs a model: pass settings=Settings(model=...) "
+            "(or set PLANSUM_MODEL), or use engine='rules'"
+        )
+    return engine
+
+
+def summarize_document(
+    doc: Document,
+    *,
+    engine: Engine = "auto",
+    settings: Settings | None = None,
+    progress: bool = False,
+    client: ChunkClient | None = None,
+) -> PlanSummary:
+    """Summarize a parsed document with the chosen engine (see `summarize`)."""
+    chosen = resolve_engine(engine, settings)
+    rules = RulesExtractor().extract(doc)
+    if chosen == "rules":
+        return assemble(doc, rules, rules_provenance())
+    assert settings is not None and settings.model is not None
+    from .llm_extractor import LLMExtractor
+    from .merge import merge
+
+    llm = LLMExtractor(settings, client=client, progress=progress).extract(doc)
+    merged = merge(rules, llm, chosen)
+    prov = Provenance(
+        plansum_version=__version__,
+        mode=chosen,
+        model=settings.model,
+        prompt_version=llm.prompt_version,
+        chunks=llm.chunks,
+        prompt_tokens=sum(u.prompt_tokens for u in llm.chunks),
+        completion_tokens=sum(u.completion_tokens for u in llm.chunks),
+    )
+    return assemble(doc, merged, prov, referee=rules)
+
+
+def summarize(
     text: str,
     *,
-    settings: Any = None,
-    offline: bool = False,
+    engine: Engine = "auto",
+    settings: Settings | None = None,
+    name: str = "<text>",
     encoding: str | None = None,
     progress: bool = False,
 ) -> PlanSummary:
-    """Summarize plan text.  With no model configured (or `offline=True`) the rules path runs."""
-    analysis = analyze(text, encoding=encoding)
-    if offline or settings is None or not getattr(settings, "model", None):
-        return rules_summary(analysis)
-    from .llm_pipeline import llm_summary
+    """Summarize plan text.
 
-    return llm_summary(analysis, settings, progress=progress)
-
-
-def summarize_path(path: str | Path, **kwargs: Any) -> PlanSummary:
-    doc = load_file(path)
-    return summarize_text(doc.text, encoding=doc.encoding, **kwargs)
-
-
-def summarize_replay(
-    text: str,
-    document: str,
-    *,
-    cassette_dir: Path | None = None,
-    merge_mode: str = "hybrid",
-    encoding: str | None = None,
-) -> PlanSummary:
-    """The LLM path with the model's answers replayed from the document's cassette (no network).
-
-    Settings (model, chunk budget, token cap, mode) come from the cassettes' meta.json, so the
-    requests are byte-identical to the recorded ones; a missing or stale cassette raises
-    CassetteError naming the document and how to re-record.
+    engine: "rules" (no model), "llm" (the model's findings, the rules only where a chunk
+    failed), "hybrid" (the model's findings over the rules'), or "auto" (hybrid when
+    `settings` names a model, else rules).  settings: how to reach the model
+    (`plansum.Settings.from_env()` reads PLANSUM_* variables).  name and encoding are
+    recorded in the summary's document info.
     """
-    from .cassettes import RecordingMeta, default_dir, replaying
-    from .llm_pipeline import llm_summary
-    from .settings import Settings
+    doc = Document.from_text(text, name=name, encoding=encoding)
+    return summarize_document(doc, engine=engine, settings=settings, progress=progress)
 
-    d = cassette_dir or default_dir()
-    meta = RecordingMeta.load(d)
-    rec = meta.settings_for(document)
-    settings = Settings(
-        model=rec["model"],
-        base_url="http://127.0.0.1:9/v1",  # never contacted: replay only
-        api_key="replay",
-        mode=rec["mode"],
-        chunk_chars=rec["chunk_chars"],
-        max_tokens=rec["max_tokens"],
-        max_retries=rec["max_retries"],
-        transport_retries=0,
-        concurrency=1,
-        cache=False,
-    )
-    analysis = analyze(text, encoding=encoding)
-    with replaying(document, d):
-        return llm_summary(analysis, settings, merge_mode=merge_mode)  # type: ignore[arg-type]
+
+def summarize_file(
+    path: str | Path,
+    *,
+    engine: Engine = "auto",
+    settings: Settings | None = None,
+    progress: bool = False,
+) -> PlanSummary:
+    """Load a file (UTF-8, GB18030/GBK, UTF-16; see `loading`) and summarize it."""
+    return summarize_document(Document.load(path), engine=engine, settings=settings, progress=progress)

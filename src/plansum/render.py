@@ -18,7 +18,7 @@ import html
 import io
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,19 +36,7 @@ from .models import (
     Span,
 )
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "format_from_path", "render"]
-
-FORMATS = ("markdown", "json", "csv", "html")
-
-_SUFFIXES = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".json": "json",
-    ".csv": "csv",
-    ".html": "html",
-    ".htm": "html",
-}
-_ALIASES = {"md": "markdown", "htm": "html"}
+__all__ = ["CSV_COLUMNS", "FORMATS", "RENDERERS", "Renderer", "format_from_path", "render"]
 
 STATUS_LABEL = {
     CheckStatus.verified: "已核实 (verified)",
@@ -75,10 +63,11 @@ _FAILED_LIST_MAX = 20
 def format_from_path(path: str | Path) -> str:
     """The output format named by a file's extension (.md/.markdown, .json, .csv, .html/.htm)."""
     suffix = Path(path).suffix.lower()
-    try:
-        return _SUFFIXES[suffix]
-    except KeyError:
-        known = ", ".join(_SUFFIXES)
+    found = [r.name for r in RENDERERS.values() if suffix in r.suffixes]
+    if found:
+        return found[0]
+    else:
+        known = ", ".join(s for r in RENDERERS.values() for s in r.suffixes)
         what = f"extension '{suffix}'" if suffix else "no extension"
         raise PlansumError(
             f"cannot tell the output format of '{path}' ({what}): "
@@ -87,21 +76,21 @@ def format_from_path(path: str | Path) -> str:
         ) from None
 
 
-def render(summary: PlanSummary, text: str, fmt: str) -> str | bytes:
+def render(summary: PlanSummary, text: str, fmt: str) -> str:
     """Render `summary` of the document `text` as markdown, json, csv or html (all `str`).
 
     `text` is the decoded document the spans point into; the CSV quotes evidence from it
     and the HTML shows it beside the summary.
     """
-    name = _ALIASES.get(fmt.strip().lower(), fmt.strip().lower())
-    if name == "markdown":
-        return render_markdown(summary, text)
-    if name == "json":
-        return render_json(summary)
-    if name == "csv":
-        return render_csv(summary, text)
-    if name == "html":
-        return render_html(summary, text)
+    return renderer(fmt).render(summary, text)
+
+
+def renderer(fmt: str) -> Renderer:
+    """The renderer named `fmt` (a name or an alias such as md, htm); PlansumError if none."""
+    key = fmt.strip().lower()
+    for r in RENDERERS.values():
+        if key == r.name or key in r.aliases:
+            return r
     raise PlansumError(f"unknown output format '{fmt}': choose one of {', '.join(FORMATS)}")
 
 
@@ -754,3 +743,28 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
         f'<pre id="source">\n{source}</pre>\n</section>\n</div>\n'
         f"<script>{_JS}</script>\n</body></html>\n"
     )
+
+
+# --------------------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format: its name, the file extensions that select it, and the function."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    aliases: tuple[str, ...]
+    render: Callable[[PlanSummary, str], str]
+
+
+RENDERERS: dict[str, Renderer] = {
+    r.name: r
+    for r in (
+        Renderer("markdown", (".md", ".markdown"), ("md",), render_markdown),
+        Renderer("json", (".json",), (), lambda summary, _text: render_json(summary)),
+        Renderer("csv", (".csv",), (), render_csv),
+        Renderer("html", (".html", ".htm"), ("htm",), render_html),
+    )
+}
+FORMATS: tuple[str, ...] = tuple(RENDERERS)

@@ -7,40 +7,13 @@ whose number mentions every model answer is checked against.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
 
-from . import __version__
-from .docinfo import document_year, read_document_info
+from .docinfo import document_year
+from .document import Document, Findings
 from .goals import find_goals
 from .indicators import Context, section_kinds, sentence_indicators, table_indicators
-from .models import (
-    DocumentInfo,
-    Goal,
-    Indicator,
-    IndicatorKind,
-    Mention,
-    PlanSummary,
-    Project,
-    Provenance,
-    Section,
-)
-from .numbers import find_mentions
-from .outline import flatten, parse_outline
+from .models import IndicatorKind, Section
 from .projects import find_projects
-
-
-@dataclass
-class Analysis:
-    """Everything the rules know about one text; shared by the rules and the LLM path."""
-
-    text: str
-    info: DocumentInfo
-    outline: list[Section]
-    sections: list[Section]  # pre-order
-    mentions: list[Mention]
-    indicators: list[Indicator] = field(default_factory=list)
-    goals: list[Goal] = field(default_factory=list)
-    projects: list[Project] = field(default_factory=list)
 
 
 def _first_cover(ranked: list[Section], offsets: list[int]) -> list[Section | None]:
@@ -93,66 +66,34 @@ def _innermost_titles(sections: list[Section], offsets: list[int]) -> list[str |
     return [s.title if s else None for s in _first_cover(ranked, offsets)]
 
 
-def analyze(text: str, encoding: str | None = None) -> Analysis:
-    info = read_document_info(text)
-    info.encoding = encoding
-    outline = parse_outline(text)
-    sections = flatten(outline)
-    mentions = find_mentions(text)
-    year = document_year(info)
-    default_kind = (
-        IndicatorKind.actual if info.doc_type == "news" else IndicatorKind.target
-    )
-    tables, row_spans = table_indicators(text)
-    sentence = sentence_indicators(
-        text,
-        mentions,
-        Context(doc_year=year, default_kind=default_kind, section_kinds=section_kinds(sections)),
-        skip=row_spans,
-    )
-    indicators = sorted(tables + sentence, key=lambda i: i.span.start)
-    titles = _innermost_titles(sections, [i.span.start for i in indicators])
-    for ind, title in zip(indicators, titles, strict=True):
-        ind.section = title
-    boxes = [s for s in sections if s.kind == "box"]
-    projects = find_projects(text, boxes)
-    # The last box (in document order) that holds the project names its section.
-    for p, b in zip(projects, _first_cover(boxes[::-1], [p.span.start for p in projects]), strict=True):
-        if b is not None:
-            p.section = b.title
-    goals = find_goals(text, sections)
-    return Analysis(text, info, outline, sections, mentions, indicators, goals, projects)
+class RulesExtractor:
+    """The rule-based extractor (no model): indicators, goals and projects of a document."""
 
+    name = "rules"
 
-def overview(a: Analysis) -> str:
-    """A short overview written from the extracted facts (no sentence is copied)."""
-    info = a.info
-    kinds = {
-        "outline": "五年规划纲要", "proposal": "规划建议", "annual_plan": "年度计划",
-        "work_report": "政府工作报告", "news": "新闻报道", "other": "文件",
-    }
-    parts = [f"《{info.title}》" if info.title else "本文件"]
-    parts.append(f"（{kinds[info.doc_type]}" + (f"，{info.period}" if info.period else "") + "）")
-    top = [i for i in a.indicators if i.kind == IndicatorKind.target and i.headline()][:5]
-    bits = []
-    for i in top:
-        q = i.headline()
-        assert q is not None
-        bits.append(f"{i.name}{q.raw}")
-    s = "".join(parts) + f"：共{len(a.sections)}个标题、{len(a.indicators)}项量化指标、{len(a.projects)}个项目。"
-    if bits:
-        s += "主要目标包括" + "、".join(bits) + "。"
-    return s
-
-
-def rules_summary(a: Analysis) -> PlanSummary:
-    return PlanSummary(
-        document=a.info,
-        overview=overview(a),
-        outline=a.outline,
-        goals=a.goals,
-        indicators=a.indicators,
-        projects=a.projects,
-        checks=[],
-        provenance=Provenance(plansum_version=__version__, mode="rules"),
-    )
+    def extract(self, doc: Document) -> Findings:
+        text, sections = doc.text, doc.sections
+        default_kind = IndicatorKind.actual if doc.info.doc_type == "news" else IndicatorKind.target
+        tables, row_spans = table_indicators(text)
+        sentence = sentence_indicators(
+            text,
+            doc.mentions,
+            Context(
+                doc_year=document_year(doc.info),
+                default_kind=default_kind,
+                section_kinds=section_kinds(sections),
+            ),
+            skip=row_spans,
+        )
+        indicators = sorted(tables + sentence, key=lambda i: i.span.start)
+        titles = _innermost_titles(sections, [i.span.start for i in indicators])
+        for ind, title in zip(indicators, titles, strict=True):
+            ind.section = title
+        boxes = [s for s in sections if s.kind == "box"]
+        projects = find_projects(text, boxes)
+        # The last box (in document order) that holds the project names its section.
+        covers = _first_cover(boxes[::-1], [p.span.start for p in projects])
+        for p, b in zip(projects, covers, strict=True):
+            if b is not None:
+                p.section = b.title
+        return Findings(indicators=indicators, goals=find_goals(text, sections), projects=projects)

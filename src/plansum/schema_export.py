@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .gold import GoldDocument
+from .eval.gold import GoldDocument
 from .ledger import TrackLedger
 from .models import PlanSummary
 

@@ -1,15 +1,39 @@
-"""Settings of the LLM path, from flags, then PLANSUM_* variables, then the usual OPENAI_* ones."""
+"""Settings of the LLM path, from flags, then PLANSUM_* variables, then the usual OPENAI_* ones.
+
+A validated pydantic model: a bad value fails up front with a message that names the flag
+and the environment variable to fix, never later as a misleading network error.
+"""
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
 Mode = Literal["json_schema", "tools"]
+
+# Where each setting comes from: (flag, environment variables), for messages and from_env.
+SOURCES: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "model": ("--model", ("PLANSUM_MODEL", "OPENAI_MODEL")),
+    "base_url": ("--base-url", ("PLANSUM_BASE_URL", "OPENAI_BASE_URL")),
+    "api_key": ("--api-key", ("PLANSUM_API_KEY", "OPENAI_API_KEY")),
+    "mode": ("--mode", ("PLANSUM_MODE",)),
+    "timeout": (None, ("PLANSUM_TIMEOUT",)),
+    "max_tokens": (None, ("PLANSUM_MAX_TOKENS",)),
+    "concurrency": ("--workers", ("PLANSUM_CONCURRENCY",)),
+    "chunk_chars": (None, ("PLANSUM_CHUNK_CHARS",)),
+    "cache_dir": (None, ("PLANSUM_CACHE_DIR",)),
+}
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "plansum"
 
 
 def _env(*names: str) -> str | None:
@@ -20,44 +44,43 @@ def _env(*names: str) -> str | None:
     return None
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "plansum"
+class Settings(BaseModel):
+    """How to reach the model and how hard to try.  Frozen: derive a changed copy with `with_`."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-@dataclass(frozen=True)
-class Settings:
-    model: str | None = None
-    base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)  # never printed
-    mode: Mode = "json_schema"
-    timeout: float = 120.0
-    max_tokens: int = 1024  # always capped: small models can run to the context limit
-    concurrency: int = 2
-    temperature: float = 0.0
-    max_retries: int = 2  # instructor re-asks after a validation error
-    transport_retries: int = 3  # tenacity attempts on 429 / 5xx / timeouts / connection errors
-    max_wait: float = 30.0  # longest single back-off, Retry-After included
-    chunk_chars: int = 2400  # fits an 8k-token context with room for the answer
+    model: str | None = Field(default=None, description="Model name; none means the rules path.")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; none means OpenAI.")
+    api_key: str | None = Field(default=None, repr=False, description="API key; never printed.")
+    mode: Mode = Field(default="json_schema", description="instructor mode; llama.cpp needs tools.")
+    timeout: float = Field(default=120.0, gt=0, le=3600, description="Seconds per request.")
+    max_tokens: int = Field(default=1024, ge=16, le=65536, description="Cap on answer tokens (always set).")
+    concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight.")
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_retries: int = Field(default=2, ge=0, le=10, description="Re-asks after a failed check.")
+    transport_retries: int = Field(default=3, ge=0, le=20, description="Attempts on 429/5xx/timeouts.")
+    max_wait: float = Field(default=30.0, ge=0, le=600, description="Longest single back-off, seconds.")
+    chunk_chars: int = Field(default=2400, ge=200, le=200_000, description="Chunk budget in characters.")
     cache: bool = True
-    cache_dir: Path = field(default_factory=default_cache_dir)
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+
+    @field_validator("timeout", "temperature", "max_wait")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, v: Any) -> Any:
+        return str(v).lower().replace("-", "_") if isinstance(v, str) else v
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """Read PLANSUM_* (falling back to OPENAI_*) and apply explicit overrides."""
         values: dict[str, Any] = {}
-        env_map = {
-            "model": ("PLANSUM_MODEL", "OPENAI_MODEL"),
-            "base_url": ("PLANSUM_BASE_URL", "OPENAI_BASE_URL"),
-            "api_key": ("PLANSUM_API_KEY", "OPENAI_API_KEY"),
-            "mode": ("PLANSUM_MODE",),
-            "timeout": ("PLANSUM_TIMEOUT",),
-            "max_tokens": ("PLANSUM_MAX_TOKENS",),
-            "concurrency": ("PLANSUM_CONCURRENCY",),
-            "chunk_chars": ("PLANSUM_CHUNK_CHARS",),
-            "cache_dir": ("PLANSUM_CACHE_DIR",),
-        }
-        for key, names in env_map.items():
+        for key, (_, names) in SOURCES.items():
             v = _env(*names)
             if v is not None:
                 values[key] = v
@@ -66,30 +89,19 @@ class Settings:
 
     @classmethod
     def coerce(cls, values: dict[str, Any]) -> Settings:
-        out: dict[str, Any] = {}
-        for key, v in values.items():
-            try:
-                if key in ("timeout", "temperature", "max_wait"):
-                    out[key] = float(v)
-                elif key in ("max_tokens", "concurrency", "max_retries", "transport_retries", "chunk_chars"):
-                    out[key] = int(v)
-                    if out[key] < (0 if key.endswith("retries") else 1):
-                        raise ValueError("too small")
-                elif key == "cache_dir":
-                    out[key] = Path(v)
-                elif key == "mode":
-                    m = str(v).lower().replace("-", "_")
-                    if m not in ("json_schema", "tools"):
-                        raise ValueError("use json_schema or tools")
-                    out[key] = m
-                else:
-                    out[key] = v
-            except ValueError as exc:
-                raise ConfigError(f"setting {key!r} has a bad value {v!r}: {exc}") from exc
-        return cls(**out)
+        """Validate `values`; a bad one raises ConfigError naming its flag and variable."""
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = str(err["loc"][0]) if err.get("loc") else "?"
+            flag, names = SOURCES.get(key, (None, ()))
+            where = " / ".join([*([flag] if flag else []), *names]) or key
+            msg = str(err.get("msg", "")).removeprefix("Value error, ")
+            raise ConfigError(f"setting {key!r} ({where}) has a bad value {values.get(key)!r}: {msg}") from None
 
     def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+        return self.coerce({**self.model_dump(), **changes})
 
     def require_endpoint(self) -> None:
         """Fail early, naming the setting to fix."""

@@ -6,11 +6,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..document import Document
+from ..errors import PlansumError
+from ..pipeline import summarize_document
+from ..prompts import load_prompt
+from ..settings import Settings
 from .cassettes import RecordingMeta, cassette_name, recording, scan_for_secrets
-from .errors import PlansumError
-from .loading import load_file
-from .prompts import load_prompt
-from .settings import Settings
 
 
 def record_documents(
@@ -28,9 +29,6 @@ def record_documents(
     endpoint_note: str = "",
     echo: Callable[[str], None] = print,
 ) -> RecordingMeta:
-    from .llm_pipeline import llm_summary
-    from .rules import analyze
-
     settings = Settings.from_env(
         model=model,
         base_url=base_url,
@@ -58,11 +56,10 @@ def record_documents(
     if endpoint_note:
         meta.endpoint = endpoint_note
     for f in files:
-        doc = load_file(f)
-        analysis = analyze(doc.text, encoding=doc.encoding)
+        doc = Document.load(f)
         t0 = time.perf_counter()
         with recording(Path(f).name, out_dir, [api_key] if api_key else None):
-            summary = llm_summary(analysis, settings, progress=False)
+            summary = summarize_document(doc, engine="hybrid", settings=settings)
         wall = time.perf_counter() - t0
         prov = summary.provenance
         degraded = sum(1 for c in prov.chunks if c.degraded)

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import InputError
-from .models import Attribute, Comparator, DocType, IndicatorKind
+from ..errors import InputError
+from ..models import Attribute, Comparator, DocType, IndicatorKind
 
 
 class _Gold(BaseModel):

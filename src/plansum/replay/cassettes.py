@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CassetteError
+from ..errors import CassetteError
 
 DIGEST_PREFIX = b"sha256:"
 SECRET_HEADERS = [
@@ -39,7 +39,8 @@ RECORD_HINT = (
 
 
 def default_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "cassettes"
+    """`cassettes/` in the current directory (a source checkout); pass a directory otherwise."""
+    return Path("cassettes")
 
 
 # Re-asks quote pydantic's error text, which links to a page named for the pydantic version;
@@ -110,6 +111,29 @@ def make_vcr(directory: Path, record_mode: str, secrets: list[str] | None = None
 
 def cassette_name(document: str) -> str:
     return Path(document).stem + ".yaml"
+
+
+def replay_client(document: str) -> Any:
+    """An httpx client whose requests that miss the cassette raise CassetteError.
+
+    vcrpy raises its own exception for a request it has no recording of; this hook turns it
+    into plansum's, naming the document and how to re-record, so that the LLM path stops the
+    run on a typed error instead of taking the miss for a network fault."""
+    import httpx
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    class _ReplayClient(httpx.Client):
+        def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+            try:
+                return super().send(request, **kwargs)
+            except CannotOverwriteExistingCassetteException as exc:
+                raise CassetteError(
+                    f"{document}: no recorded answer for this request in the cassette "
+                    f"({str(exc).splitlines()[0][:160]}); the prompt, model or text changed — "
+                    "re-record with `plansum record` (see README)"
+                ) from exc
+
+    return _ReplayClient()
 
 
 @contextmanager

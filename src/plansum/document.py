@@ -1,0 +1,98 @@
+"""One parsed document, and the findings an extractor returns about it.
+
+`Document` is built once per text: the decoded text, where it came from, the document
+info, the outline and every number mention.  Every later step reads it and none changes
+it; chunks are views on it (spans), not copies.  `Findings` is what any extractor returns —
+the rules, the model, or a merge of the two — so the steps after extraction never ask
+which extractor ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .chunking import Chunk, chunk_text
+from .docinfo import read_document_info
+from .loading import load_file
+from .models import (
+    CheckRecord,
+    ChunkUsage,
+    DocumentInfo,
+    Goal,
+    Indicator,
+    Mention,
+    Project,
+    Section,
+    Span,
+)
+from .numbers import find_mentions
+from .outline import flatten, parse_outline
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    name: str
+    encoding: str | None
+    info: DocumentInfo
+    outline: list[Section]
+    sections: list[Section]  # the outline flattened in pre-order
+    mentions: list[Mention]
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "<text>", encoding: str | None = None) -> Document:
+        info = read_document_info(text)
+        info.encoding = encoding
+        outline = parse_outline(text)
+        return cls(
+            text=text,
+            name=name,
+            encoding=encoding,
+            info=info,
+            outline=outline,
+            sections=flatten(outline),
+            mentions=find_mentions(text),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Document:
+        """Read a file in any common Chinese encoding (see `loading`) and parse it."""
+        raw = load_file(path)
+        return cls.from_text(raw.text, name=raw.name, encoding=raw.encoding)
+
+    def chunks(self, budget: int) -> list[Chunk]:
+        """Section-aligned views of at most `budget` characters (see `chunking`)."""
+        return chunk_text(self.text, self.sections, self.mentions, budget)
+
+
+@dataclass
+class Findings:
+    """What an extractor found in a document.
+
+    `failed` lists the spans the extractor could not do (a model chunk that fell back);
+    there another extractor's findings stand in.  `chunks` and `summaries` are the model's
+    per-chunk accounting and one-line chunk summaries (empty for the rules).
+    """
+
+    indicators: list[Indicator] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    checks: list[CheckRecord] = field(default_factory=list)
+    failed: list[Span] = field(default_factory=list)
+    chunks: list[ChunkUsage] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+    prompt_version: str | None = None
+
+    def covers(self, span: Span) -> bool:
+        """Whether `span` starts outside every failed span (the findings there are this extractor's)."""
+        return not any(d.start <= span.start < d.end for d in self.failed)
+
+
+class Extractor(Protocol):
+    """The one interface every extractor implements: the rules, the model, a test double."""
+
+    name: str
+
+    def extract(self, doc: Document) -> Findings: ...
