@@ -253,6 +253,8 @@ def test_the_rule_is_written_in_the_docs() -> None:
         ("地区生产总值", "gdp"),
         ("GDP", "gdp"),
         ("全市地区生产总值", "gdp"),
+        ("云溪县地区生产总值", "gdp"),
+        ("通辽市规上工业增加值", "industrial_va"),
         ("地区生产总值年均实际", "gdp"),
         ("规上工业增加值", "industrial_va"),
         ("规模以上工业增加值", "industrial_va"),
@@ -377,3 +379,29 @@ def test_cli_track_replays_the_cassettes(tmp_path: Path) -> None:
     gdp = _annual(ledger)[("通辽市", "gdp", "growth", "%", 2025)]
     assert _cells(gdp.targets) == [(6.0, "at_least", "003")]
     assert _cells(gdp.actuals) == [(4.9, "exact", "001")] and gdp.status == "missed"
+
+
+def test_fixture_corpus_ledger() -> None:
+    """The fictional fixture corpus (always present): two places, a chain across documents."""
+    from conftest import CORPUS
+
+    ledger = track_inputs(load_inputs(CORPUS, engine="rules"))
+    assert [r.region for r in ledger.regions] == ["青岚市", "云溪县"]
+    rows = _annual(ledger)
+    qinglan = rows[("青岚市", "gdp", "growth", "%", 2024)]
+    assert [(c.raw, c.document) for c in qinglan.targets] == [
+        ("6.5%左右", "qinglan_annual_2024.txt")
+    ]
+    assert [(c.raw, c.document) for c in qinglan.actuals] == [
+        ("5.8%", "qinglan_work_report_2025.txt")
+    ]
+    assert qinglan.status == "missed"  # 5.8 < 6.5 - 0.5
+    yunxi = rows[("云溪县", "gdp", "growth", "%", 2024)]  # GBK plan against a news page
+    assert _cells(yunxi.targets) == [(7.0, "about", "qin")]
+    assert _cells(yunxi.actuals) == [(6.2, "exact", "yun")] and yunxi.status == "missed"
+    assert rows[("云溪县", "budget_revenue", "growth", "%", 2024)].status == "met"  # 5.6 vs 5
+    five = _periods(ledger)[("青岚市", "gdp", "average_growth", 2021, 2025)]
+    assert {(c.value, c.comparator.value) for c in five.targets} == {(6.0, "about")}
+    assert len({c.document for c in five.targets}) == 2  # outline and proposal agree
+    assert [lk.year for lk in five.chain if lk.actual is not None] == [2024]
+    assert five.status == "not_yet_known" and five.needed_for_rest == pytest.approx(6.05, abs=0.01)

@@ -269,6 +269,7 @@ _SUFFIXES = (
     "总额累计",
     "累计",
 )
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|自治州|市|县|旗|盟|州|区)")
 _STRIP = re.compile(r"[\s“”\"'‘’（）()、,，:：；;|*]+")
 _FALLING = re.compile(r"失业率|能耗|能源消耗|排放量|浓度|不良贷款率|发案率|死亡率")
 
@@ -291,6 +292,11 @@ def normalize_name(name: str) -> str:
 def indicator_key(name: str) -> tuple[str, str, bool]:
     """(key, label, headline) for an indicator name; unknown names key on their normal form."""
     n = normalize_name(name)
+    if n not in _SYNONYMS:
+        # a place name in front (云溪县地区生产总值, 通辽市GDP) when what follows is known
+        m = _PLACE.match(n)
+        if m and n[m.end() :] in _SYNONYMS:
+            n = n[m.end() :]
     if n in _SYNONYMS:
         key, label = _SYNONYMS[n]
         return key, label, True
@@ -650,7 +656,11 @@ def _period_growth(p: PeriodRow, rows: dict[tuple[Any, ...], LedgerRow]) -> None
         return
     verdicts = set()
     reasons = []
+    distinct: list[Cell] = []
     for t in p.targets:
+        if not any(_same(t, d) for d in distinct):
+            distinct.append(t)
+    for t in distinct:
         if p.actuals:
             for a in p.actuals:
                 v, r = judge(t, a, p.direction)
