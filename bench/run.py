@@ -10,7 +10,7 @@
 Parts (`--parts rules,cli,replay,live,langextract`; default: the first three, plus `live` with
 --live and `langextract` with --langextract):
 
-rules        `summarize_text(text, offline=True)` (analyze + rules_summary), best of N, on each
+rules        `summarize(text, engine="rules")` (Document + RulesExtractor + assemble), best of N, on each
              seed, on the seeds joined into one document and on that joined ×1 ×4 ×16 ×64;
              characters per second, time ÷ (k × time at ×1) as the linearity check, tracemalloc
              peak and a subprocess's ru_maxrss for the largest.
@@ -207,7 +207,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[3])
 from run import joined_corpus
 from pathlib import Path
-from plansum.pipeline import summarize_text
+from plansum.pipeline import summarize
 corpus = joined_corpus(Path(sys.argv[1]))
 text = "\n".join([corpus] * int(sys.argv[2]))
 def rss_now_kib():
@@ -216,7 +216,7 @@ def rss_now_kib():
             return int(line.split()[1])
 before = rss_now_kib()
 t0 = time.perf_counter()
-s = summarize_text(text, offline=True)
+s = summarize(text, engine="rules")
 dt = time.perf_counter() - t0
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"chars": len(text), "seconds": dt, "rss_before_kib": before, "rss_peak_kib": after,
@@ -225,16 +225,16 @@ print(json.dumps({"chars": len(text), "seconds": dt, "rss_before_kib": before, "
 
 
 def stage_profile(text: str) -> dict[str, Any]:
-    """cProfile one rules run: time per function called by `analyze` (its steps), hot spots."""
+    """cProfile one rules run: time per function called by the rules extractor and Document.from_text (its steps), hot spots."""
     import cProfile
     import pstats
 
-    from plansum.pipeline import summarize_text
+    from plansum.pipeline import summarize
 
     pr = cProfile.Profile()
     t0 = time.perf_counter()
     pr.enable()
-    summarize_text(text, offline=True)
+    summarize(text, engine="rules")
     pr.disable()
     total = time.perf_counter() - t0
     st = pstats.Stats(pr)
@@ -246,7 +246,7 @@ def stage_profile(text: str) -> dict[str, Any]:
         f = Path(k[0])
         return f"{f.stem}.{k[2]}" if f.parent.name == "plansum" else f"{f.parent.name}/{f.stem}.{k[2]}"
 
-    parents = [k for k in stats if k[2] in ("analyze", "summarize_text") and k[0].endswith(("rules.py", "pipeline.py"))]
+    parents = [k for k in stats if k[2] in ("extract", "summarize_document", "from_text") and k[0].endswith(("rules.py", "pipeline.py", "document.py"))]
     stages: dict[str, float] = {}
     for k, (_cc, _nc, _tt, _ct, callers) in stats.items():
         for p in parents:
@@ -264,16 +264,16 @@ def stage_profile(text: str) -> dict[str, Any]:
 
 def bench_rules(seeds: Path, scales: list[int], repeat: int, profile_scales: tuple[int, int] = (1, 16)) -> dict[str, Any]:
     from plansum.loading import load_file
-    from plansum.pipeline import summarize_text
+    from plansum.pipeline import summarize
 
     files = seed_files(seeds)
     if not files:
         raise SystemExit(f"no seed documents (*.txt) in {seeds}; pass --seeds DIR")
-    summarize_text("预热：2025年地区生产总值增长6%左右。", offline=True)  # imports, regex compiles
+    summarize("预热：2025年地区生产总值增长6%左右。", engine="rules")  # imports, regex compiles
     per_doc = []
     for p in files:
         doc = load_file(p)
-        best, times, s, cpu = best_of(lambda d=doc: summarize_text(d.text, offline=True, encoding=d.encoding), repeat)
+        best, times, s, cpu = best_of(lambda d=doc: summarize(d.text, engine="rules", encoding=d.encoding), repeat)
         per_doc.append(
             {"document": p.name, "chars": len(doc.text), "best_s": best, "times": times, "cpu_s": cpu,
              "chars_per_s": len(doc.text) / best, "chars_per_cpu_s": len(doc.text) / cpu,
@@ -288,7 +288,7 @@ def bench_rules(seeds: Path, scales: list[int], repeat: int, profile_scales: tup
     for k in scales:
         text = "\n".join([corpus] * k)
         n = repeat if k <= 4 else max(1, min(repeat, 3 if k <= 16 else 2))
-        best, times, s, cpu = best_of(lambda t=text: summarize_text(t, offline=True), n)
+        best, times, s, cpu = best_of(lambda t=text: summarize(t, engine="rules"), n)
         scaled.append(
             {"scale": k, "chars": len(text), "best_s": best, "times": times, "runs": n, "cpu_s": cpu,
              "chars_per_s": len(text) / best, "chars_per_cpu_s": len(text) / cpu, "indicators": len(s.indicators)}
@@ -313,7 +313,7 @@ def bench_rules(seeds: Path, scales: list[int], repeat: int, profile_scales: tup
     text = "\n".join([corpus] * largest)
     log(f"rules ×{largest}: tracemalloc run")
     tracemalloc.start()
-    summarize_text(text, offline=True)
+    summarize(text, engine="rules")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del text
@@ -335,7 +335,7 @@ def bench_rules(seeds: Path, scales: list[int], repeat: int, profile_scales: tup
 
 
 def render_rules(r: dict[str, Any]) -> str:
-    out = ["### Rules path: `summarize_text(text, offline=True)`", ""]
+    out = ['### Rules path: `summarize(text, engine="rules")`', ""]
     rows = [(d["document"], d["chars"], d["best_s"], d["chars_per_s"] / 1e6, d["cpu_s"], d["chars_per_cpu_s"] / 1e6,
              d["indicators"]) for d in r["per_document"]]
     c = r["corpus_documents"]
@@ -358,8 +358,8 @@ def render_rules(r: dict[str, Any]) -> str:
     if len(prof) == 2:
         (k1, p1), (k2, p2) = sorted((int(k), v) for k, v in prof.items())  # JSON keys are strings
         f = k2 / k1
-        out += ["", f"Where the time goes (cProfile, so slower than above; steps called by `analyze` and "
-                    f"`summarize_text`), ×{k1} against ×{k2}: a step that grows linearly has ratio "
+        out += ["", f"Where the time goes (cProfile, so slower than above; steps called by `Document.from_text`, "
+                    f"`RulesExtractor.extract` and `summarize_document`), ×{k1} against ×{k2}: a step that grows linearly has ratio "
                     f"{f:.0f}; ratio ÷ {f:.0f} is 1.0 when linear.", ""]
         names = list(dict.fromkeys(list(p2["stages"]) + list(p1["stages"])))
         rows = []
@@ -503,12 +503,11 @@ def render_cli(r: dict[str, Any]) -> str:
 def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir: Path) -> dict[str, Any]:
     """summarize_replay's steps, with an httpx hook that logs every request and its usage."""
     import httpx
-    from plansum.cassettes import RecordingMeta, replaying
-    from plansum.llm_pipeline import llm_summary
 
-    from plansum.chunking import chunk_text
-    from plansum.llm import Extractor, build_messages
-    from plansum.rules import analyze
+    from plansum.document import Document
+    from plansum.llm import ChunkClient, build_messages
+    from plansum.pipeline import summarize_document
+    from plansum.replay.cassettes import RecordingMeta, replaying
     from plansum.settings import Settings
 
     rec = RecordingMeta.load(cassette_dir).settings_for(name)
@@ -517,7 +516,7 @@ def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir
         chunk_chars=rec["chunk_chars"], max_tokens=rec["max_tokens"], max_retries=rec["max_retries"],
         transport_retries=0, concurrency=1, cache=False,
     )
-    analysis = analyze(text, encoding=encoding)
+    doc = Document.from_text(text, name=name, encoding=encoding)
     requests: list[dict[str, Any]] = []
     current: dict[str, int | None] = {"chunk": None}
 
@@ -533,7 +532,7 @@ def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir
         ms = resp.headers.get("openai-processing-ms")
         requests[-1]["server_ms"] = float(ms) if ms else None
 
-    class Logged(Extractor):
+    class Logged(ChunkClient):
         def extract(self, chunk: Any) -> Any:
             current["chunk"] = chunk.index
             return super().extract(chunk)
@@ -542,11 +541,11 @@ def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir
     ex = Logged(settings, http_client=client)
     try:
         with replaying(name, cassette_dir):
-            summary = llm_summary(analysis, settings, extractor=ex)
+            summary = summarize_document(doc, engine="hybrid", settings=settings, client=ex)
     finally:
         ex.close()
         client.close()
-    chunks = chunk_text(analysis.text, analysis.sections, analysis.mentions, settings.chunk_chars)
+    chunks = doc.chunks(settings.chunk_chars)
     first_messages = [build_messages(ex.prompt, c)[0] for c in chunks]
     return {"summary": summary, "requests": requests, "first_messages": first_messages}
 
@@ -554,11 +553,10 @@ def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir
 def bench_replay(cassette_dir: Path, seeds: Path, repeat: int, tok_python: str | None, gguf: Path) -> dict[str, Any]:
     import logging
 
-    from plansum.cassettes import RecordingMeta
-
     from plansum.errors import PlansumError
     from plansum.loading import load_file
-    from plansum.pipeline import summarize_replay
+    from plansum.replay import summarize_replay
+    from plansum.replay.cassettes import RecordingMeta
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)  # it logs every failed attempt
 
@@ -748,11 +746,11 @@ def warm_llm_imports() -> None:
 
 
 def run_live(analysis: Any, settings: Any, merge_mode: str = "hybrid") -> tuple[Any, float, int]:
-    """llm_summary against a live endpoint: (summary, wall seconds, HTTP requests sent)."""
+    """summarize_document against a live endpoint: (summary, wall seconds, HTTP requests sent)."""
     import httpx
-    from plansum.llm_pipeline import llm_summary
 
-    from plansum.llm import Extractor
+    from plansum.llm import ChunkClient
+    from plansum.pipeline import summarize_document
 
     sent = [0]
 
@@ -760,11 +758,11 @@ def run_live(analysis: Any, settings: Any, merge_mode: str = "hybrid") -> tuple[
         sent[0] += 1
 
     client = httpx.Client(timeout=settings.timeout, event_hooks={"request": [on_request]})
-    ex = Extractor(settings, http_client=client)
+    ex = ChunkClient(settings, http_client=client)
     ex.client()
     try:
         t0 = time.perf_counter()
-        summary = llm_summary(analysis, settings, merge_mode=merge_mode, extractor=ex)  # type: ignore[arg-type]
+        summary = summarize_document(analysis, engine=merge_mode, settings=settings, client=ex)  # type: ignore[arg-type]
         dt = time.perf_counter() - t0
     finally:
         ex.close()
@@ -780,12 +778,11 @@ def live_settings(url: str, model: str, **kw: Any) -> Any:
 
 def bench_live(url: str, model: str, doc_path: Path, chunk_chars: int, max_tokens: int, max_retries: int,
                workers: list[int]) -> dict[str, Any]:
-    from plansum.loading import load_file
-    from plansum.rules import analyze
+    from plansum.document import Document
 
     warm_llm_imports()
-    doc = load_file(doc_path)
-    analysis = analyze(doc.text, encoding=doc.encoding)
+    doc = Document.load(doc_path)
+    analysis = doc
     runs = []
     for w in workers:
         s = live_settings(url, model, mode="tools", chunk_chars=chunk_chars, max_tokens=max_tokens,
@@ -816,19 +813,17 @@ def render_live(r: dict[str, Any]) -> str:
 
 
 def plansum_requests(text: str, chunk_chars: int) -> list[list[dict[str, str]]]:
-    from plansum.chunking import chunk_text
+    from plansum.document import Document
     from plansum.llm import build_messages
     from plansum.prompts import load_prompt
-    from plansum.rules import analyze
 
-    a = analyze(text)
-    return [build_messages(load_prompt(), c)[0] for c in chunk_text(a.text, a.sections, a.mentions, chunk_chars)]
+    return [build_messages(load_prompt(), c)[0] for c in Document.from_text(text).chunks(chunk_chars)]
 
 
 def bench_langextract(url: str | None, model: str, doc_path: Path, le_python: str, chunk_chars: int, max_tokens: int,
                       max_retries: int, tok_python: str | None, gguf: Path) -> dict[str, Any]:
+    from plansum.document import Document
     from plansum.loading import load_file
-    from plansum.rules import analyze
 
     dry = url is None
     cmd = [le_python, str(BENCH / "langextract_compare.py"), "--doc", str(doc_path), "--model", model,
@@ -857,7 +852,7 @@ def bench_langextract(url: str | None, model: str, doc_path: Path, le_python: st
     if not dry:
         s = live_settings(url, model, mode="tools", chunk_chars=chunk_chars, max_tokens=max_tokens,
                           max_retries=max_retries, concurrency=1, cache=False)
-        analysis = analyze(doc.text, encoding=doc.encoding)
+        analysis = Document.from_text(doc.text, name=doc_path.name, encoding=doc.encoding)
         warm_llm_imports()
         log("plansum: live run")
         summary, dt, sent = run_live(analysis, s, merge_mode="llm")

@@ -40,7 +40,7 @@ from fake_llm import (
 from plansum.chunking import Chunk
 from plansum.cli import app
 from plansum.document import Document
-from plansum.errors import LLMError
+from plansum.errors import FailureKind, LLMError
 from plansum.llm import ChunkClient
 from plansum.models import PlanSummary
 from plansum.pipeline import summarize, summarize_document
@@ -167,6 +167,8 @@ def test_transport_fault_is_retried_then_the_chunk_falls_back(
     fake.fail(1, *[fault] * PERSIST)
     r = run(tmp_path, fake)
     reason = assert_degraded(r, 1, phrase, doc[1])
+    no_answer = name.startswith(("reset", "read-timeout"))
+    assert r.s.provenance.chunks[1].failure == (FailureKind.unreachable if no_answer else FailureKind.transport)
     assert fake.calls_for(1) == T + 1  # bounded
     assert len(r.slept) == T and all(0 < w <= 30 for w in r.slept)
     assert reason.endswith(f"after {T + 1} attempt(s)")
@@ -274,6 +276,8 @@ def test_bad_answer_is_reasked_then_the_chunk_falls_back(
     fake.fail(1, *[answer(fake, make(fake))] * PERSIST)
     r = run(tmp_path, fake, mode=mode)
     reason = assert_degraded(r, 1, phrase, doc[1])
+    expected = FailureKind.source_check if name == "number-not-in-source" else FailureKind.invalid_answer
+    assert r.s.provenance.chunks[1].failure == expected
     assert fake.calls_for(1) == R + 1 and r.slept == []
     assert f"after {R + 1} attempt(s)" in reason
     # the re-ask carries the error back to the model
@@ -296,6 +300,7 @@ def test_answer_that_hits_the_token_cap(content: str, tmp_path: Path, fake: Fake
     fake.fail(1, *[answer(fake, content, finish="length")] * PERSIST)
     r = run(tmp_path, fake)
     assert_degraded(r, 1, "hit the max_tokens cap", doc[1])
+    assert r.s.provenance.chunks[1].failure == FailureKind.token_cap
     # at temperature 0 the same request runs to the same cap: not retried
     assert fake.calls_for(1) == 1 and r.slept == []
 
@@ -353,6 +358,7 @@ def test_refused_request_is_not_retried(code: int, tmp_path: Path, fake: FakeLLM
     fake.fail(1, *[status(code, body={"error": {"message": said}})] * PERSIST)
     r = run(tmp_path, fake)
     reason = assert_degraded(r, 1, f"HTTP {code} from the endpoint, not retried", doc[1])
+    assert r.s.provenance.chunks[1].failure == FailureKind.refused
     assert said in reason
     assert fake.calls_for(1) == 1 and r.slept == []
 

@@ -26,7 +26,7 @@ from .models import (
     Span,
 )
 from .settings import Settings
-from .verify import correction, numbers_in_chunk, quoted, year_in_chunk
+from .verify import correction, numbers_in_chunk, quotation, year_in_chunk
 
 
 def run_chunks(
@@ -138,25 +138,17 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             ind.target = q
         found.indicators.append(ind)
     for name in (n.strip() for n in ex.projects):
-        span = quoted(name, chunk, 2)
+        span, check = quotation(name, chunk, 2, f"project name {name[:40]!r} is not in the source")
         if span is None:
-            refused = Check(
-                status=CheckStatus.rejected,
-                reason=f"project name {name[:40]!r} is not in the source; dropped",
-            )
-            note("projects", refused)
-            continue
-        found.projects.append(Project(name=name, span=span, origin="llm"))
+            note("projects", check)
+        else:
+            found.projects.append(Project(name=name, span=span, origin="llm"))
     for g in (g.strip().rstrip("。") for g in ex.goals):
-        span = quoted(g, chunk, 4)
+        span, check = quotation(g, chunk, 4, f"goal {g[:40]!r} is not quoted from the source")
         if span is None:
-            refused = Check(
-                status=CheckStatus.rejected,
-                reason=f"goal {g[:40]!r} is not quoted from the source; dropped",
-            )
-            note("goals", refused)
-            continue
-        found.goals.append(Goal(text=g, span=span, origin="llm"))
+            note("goals", check)
+        else:
+            found.goals.append(Goal(text=g, span=span, origin="llm"))
     summary = ex.summary.strip() or None
     if summary:
         numbers = numbers_in_chunk(summary, chunk)
@@ -207,6 +199,7 @@ class LLMExtractor:
                     cached=oc.cached,
                     attempts=oc.attempts,
                     degraded=oc.degraded,
+                    failure=oc.failure.kind if oc.failure else None,
                 )
             )
             if oc.failure is not None:

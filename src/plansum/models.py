@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .errors import FailureKind
+
 SCHEMA_VERSION = "1"
 
 
@@ -22,8 +24,8 @@ class _Model(BaseModel):
 class Span(_Model):
     """Half-open character offsets [start, end) into the decoded document text."""
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    start: int = Field(ge=0, description="Offset of the first character, in characters of the decoded text.")
+    end: int = Field(ge=0, description="Offset just past the last character (half-open).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:
@@ -57,14 +59,14 @@ class Quantity(_Model):
     (万 → 1e4, 亿 → 1e8) for arithmetic.  `upper` is set for ranges (8~10个).
     """
 
-    raw: str
-    value: float
-    unit: str = ""
-    comparator: Comparator = Comparator.exact
-    upper: float | None = None
-    aspirational: bool = False  # 力争 / 争取
-    scaled: float | None = None
-    span: Span | None = None
+    raw: str = Field(description="The number as written, comparator words included (e.g. 7%左右).")
+    value: float = Field(description="The value in the unit as written (1.2万人 → 1.2).")
+    unit: str = Field(default="", description="The unit as written (%, 万人, 亿元, 个百分点 …); empty if none.")
+    comparator: Comparator = Field(default=Comparator.exact, description="How the value bounds the real one.")
+    upper: float | None = Field(default=None, description="Upper end of a range (8~10个 → 10).")
+    aspirational: bool = Field(default=False, description="Written with 力争 / 争取 (a stretch target).")
+    scaled: float | None = Field(default=None, description="The value with the unit's scale word applied (万 → ×1e4, 亿 → ×1e8).")
+    span: Span | None = Field(default=None, description="Where the number stands in the text.")
 
 
 class CheckStatus(StrEnum):
@@ -75,8 +77,10 @@ class CheckStatus(StrEnum):
 
 
 class Check(_Model):
-    status: CheckStatus
-    reason: str = ""
+    """The outcome of checking one item against the source."""
+
+    status: CheckStatus = Field(description="verified, corrected, unverified or rejected.")
+    reason: str = Field(default="", description="What was checked and what was found.")
 
 
 class Attribute(StrEnum):
@@ -93,22 +97,27 @@ Origin = Literal["rules", "llm"]
 
 
 class Indicator(_Model):
-    name: str
-    category: str | None = None
-    unit: str = ""
-    baseline: Quantity | None = None
-    baseline_year: int | None = None
-    target: Quantity | None = None
-    target_text: str | None = None  # a qualitative target as written, e.g. 达到市里要求
-    target_year: int | None = None
-    actual: Quantity | None = None  # a level reached (kind=actual); year in target_year
-    growth: Quantity | None = None  # annual / total growth, when stated as such
-    attribute: Attribute | None = None
-    kind: IndicatorKind = IndicatorKind.target
-    span: Span
-    section: str | None = None
-    origin: Origin = "rules"
-    check: Check = Field(default_factory=lambda: Check(status=CheckStatus.verified))
+    """A quantitative indicator: a named number (or several: baseline, target, actual, growth)."""
+
+    name: str = Field(description="The indicator's name as the source words it.")
+    category: str | None = Field(default=None, description="Group of a table row (经济发展, 民生福祉 …).")
+    unit: str = Field(default="", description="Unit of the headline number.")
+    baseline: Quantity | None = Field(default=None, description="The starting level (基期值).")
+    baseline_year: int | None = Field(default=None, description="Year of the baseline.")
+    target: Quantity | None = Field(default=None, description="The level or rate aimed at.")
+    target_text: str | None = Field(default=None, description="A qualitative target as written (达到市里要求).")
+    target_year: int | None = Field(default=None, description="Year of the target, or of the result for kind=actual.")
+    actual: Quantity | None = Field(default=None, description="A level reached (kind=actual).")
+    growth: Quantity | None = Field(default=None, description="Annual or total growth, when stated as such.")
+    attribute: Attribute | None = Field(default=None, description="预期性 (expected) or 约束性 (binding), from a table.")
+    kind: IndicatorKind = Field(default=IndicatorKind.target, description="target (a goal) or actual (a result).")
+    span: Span = Field(description="The sentence or table row the indicator was read from.")
+    section: str | None = Field(default=None, description="Title of the innermost heading above it.")
+    origin: Origin = Field(default="rules", description="Which extractor found it: rules or llm.")
+    check: Check = Field(
+        default_factory=lambda: Check(status=CheckStatus.verified),
+        description="The source check of its numbers.",
+    )
 
     def quantities(self) -> list[Quantity]:
         return [
@@ -121,21 +130,25 @@ class Indicator(_Model):
 
 
 class Goal(_Model):
-    text: str
-    horizon_year: int | None = None
-    section: str | None = None
-    span: Span
-    origin: Origin = "rules"
+    """A qualitative goal, quoted from the source."""
+
+    text: str = Field(description="The goal as written.")
+    horizon_year: int | None = Field(default=None, description="The year it is set for, if written.")
+    section: str | None = Field(default=None, description="Title of the heading it stands under.")
+    span: Span = Field(description="Where it stands in the text.")
+    origin: Origin = Field(default="rules", description="Which extractor found it: rules or llm.")
 
 
 class Project(_Model):
-    name: str
-    category: str | None = None
-    quantity: Quantity | None = None
-    status: str | None = None
-    span: Span
-    section: str | None = None
-    origin: Origin = "rules"
+    """A named project, programme or facility (工程, 项目, 基地, 园区 …)."""
+
+    name: str = Field(description="The project's name as written.")
+    category: str | None = Field(default=None, description="Its group, when the source gives one.")
+    quantity: Quantity | None = Field(default=None, description="A number attached to it (capacity, investment).")
+    status: str | None = Field(default=None, description="新建, 续建, 建成 … when written.")
+    span: Span = Field(description="Where the name stands in the text.")
+    section: str | None = Field(default=None, description="Title of the 专栏 box or heading it stands in.")
+    origin: Origin = Field(default="rules", description="Which extractor found it: rules or llm.")
 
 
 class Section(_Model):
@@ -145,69 +158,82 @@ class Section(_Model):
     next heading of the same or a higher level (or the end of the text).
     """
 
-    level: int = Field(ge=1)
-    kind: str  # pian | zhang | jie | cn_item | cn_paren | num_item | num_paren | bare | runin | box
-    number: str | None = None
-    title: str
-    span: Span
-    body: Span
-    summary: str | None = None
-    children: list[Section] = Field(default_factory=list)
+    level: int = Field(ge=1, description="Depth in the outline, 1 for the top.")
+    kind: str = Field(
+        description="pian | zhang | jie | cn_item | cn_paren | num_item | num_paren | bare | runin | box"
+    )
+    number: str | None = Field(default=None, description="The heading's number as written (三, 2, （一）).")
+    title: str = Field(description="The heading's text without its number.")
+    span: Span = Field(description="The heading line.")
+    body: Span = Field(description="The heading and the text it governs.")
+    summary: str | None = Field(default=None, description="A one-line summary, when one was made.")
+    children: list[Section] = Field(default_factory=list, description="Headings one level down.")
 
 
 DocType = Literal["outline", "proposal", "annual_plan", "work_report", "news", "other"]
 
 
 class DocumentInfo(_Model):
-    title: str | None = None
-    issuer: str | None = None
-    date: str | None = None  # ISO yyyy-mm-dd or yyyy-mm or yyyy
-    doc_type: DocType = "other"
-    period: str | None = None  # e.g. "2021-2025" or "2023"
-    region: str | None = None
-    encoding: str | None = None
-    chars: int = 0
+    """What the document says about itself; unknown fields stay empty, never guessed."""
+
+    title: str | None = Field(default=None, description="The document's title.")
+    issuer: str | None = Field(default=None, description="Who issued it (人民政府, 发展和改革委员会 …).")
+    date: str | None = Field(default=None, description="ISO yyyy-mm-dd, yyyy-mm or yyyy.")
+    doc_type: DocType = Field(default="other", description="What kind of document it is.")
+    period: str | None = Field(default=None, description='The years it covers: "2021-2025" or "2023".')
+    region: str | None = Field(default=None, description="The place it is about.")
+    encoding: str | None = Field(default=None, description="How the file was decoded.")
+    chars: int = Field(default=0, description="Length of the decoded text in characters.")
 
 
 class CheckRecord(_Model):
     """One check made on the summary, listed so that a reader can audit it."""
 
-    item: str  # e.g. "indicator[3].target" or "chunk[2]"
-    status: CheckStatus | Literal["degraded", "info"]
-    reason: str
-    span: Span | None = None
+    item: str = Field(description='What was checked, e.g. "chunk[2].indicators[0]" or "chunk[2]".')
+    status: CheckStatus | Literal["degraded", "info"] = Field(
+        description="The check's outcome; degraded = the chunk fell back to the rules."
+    )
+    reason: str = Field(description="What was found.")
+    span: Span | None = Field(default=None, description="Where in the text it applies.")
 
 
 class ChunkUsage(_Model):
-    chunk: int
-    span: Span
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached: bool = False
-    attempts: int = 0
-    degraded: str | None = None  # why this chunk fell back to the rules path
+    """One chunk's trip to the model."""
+
+    chunk: int = Field(description="The chunk's index.")
+    span: Span = Field(description="The text the chunk covers.")
+    prompt_tokens: int = Field(default=0, description="Prompt tokens, re-asks included.")
+    completion_tokens: int = Field(default=0, description="Completion tokens, re-asks included.")
+    cached: bool = Field(default=False, description="Answered from the response cache.")
+    attempts: int = Field(default=0, description="Requests sent (transport retries included).")
+    degraded: str | None = Field(default=None, description="Why the chunk fell back to the rules path.")
+    failure: FailureKind | None = Field(default=None, description="The kind of that failure, to act on.")
 
 
 class Provenance(_Model):
-    plansum_version: str
-    schema_version: str = SCHEMA_VERSION
-    mode: Literal["rules", "llm", "hybrid"] = "rules"
-    model: str | None = None
-    prompt_version: str | None = None
-    chunks: list[ChunkUsage] = Field(default_factory=list)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    """How the summary was made."""
+
+    plansum_version: str = Field(description="The plansum version that made it.")
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this schema.")
+    mode: Literal["rules", "llm", "hybrid"] = Field(default="rules", description="The engine used.")
+    model: str | None = Field(default=None, description="The model's name (llm, hybrid).")
+    prompt_version: str | None = Field(default=None, description="name@version+digest of the prompt.")
+    chunks: list[ChunkUsage] = Field(default_factory=list, description="Per-chunk accounting.")
+    prompt_tokens: int = Field(default=0, description="Prompt tokens of the whole run.")
+    completion_tokens: int = Field(default=0, description="Completion tokens of the whole run.")
 
 
 class PlanSummary(_Model):
-    document: DocumentInfo
-    overview: str = ""
-    outline: list[Section] = Field(default_factory=list)
-    goals: list[Goal] = Field(default_factory=list)
-    indicators: list[Indicator] = Field(default_factory=list)
-    projects: list[Project] = Field(default_factory=list)
-    checks: list[CheckRecord] = Field(default_factory=list)
-    provenance: Provenance
+    """A structured, source-checked summary of one plan document."""
+
+    document: DocumentInfo = Field(description="What the document says about itself.")
+    overview: str = Field(default="", description="A short overview written from the findings.")
+    outline: list[Section] = Field(default_factory=list, description="The heading tree.")
+    goals: list[Goal] = Field(default_factory=list, description="Qualitative goals, in text order.")
+    indicators: list[Indicator] = Field(default_factory=list, description="Quantitative indicators, in text order.")
+    projects: list[Project] = Field(default_factory=list, description="Named projects, in text order.")
+    checks: list[CheckRecord] = Field(default_factory=list, description="What the source check refused or corrected.")
+    provenance: Provenance = Field(description="How the summary was made.")
 
 
 class Mention(_Model):

@@ -153,3 +153,11 @@ def quoted(s: str, chunk: Chunk, min_len: int) -> Span | None:
     if pos < 0:
         return None
     return Span(start=chunk.span.start + pos, end=chunk.span.start + pos + len(s))
+
+
+def quotation(s: str, chunk: Chunk, min_len: int, missing: str) -> tuple[Span | None, Check]:
+    """A goal or project name the model quoted: where it stands, or a rejection saying `missing`."""
+    span = quoted(s, chunk, min_len)
+    if span is None:
+        return None, Check(status=CheckStatus.rejected, reason=f"{missing}; dropped")
+    return span, Check(status=_OK, reason="quoted verbatim from the chunk")
