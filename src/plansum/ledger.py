@@ -95,26 +95,30 @@ class LedgerDocument(_Model):
 class Cell(_Model):
     """One figure as one document states it, with where it stands."""
 
-    document: str  # LedgerDocument.name
-    role: Role
-    name: str  # the indicator name as extracted
-    raw: str  # the number as written
+    document: str = Field(description="The document it stands in (LedgerDocument.name).")
+    role: Role = Field(description="target: promised; actual: reported as achieved.")
+    name: str = Field(description="The indicator name as extracted from that document.")
+    raw: str = Field(description="The number as written, comparator words included (6%以上).")
     value: float
     upper: float | None = None
     unit: str = ""
     comparator: Comparator = Comparator.exact
-    aspirational: bool = False  # 力争 / 争取
-    span: Span
+    aspirational: bool = Field(default=False, description="Stated with 力争 / 争取.")
+    span: Span = Field(description="Where the number stands in the document's decoded text.")
     origin: Origin = "rules"
-    check: CheckStatus = CheckStatus.verified
-    dated_by: str  # how the year or period was read, e.g. "context 2025年" or "target_year"
+    check: CheckStatus = Field(
+        default=CheckStatus.verified, description="The check status it had in the summary."
+    )
+    dated_by: str = Field(
+        description="How its year or period was read: context 2025年, target_year, document period …"
+    )
 
 
 class Assessment(_Model):
     """One target held against one actual."""
 
-    target: int  # index into the row's targets
-    actual: int  # index into the row's actuals
+    target: int = Field(description="Index into the row's targets.")
+    actual: int = Field(description="Index into the row's actuals.")
     verdict: Verdict
     reason: str
 
@@ -123,7 +127,7 @@ class LedgerRow(_Model):
     """An indicator in one year: what was promised, what was reported, and the verdict."""
 
     region: str
-    indicator: str  # normalised key, e.g. "gdp"
+    indicator: str = Field(description="Normalised indicator key, e.g. gdp, industrial_va.")
     label: str
     measure: Measure
     unit: str
@@ -133,15 +137,17 @@ class LedgerRow(_Model):
     actuals: list[Cell] = Field(default_factory=list)
     assessments: list[Assessment] = Field(default_factory=list)
     status: Status
-    conflicts: list[str] = Field(default_factory=list)  # figures that disagree, side by side
+    conflicts: list[str] = Field(
+        default_factory=list, description="Figures for this slot that disagree, named side by side."
+    )
 
 
 class ChainLink(_Model):
     year: int
-    actual: float | None = None  # the annual growth reported, in %
+    actual: float | None = Field(default=None, description="The annual growth reported, in %.")
     document: str | None = None
     span: Span | None = None
-    target: str | None = None  # the annual target as written, if any
+    target: str | None = Field(default=None, description="The annual target as written, if any.")
 
 
 class PeriodRow(_Model):
@@ -156,11 +162,17 @@ class PeriodRow(_Model):
     start: int
     end: int
     targets: list[Cell] = Field(default_factory=list)
-    actuals: list[Cell] = Field(default_factory=list)  # figures stated for the whole period
+    actuals: list[Cell] = Field(
+        default_factory=list, description="Results stated for the whole period."
+    )
     chain: list[ChainLink] = Field(default_factory=list)
     years_known: int = 0
-    average_so_far: float | None = None  # compounded average of the known annual actuals, %
-    needed_for_rest: float | None = None  # yearly growth the unknown years need, %
+    average_so_far: float | None = Field(
+        default=None, description="Compounded average of the known annual actuals, in %."
+    )
+    needed_for_rest: float | None = Field(
+        default=None, description="Yearly growth the unknown years need to meet the target, in %."
+    )
     status: Status
     reason: str = ""
     conflicts: list[str] = Field(default_factory=list)
@@ -183,8 +195,10 @@ class TrackLedger(_Model):
     documents: list[LedgerDocument]
     regions: list[RegionLedger]
     rule: str = RULE
-    headline: list[str]  # indicator keys charted and listed first
-    unplaced: int = 0  # tracked figures whose year or period could not be read
+    headline: list[str] = Field(description="Indicator keys charted in HTML.")
+    unplaced: int = Field(
+        default=0, description="Figures left out because their year or period could not be read."
+    )
     provenance: LedgerProvenance
 
 
