@@ -148,6 +148,10 @@ class ChainLink(_Model):
     document: str | None = None
     span: Span | None = None
     target: str | None = Field(default=None, description="The annual target as written, if any.")
+    others: list[float] = Field(
+        default_factory=list,
+        description="Other actuals the documents give for this year (the row shows them all).",
+    )
 
 
 class PeriodRow(_Model):
@@ -647,6 +651,9 @@ def _chain(
             if row.actuals:
                 a = row.actuals[0]
                 link.actual, link.document, link.span = a.value, a.document, a.span
+                link.others = list(
+                    dict.fromkeys(c.value for c in row.actuals if c.value != a.value)
+                )
             if row.targets:
                 link.target = row.targets[0].raw
         links.append(link)
@@ -709,6 +716,17 @@ def _period_growth(p: PeriodRow, rows: dict[tuple[Any, ...], LedgerRow]) -> None
             else:
                 reasons.append(f"0 of {n} years known")
     p.status = next(iter(verdicts)) if len(verdicts) == 1 else "disputed"
+    torn = [lk for lk in p.chain if lk.others]
+    if torn:
+        # the chain used each year's first actual; the others could change the verdict
+        if p.status in ("met", "missed"):
+            p.status = "disputed"
+        reasons += [
+            f"{lk.year} has differing actuals {lk.actual:g}% and "
+            + ", ".join(f"{v:g}%" for v in lk.others)
+            + f"; the chain uses {lk.actual:g}% ({lk.document})"
+            for lk in torn
+        ]
     p.reason = "; ".join(dict.fromkeys(reasons))
 
 
