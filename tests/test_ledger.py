@@ -6,12 +6,15 @@ import csv
 import io
 import json
 import logging
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import ROOT, seeds_dir
@@ -22,6 +25,7 @@ from plansum.ledger import (
     Cell,
     TrackInput,
     TrackLedger,
+    _satisfied_region,
     indicator_key,
     judge,
     load_inputs,
@@ -405,3 +409,24 @@ def test_fixture_corpus_ledger() -> None:
     assert len({c.document for c in five.targets}) == 2  # outline and proposal agree
     assert [lk.year for lk in five.chain if lk.actual is not None] == [2024]
     assert five.status == "not_yet_known" and five.needed_for_rest == pytest.approx(6.05, abs=0.01)
+
+
+@given(
+    t=st.floats(min_value=-20, max_value=200, allow_nan=False),
+    a=st.floats(min_value=-20, max_value=200, allow_nan=False),
+    d=st.floats(min_value=0, max_value=50, allow_nan=False),
+    comparator=st.sampled_from(list(Comparator)),
+    direction=st.sampled_from(["up", "down"]),
+)
+def test_a_better_actual_never_turns_met_into_missed(
+    t: float, a: float, d: float, comparator: Comparator, direction: str
+) -> None:
+    """Monotone: moving the actual the way the target points keeps a met target met."""
+    target = _cell(f"{t:g}%", t, comparator)
+    got, _ = judge(target, _cell(f"{a:g}%", a, Comparator.exact), direction)
+    lo, hi, _, _, _ = _satisfied_region(target, direction)
+    better = a + d if hi == math.inf else a - d if lo == -math.inf else a
+    moved, _ = judge(target, _cell(f"{better:g}%", better, Comparator.exact), direction)
+    assert got in ("met", "missed")  # a point actual is always decided
+    if got == "met":
+        assert moved == "met"
