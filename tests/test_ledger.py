@@ -29,10 +29,11 @@ from plansum.ledger import (
     indicator_key,
     judge,
     load_inputs,
+    stated_sign,
     track_inputs,
 )
 from plansum.ledger_render import render_ledger
-from plansum.models import CheckStatus, Comparator, Span
+from plansum.models import CheckStatus, Comparator, Indicator, Span
 from plansum.replay.cassettes import RecordingMeta, default_dir
 
 GOLD = json.loads((ROOT / "tests" / "gold" / "track_seeds.json").read_text(encoding="utf-8"))
@@ -430,3 +431,44 @@ def test_a_better_actual_never_turns_met_into_missed(
     assert got in ("met", "missed")  # a point actual is always decided
     if got == "met":
         assert moved == "met"
+
+
+def test_a_stated_fall_is_a_negative_change() -> None:
+    plan = "青岚市2026年计划\n2026年主要目标:社会消费品零售总额增长5%,单位地区生产总值能耗降低3%以上。\n"
+    report = (
+        "青岚市2027年政府工作报告\n一、2026年工作回顾\n"
+        "2026年,社会消费品零售总额下降1.5%,单位地区生产总值能耗下降3.2%。\n"
+    )
+    rows = _annual(track_inputs(_inputs(plan, report), include_other=True))
+    retail = rows[("青岚市", "retail_sales", "growth", "%", 2026)]
+    assert [c.value for c in retail.actuals] == [-1.5] and retail.status == "missed"
+    energy = next(r for k, r in rows.items() if "能耗" in k[1] and k[4] == 2026)
+    assert [(c.value, c.comparator) for c in energy.targets] == [(-3.0, Comparator.at_most)]
+    assert [c.value for c in energy.actuals] == [-3.2]
+    assert energy.status == "met"  # a fall of 3.2 % is at least the 3 % asked for
+
+
+def test_the_year_period_and_direction_fields_are_read_first() -> None:
+    """When the indicator model carries year, period and direction (issue 11), they win."""
+    from plansum.ledger import when_of
+
+    class Dated(Indicator):
+        year: int | None = None
+        period: str | None = None
+        direction: str | None = None
+
+    text = "青岚市2026年计划\n主要目标:地区生产总值增长6%。\n"
+    s = summarize(text, engine="rules")
+    ind = s.indicators[0]
+    q = ind.growth
+    assert q is not None
+    assert when_of(ind, q, "target", s.document, text).start == 2026  # from the document
+    dated = Dated(**ind.model_dump(), year=2027)
+    w = when_of(dated, dated.growth, "target", s.document, text)  # type: ignore[arg-type]
+    assert (w.start, w.end, w.how) == (2027, 2027, "year field")
+    spanned = Dated(**ind.model_dump(), year=2030, period="2026-2030")
+    w = when_of(spanned, spanned.growth, "target", s.document, text)  # type: ignore[arg-type]
+    assert (w.start, w.end) == (2026, 2030)
+    falling = Dated(**ind.model_dump(), direction="down")
+    assert stated_sign(falling, falling.growth, text) == -1  # type: ignore[arg-type]
+    assert stated_sign(ind, q, text) == 1

@@ -20,6 +20,8 @@ ledger and into docs/track.md):
 - For an indicator that should fall (失业率, 能耗, 排放, 浓度 …) the floors become ceilings:
   a bare figure or 以内 needs actual <= target, 左右 allows the tolerance above, 低于 needs
   actual < target; 以上 and 超过 stay floors.
+- A change stated as a fall (下降3%) is negative, and its comparator turns with it
+  (降低3%以上 is a change of at most -3 %).
 - A year with no actual in the documents is *not yet known*; a slot whose sources disagree on
   the verdict is *disputed*.
 - A five-year (period) growth target is held against the annual chain: the compounded average
@@ -322,11 +324,37 @@ def indicator_key(name: str) -> tuple[str, str, bool]:
 
 
 def direction_of(ind: Indicator, label: str) -> Literal["up", "down"]:
-    """Whether the indicator should rise or fall; issue 11 adds this to the model."""
+    """Whether less is better (失业率, 能耗 …): what a target on it asks for.
+
+    Not the direction of the change a sentence states (增长 / 下降): that one signs the
+    figure (see `stated_sign`), this one decides which side of the target meets it."""
+    return "down" if _FALLING.search(label) or _FALLING.search(ind.name) else "up"
+
+
+_DECLINE = re.compile(r"(下降|降低|减少|下滑|回落|压减|降幅|减少了|下降了)[了到至为达]?$")
+
+
+def stated_sign(ind: Indicator, q: Quantity, text: str) -> int:
+    """-1 when the sentence states the change as a fall (下降3% is a change of -3 %).
+
+    Reads the indicator's direction field (issue 11) when it has one, else the words just
+    before the number."""
+    if q is not ind.growth:
+        return 1
     declared = getattr(ind, "direction", None)
     if declared in ("up", "down"):
-        return declared  # type: ignore[no-any-return]
-    return "down" if _FALLING.search(label) or _FALLING.search(ind.name) else "up"
+        return -1 if declared == "down" else 1
+    start = q.span.start if q.span else ind.span.start
+    before = re.split(r"[,，;；。、]", text[max(0, start - 8) : start])[-1]
+    return -1 if _DECLINE.search(before) else 1
+
+
+_FLIP = {
+    Comparator.at_least: Comparator.at_most,
+    Comparator.at_most: Comparator.at_least,
+    Comparator.more_than: Comparator.less_than,
+    Comparator.less_than: Comparator.more_than,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,13 +403,18 @@ def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: s
     found (target_year, baseline_year), and the document's own period.  年均 in the name or
     between the marker and the number makes it an average over a period.
     """
-    declared = getattr(ind, "year", None)
+    declared = getattr(ind, "year", None)  # the year and period fields of issue 11
     table_growth = q is ind.growth and ind.baseline_year and ind.target_year
-    averaged = "年均" in ind.name  # an average over a period: read from the context below
-    if isinstance(declared, int) and q is not ind.baseline and not table_growth and not averaged:
-        return When(declared, declared, False, "year field")
     pos = q.span.start if q.span else ind.span.start
     ctx = _context(text, pos)
+    averaged = "年均" in ind.name or "年均" in re.split(r"[,，;；。]", ctx)[-1]
+    period = getattr(ind, "period", None)
+    if q is not ind.baseline and not table_growth:
+        m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
+        if m and int(m.group(1)) < int(m.group(2)):
+            return When(int(m.group(1)), int(m.group(2)), averaged, "period field")
+        if isinstance(declared, int) and not averaged:
+            return When(declared, declared, False, "year field")
     doc = _doc_years(info)
     average = "年均" in ind.name
     found: When | None = None
@@ -503,15 +536,22 @@ def cells_of(
                 unplaced += 1
                 continue
             measure, unit = _measure(ind, q)
+            value, upper, comparator = q.value, q.upper, q.comparator
+            if stated_sign(ind, q, text) < 0:  # 下降3%以上: a change of at most -3
+                value = -abs(q.value)
+                upper = None if q.upper is None else -abs(q.upper)
+                if upper is not None:
+                    value, upper = upper, value
+                comparator = _FLIP.get(q.comparator, q.comparator)
             cell = Cell(
                 document=document,
                 role=role,
                 name=ind.name,
                 raw=q.raw,
-                value=q.value,
-                upper=q.upper,
+                value=value,
+                upper=upper,
                 unit=unit,
-                comparator=q.comparator,
+                comparator=comparator,
                 aspirational=q.aspirational,
                 span=q.span,
                 origin=ind.origin,
@@ -767,6 +807,8 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         w = pl.when
         if w.start == w.end and not w.average:
             annual[(pl.region, pl.key, pl.measure, pl.unit, w.start)].append(pl)
+        elif _end_of_period_level(pl):
+            annual[(pl.region, pl.key, pl.measure, pl.unit, w.end)].append(pl)
         else:
             measure = (
                 "average_growth"
@@ -856,6 +898,21 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         headline=HEADLINE_KEYS,
         unplaced=unplaced,
         provenance=LedgerProvenance(plansum_version=__version__),
+    )
+
+
+# Headline indicators counted over a period (新增就业 6.9万人 in five years), not a level at its end.
+_FLOWS = {"new_urban_jobs"}
+
+
+def _end_of_period_level(pl: _Placed) -> bool:
+    """A headline level target set for a period (十五五 城镇化率 60%) is for its last year."""
+    return (
+        pl.headline
+        and pl.measure == "level"
+        and pl.cell.role == "target"
+        and not pl.when.average
+        and pl.key not in _FLOWS
     )
 
 
