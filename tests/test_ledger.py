@@ -390,7 +390,8 @@ def test_fixture_corpus_ledger() -> None:
     """The fictional fixture corpus (always present): two places, a chain across documents."""
     from conftest import CORPUS
 
-    ledger = track_inputs(load_inputs(CORPUS, engine="rules"))
+    files = sorted([*CORPUS.glob("qinglan_*.txt"), *CORPUS.glob("yunxi_*.txt")])
+    ledger = track_inputs(load_inputs(files, engine="rules"))
     assert [r.region for r in ledger.regions] == ["青岚市", "云溪县"]
     rows = _annual(ledger)
     qinglan = rows[("青岚市", "gdp", "growth", "%", 2024)]
@@ -463,12 +464,18 @@ def test_the_year_period_and_direction_fields_are_read_first() -> None:
     q = ind.growth
     assert q is not None
     assert when_of(ind, q, "target", s.document, text).start == 2026  # from the document
-    dated = Dated(**ind.model_dump(), year=2027)
+    dated = Dated(**{**ind.model_dump(), "year": 2027})
     w = when_of(dated, dated.growth, "target", s.document, text)  # type: ignore[arg-type]
     assert (w.start, w.end, w.how) == (2027, 2027, "year field")
-    spanned = Dated(**ind.model_dump(), year=2030, period="2026-2030")
+    spanned = Dated(**{**ind.model_dump(), "year": 2030, "period": "2026-2030"})
     w = when_of(spanned, spanned.growth, "target", s.document, text)  # type: ignore[arg-type]
     assert (w.start, w.end) == (2026, 2030)
-    falling = Dated(**ind.model_dump(), direction="down")
+    falling = Dated(**{**ind.model_dump(), "direction": "down"})
     assert stated_sign(falling, falling.growth, text) == -1  # type: ignore[arg-type]
     assert stated_sign(ind, q, text) == 1
+    # the words next to the number win over a declared field, and the cell says so
+    report = "青岚市2026年政府工作报告\n一、五年回顾\n刚刚过去的2025年,地区生产总值增长4.9%。\n"
+    r = summarize(report, engine="rules").indicators[0]
+    tagged = Dated(**{**r.model_dump(), "year": 2025, "period": "2021-2025"})
+    w = when_of(tagged, tagged.growth, "actual", s.document, report)  # type: ignore[arg-type]
+    assert (w.start, w.end) == (2025, 2025) and "period field 2021-2025 set aside" in w.how

@@ -395,27 +395,20 @@ def _context(text: str, pos: int) -> str:
     return text[text.rfind("\n", 0, pos) + 1 : pos]
 
 
-def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: str) -> When | None:
-    """The year or period a figure is for.
-
-    Reads, in order: a year field on the indicator (issue 11 adds one), the nearest time marker
-    before the number in its paragraph (2025年, 今年, 去年, 十四五, 五年来), the years the rules
-    found (target_year, baseline_year), and the document's own period.  年均 in the name or
-    between the marker and the number makes it an average over a period.
-    """
-    declared = getattr(ind, "year", None)  # the year and period fields of issue 11
-    table_growth = q is ind.growth and ind.baseline_year and ind.target_year
-    pos = q.span.start if q.span else ind.span.start
-    ctx = _context(text, pos)
-    averaged = "年均" in ind.name or "年均" in re.split(r"[,，;；。]", ctx)[-1]
+def _declared(ind: Indicator, averaged: bool) -> When | None:
+    """The year or period the indicator model states (issue 11 adds the fields)."""
     period = getattr(ind, "period", None)
-    if q is not ind.baseline and not table_growth:
-        m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
-        if m and int(m.group(1)) < int(m.group(2)):
-            return When(int(m.group(1)), int(m.group(2)), averaged, "period field")
-        if isinstance(declared, int) and not averaged:
-            return When(declared, declared, False, "year field")
-    doc = _doc_years(info)
+    m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
+    if m and int(m.group(1)) < int(m.group(2)):
+        return When(int(m.group(1)), int(m.group(2)), averaged, f"period field {period}")
+    year = getattr(ind, "year", None)
+    if isinstance(year, int) and not averaged:
+        return When(year, year, False, "year field")
+    return None
+
+
+def _from_context(ind: Indicator, ctx: str, doc: tuple[int, int] | None) -> When | None:
+    """The nearest time marker before the number in its paragraph."""
     average = "年均" in ind.name
     found: When | None = None
     for m in _MARKER.finditer(ctx):
@@ -440,14 +433,41 @@ def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: s
         elif m.group("five") and doc:
             end = doc[0] - 1
             found = When(end - 4, end, avg, f"context {m.group(0)}")
+    return found
+
+
+def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: str) -> When | None:
+    """The year or period a figure is for.
+
+    Reads, in order: the nearest time marker before the number in its paragraph (2025年, 今年,
+    去年, 十四五, 五年来); the columns of a plan table (baseline_year, target_year, the 年均
+    growth column); the year and period fields of the indicator (issue 11 adds them); the
+    years the rules found; the document's own period.  年均 in the name or in the number's
+    clause makes it an average over a period.  The words next to the number come first:
+    where a declared field disagrees with them, `how` says so.
+    """
+    pos = q.span.start if q.span else ind.span.start
+    ctx = _context(text, pos)
+    doc = _doc_years(info)
+    average = "年均" in ind.name
+    averaged = average or "年均" in re.split(r"[,，;；。]", ctx)[-1]
+    table = bool(ind.baseline_year and ind.target_year)
+    declared = None if q is ind.baseline or table else _declared(ind, averaged)
+    found = _from_context(ind, ctx, doc)
     if found is not None:
+        if declared is not None and (declared.start, declared.end) != (found.start, found.end):
+            return When(
+                found.start, found.end, found.average, f"{found.how}; {declared.how} set aside"
+            )
         return found
     if q is ind.baseline and ind.baseline_year:
         return When(ind.baseline_year, ind.baseline_year, False, "baseline_year")
-    if q is ind.growth and ind.baseline_year and ind.target_year:
+    if q is ind.growth and table:
         # the growth column of a plan table: average over baseline_year+1 .. target_year
         # (for an indicator that is itself a rate, a change; see _measure)
-        return When(ind.baseline_year + 1, ind.target_year, True, "table growth column")
+        return When(ind.baseline_year + 1, ind.target_year, True, "table growth column")  # type: ignore[operator, arg-type]
+    if declared is not None:
+        return declared
     if ind.target_year:
         if average and doc and doc[1] == ind.target_year and doc[0] < doc[1]:
             return When(doc[0], doc[1], True, "target_year 年均, plan period")
