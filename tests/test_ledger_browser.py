@@ -15,7 +15,8 @@ from test_render_browser import browser, open_page, pytestmark, severe_logs  # n
 def test_ledger_charts_draw_and_figures_link_to_their_source(browser: Any, tmp_path: Path) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By  # after test_render_browser's import skip
 
-    inputs = load_inputs(CORPUS, engine="rules")
+    files = sorted([*CORPUS.glob("qinglan_*.txt"), *CORPUS.glob("yunxi_*.txt")])
+    inputs = load_inputs(files, engine="rules")
     page = render_ledger(track_inputs(inputs), "html", {i.name: i.text for i in inputs})
     open_page(browser, tmp_path, page)
     assert severe_logs(browser) == []
