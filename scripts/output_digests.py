@@ -29,7 +29,16 @@ def documents(seeds: Path | None) -> list[Path]:
 def digests(seeds: Path | None) -> dict[str, str]:
     import logging
 
-    logging.getLogger("instructor").setLevel(logging.CRITICAL + 1)  # replayed re-asks log at ERROR
+    quiet = logging.getLogger("instructor")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL + 1)  # replayed re-asks log at ERROR
+    try:
+        return _digests(seeds)
+    finally:
+        quiet.setLevel(level)  # in-process callers (the tests) keep their logging
+
+
+def _digests(seeds: Path | None) -> dict[str, str]:
     from plansum.loading import load_file
     from plansum.pipeline import summarize
     from plansum.render import render

@@ -17,7 +17,7 @@ PKG = ROOT / "src" / "plansum"
 # Lowest first.  Read it as the flow: text → Document → findings → summary → outputs.
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
-    ("models", "settings", "redact"),
+    ("models", "settings", "redact", "transport", "cache"),
     ("numbers", "prompts"),
     ("loading", "outline", "docinfo"),
     ("indicators", "tables", "goals", "projects"),

@@ -160,14 +160,26 @@ ENCODINGS = {
     "utf-16-be-bom": (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
     "utf-8-bom": (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
     "utf-8-crlf": (TEXT.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
+    # round two (issue 13): no byte-order mark, or the wrong one
+    "utf-16-le-no-bom": (TEXT.encode("utf-16-le"), "utf-16-le"),
+    "utf-16-be-no-bom": (TEXT.encode("utf-16-be"), "utf-16-be"),
+    "utf-16-le-no-bom-no-ascii": (None, "utf-16-le"),  # built below: no NUL byte at all
+    "utf-16-bom-then-utf-8": (codecs.BOM_UTF16_LE + TEXT.encode("utf-8"), "utf-8"),
+    "utf-16-be-bom-then-utf-8": (codecs.BOM_UTF16_BE + TEXT.encode("utf-8"), "utf-8"),
 }
 
 
 @pytest.mark.parametrize("name", list(ENCODINGS))
 def test_encodings_give_the_same_summary(name: str, tmp_path: Path) -> None:
     data, encoding = ENCODINGS[name]
+    text = TEXT
+    if data is None:  # only ideographs and full-width forms: UTF-16 without a single NUL byte
+        keep = [ch for ch in TEXT.translate(FW).replace("\n", "。") if ord(ch) >= 0x3000 and ord(ch) & 0xFF]
+        text = "".join(keep)
+        data = text.encode("utf-16-le")
+        assert b"\x00" not in data
     ref_path = tmp_path / "utf8.txt"
-    ref_path.write_text(TEXT, encoding="utf-8")
+    ref_path.write_text(text, encoding="utf-8")
     path = tmp_path / f"{name}.txt"
     path.write_bytes(data)
     result = cli("summarize", str(path), "--offline", "-f", "json")

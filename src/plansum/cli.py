@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +29,43 @@ FileArg = Annotated[
 def _fail(msg: str, code: int = 2) -> None:
     typer.echo(f"plansum: error: {msg}", err=True)
     raise typer.Exit(code)
+
+
+def _stdout_lost() -> None:
+    """After a failed write to stdout, point it at /dev/null, so that the interpreter's own
+    flush at exit does not print a second error (the pattern the Python docs give for EPIPE)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
+        pass
+
+
+def _write_stdout(text: str | Iterable[bytes]) -> None:
+    """Write to stdout; a full disk or a closed pipe is one line and exit 2, not a traceback."""
+    try:
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            for part in text:
+                sys.stdout.buffer.write(part)
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout_lost()
+        _fail(f"cannot write to standard output: {exc.strerror or exc}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `a` is `b`: the same path, a symlink to it, or a hard link to it."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # `a` does not exist yet (the usual case) or cannot be looked at
+        return False
 
 
 # Client libraries that log on their own; instructor logs every failed attempt at ERROR.
@@ -152,10 +189,12 @@ def summarize(
     from .document import Document
     from .pipeline import ENGINES, summarize_document
     from .redact import SecretFilter
-    from .render import format_from_path, render, renderer
+    from .render import format_from_path, render_parts, renderer
 
     secret = SecretFilter([api_key])
     settings: Any = None
+    if output is not None and _same_file(output, file):
+        _fail(f"-o {output} is the input document itself; write the summary to another file")
     try:
         out_fmt = renderer(fmt).name if fmt else (format_from_path(output) if output else "markdown")
         if engine not in ENGINES:
@@ -179,7 +218,7 @@ def summarize(
                 settings=settings,
                 progress=sys.stderr.isatty() or verbose,
             )
-        result = render(summary, doc.text, out_fmt)
+        parts = render_parts(summary, doc.text, out_fmt)
     except PlansumError as exc:
         _fail(secret.scrub(str(exc)))
         return
@@ -208,21 +247,44 @@ def summarize(
             1,
         )
         return
+    written = 0
+    last = b"\n"
+
+    def clean() -> Iterator[bytes]:
+        nonlocal written, last
+        for p in parts:  # the key never reaches a file, whatever the model or the text held
+            p = secret.scrub_bytes(p)
+            if p:
+                written, last = written + len(p), p[-1:]
+                yield p
+
     if output:
-        data = result.encode("utf-8") if isinstance(result, str) else result
         try:
-            output.write_bytes(data)
+            with output.open("wb") as f:
+                for p in clean():
+                    f.write(p)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror}")
-        typer.echo(f"plansum: wrote {output} ({len(data)} bytes)", err=True)
+        typer.echo(f"plansum: wrote {output} ({written} bytes)", err=True)
     else:
-        sys.stdout.write(result if isinstance(result, str) else result.decode("utf-8"))
-        if isinstance(result, str) and not result.endswith("\n"):
-            sys.stdout.write("\n")
-    degraded = [c for c in summary.provenance.chunks if c.degraded]
+
+        def with_newline() -> Iterator[bytes]:
+            yield from clean()
+            if last != b"\n":
+                yield b"\n"
+
+        _write_stdout(with_newline())
+    chunks = summary.provenance.chunks
+    degraded = [c for c in chunks if c.degraded]
     if verbose or degraded:
         for c in degraded:
             typer.echo(f"plansum: chunk {c.chunk} fell back to rules: {c.degraded}", err=True)
+    if chunks and len(degraded) == len(chunks):
+        _fail(
+            f"the model did none of the {len(chunks)} chunk(s): every one fell back to the rules "
+            f"({degraded[0].degraded}); the summary written is the rules path's",
+            4,
+        )
     if strict and degraded:
         raise typer.Exit(3)
 
@@ -238,10 +300,12 @@ def outline(file: FileArg) -> None:
     except PlansumError as exc:
         _fail(str(exc))
         return
+    lines = []
     for s in flatten(parse_outline(doc.text)):
         indent = "  " * (s.level - 1)
         num = f"{s.number} " if s.number else ""
-        typer.echo(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]")
+        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]\n")
+    _write_stdout("".join(lines))
 
 
 @app.command()
@@ -260,21 +324,21 @@ def indicators(
         if fmt == "json":
             import json
 
-            typer.echo(
-                json.dumps(
-                    [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
-                    ensure_ascii=False,
-                    indent=2,
-                )
+            out = json.dumps(
+                [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
+                ensure_ascii=False,
+                indent=2,
             )
         elif fmt == "csv":
-            sys.stdout.write(str(render(summary, doc.text, "csv")))
+            out = str(render(summary, doc.text, "csv"))
         else:
             from .render import indicator_table_markdown
 
-            typer.echo(indicator_table_markdown(summary.indicators))
+            out = indicator_table_markdown(summary.indicators)
     except PlansumError as exc:
         _fail(str(exc))
+        return
+    _write_stdout(out if out.endswith("\n") else out + "\n")
 
 
 @app.command()
@@ -514,6 +578,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("plansum: interrupted; finished chunks are kept in the cache", err=True)
         sys.exit(130)
+    except OSError as exc:  # stdout lost outside _write_stdout (e.g. a full disk on --help)
+        _stdout_lost()
+        typer.echo(f"plansum: error: cannot write to standard output: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

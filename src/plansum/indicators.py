@@ -101,6 +101,9 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
 
 
 def _clean_name(prefix: str) -> str:
+    if "|" in prefix:  # 来源：… | 编辑：… | 分享 全市地区生产总值…: the name is after the footer
+        tail = prefix.rsplit("|", 1)[1].split()
+        prefix = tail[-1] if tail else ""
     s = _YEAR_PHRASE.sub("", prefix)
     head = re.split(r"由|从", s, maxsplit=1)[0]
     if len(head.strip()) >= 2:
@@ -208,6 +211,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
+    """Whether [lo, hi) meets one of the sorted, disjoint `spans`."""
+    i = bisect.bisect_left(starts, hi) - 1
+    return i >= 0 and spans[i][1] > lo
+
+
 def sentence_indicators(
     text: str,
     mentions: Sequence[Mention],
@@ -230,8 +239,8 @@ def sentence_indicators(
         if i >= 0 and skip_sorted[i][1] >= s_end:
             continue  # inside a table
         sentence = text[s_start:s_end]
-        if sentence.count("|") >= 2:
-            continue
+        if sentence.count("|") >= 2 and _overlaps(skip_sorted, skip_starts, s_start, s_end):
+            continue  # a sentence running into a table row; `|` alone (a footer) is not a table
         ms = [mentions[k] for k in range(lo, hi)]
         sentence_year: int | None = None
         for m in ms:
@@ -435,6 +444,9 @@ def _norm_cell(cell: str) -> str:
     return re.sub(r"\s+", "", cell)
 
 
+_PROSE_END = re.compile(r"[。！？!?]")
+
+
 def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[Indicator], list[Span]]:
     """Indicators from `|`-flattened indicator tables; also returns the spans of table rows."""
     out: list[Indicator] = []
@@ -446,7 +458,9 @@ def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[
         this_start = line_start
         line_start += len(line)
         body = line.rstrip("\r\n")
-        if body.count("|") < 2:
+        # A row has two `|` and no sentence end: a news footer inline with the text
+        # (来源：… | 编辑：… | 分享) or a file with its newlines removed is prose, not a row.
+        if body.count("|") < 2 or _PROSE_END.search(body):
             if header is not None and body.strip():
                 header = None  # the table ended
             continue

@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, cast
 
+# Every import at module level: a worker thread must never be the first to import a module
+# (a lazy `import httpx` racing openai's own import once gave a half-initialised module).
 import httpx
+import instructor
 import openai
 from instructor.core.exceptions import (
     IncompleteOutputException,
@@ -27,14 +34,20 @@ from instructor.core.exceptions import (
     ResponseParsingError,
 )
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
+from tenacity.nap import sleep as tenacity_sleep
 
+from .cache import ResponseCache
 from .chunking import Chunk
 from .errors import CassetteError, FailureKind, LLMError
 from .models import CheckStatus, Quantity
 from .prompts import Prompt, load_prompt
 from .redact import guard_logs, scrub
 from .settings import Settings
+from .transport import DeadlineExceeded, ResponseTooLarge, guarded_client
 from .verify import cited_value
+
+log = logging.getLogger("plansum")
 
 # ---------------------------------------------------------------------------------------
 # What the model answers
@@ -67,9 +80,20 @@ class ExtractedIndicator(BaseModel):
         return self
 
 
-def validation_context(mentions: dict[int, Quantity]) -> dict[str, Any]:
-    """The context the validator reads (the chunk's mentions) and writes (what it refused)."""
-    return {"mentions": mentions, "rejected": []}
+def validation_context(mentions: dict[int, Quantity], secret: str | None = None) -> dict[str, Any]:
+    """The context the validators read (the chunk's mentions, the key to mask) and write
+    (what the source check refused)."""
+    return {"mentions": mentions, "rejected": [], "secret": secret}
+
+
+def _masked(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(secret, "***")
+    if isinstance(value, list):
+        return [_masked(v, secret) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v, secret) for k, v in value.items()}
+    return value
 
 
 class ChunkExtraction(BaseModel):
@@ -80,6 +104,19 @@ class ChunkExtraction(BaseModel):
     indicators: list[ExtractedIndicator] = Field(max_length=6, description="最重要的量化指标")
     goals: list[str] = Field(max_length=2, description="定性目标，照抄原文短句")
     projects: list[str] = Field(max_length=4, description="项目或工程名称，照抄原文")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mask_secret(cls, data: Any, info: ValidationInfo) -> Any:
+        """A model that echoes the API key (some endpoints put it in the prompt's context)
+        must not carry it into the summary or the cache: masked before anything reads it."""
+        secret = (info.context or {}).get("secret")
+        if not secret or len(secret) < 4:
+            return data
+        if isinstance(data, str | bytes):  # instructor may hand over the raw JSON text
+            raw = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            return raw.replace(secret, "***")
+        return _masked(data, secret)
 
 
 def schema_sha() -> str:
@@ -154,12 +191,53 @@ def _empty_choices(exc: BaseException) -> bool:
     )
 
 
+class NotACompletion(Exception):
+    """HTTP 200, but the body is an HTML page or an error object, not a chat completion."""
+
+
+def _title(html: str) -> str:
+    m = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
+    text = m.group(1) if m else re.sub(r"<[^>]+>", " ", html)
+    return " ".join(text.split())[:80]
+
+
+def not_a_completion(response: Any) -> str | None:
+    """What a 200 answer is, when it is not a completion: a login or proxy page, an error."""
+    if isinstance(response, str | bytes):
+        text = response.decode("utf-8", "replace") if isinstance(response, bytes) else response
+        kind = "an HTML page" if "<" in text[:200] else "text"
+        return f"the endpoint answered HTTP 200 with {kind}, not a completion ({_title(text)!r})"
+    if getattr(response, "choices", []) is not None:
+        return None
+    extra = getattr(response, "model_extra", None) or {}
+    err = extra.get("error")
+    if err is not None:
+        said = err.get("message", err) if isinstance(err, dict) else err
+        return f"the endpoint answered HTTP 200 with an error: {str(said)[:160]}"
+    return "the endpoint answered HTTP 200 with JSON that is not a completion (no choices)"
+
+
+def _checked(create: Callable[..., Any]) -> Callable[..., Any]:
+    """The OpenAI create call, refusing a 200 that is not a completion before instructor
+    takes it for a bad answer and re-asks (it is not about the answer; re-asking repeats it)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        response = create(*args, **kwargs)
+        problem = not_a_completion(response)
+        if problem:
+            raise NotACompletion(problem)
+        return response
+
+    return call
+
+
 _NO_ANSWER = (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError)
+_NOT_RETRIED = (CassetteError, NotACompletion, ResponseTooLarge)
 
 
 def is_transport_error(exc: BaseException) -> bool:
     """Worth sending again: 429, 5xx, no answer, a cut-off body, an empty choice list."""
-    if _find(exc, (CassetteError,)):
+    if _find(exc, _NOT_RETRIED):
         return False
     if _empty_choices(exc):
         return True
@@ -187,9 +265,6 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     try:
         return max(0.0, float(raw))
     except ValueError:
-        from datetime import UTC, datetime
-        from email.utils import parsedate_to_datetime
-
         try:
             when = parsedate_to_datetime(raw)
             return max(0.0, (when - datetime.now(UTC)).total_seconds())
@@ -201,6 +276,9 @@ def describe_error(exc: BaseException) -> str:
     status = _find(exc, (openai.APIStatusError,))
     if status is not None:
         return f"HTTP {getattr(status, 'status_code', '?')} from the endpoint"
+    for e in _cause_chain(exc):
+        if isinstance(e, DeadlineExceeded):
+            return f"request timed out: {e}"
     for e in _cause_chain(exc):
         if isinstance(e, openai.APITimeoutError):
             return "request timed out"
@@ -278,7 +356,11 @@ def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str],
             f"the endpoint does not know model {s.model!r} (HTTP 404): set PLANSUM_MODEL / "
             "--model, or check PLANSUM_BASE_URL"
         ) from None
-    if _find(exc, (IncompleteOutputException,)):
+    odd = _find(exc, (NotACompletion, ResponseTooLarge))
+    if odd is not None:
+        kind = FailureKind.transport
+        msg = f"{odd}; not retried"
+    elif _find(exc, (IncompleteOutputException,)):
         kind = FailureKind.token_cap
         msg = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
     elif is_transport_error(exc):
@@ -340,33 +422,27 @@ class ChunkClient:
         self._http_client = http_client
         self._client: Any = None
         self._lock = threading.Lock()
-        self._cache: Any = None
+        self.client()  # here, in the caller's thread: openai imports its resources on first use
+        self._cache: ResponseCache | None = None
         if settings.cache:
-            import diskcache
-
-            try:
-                settings.cache_dir.mkdir(parents=True, exist_ok=True)
-                self._cache = diskcache.Cache(str(settings.cache_dir))
-            except OSError as exc:
-                raise LLMError(
-                    f"cannot use the cache directory {settings.cache_dir}: {exc.strerror}; "
-                    "set PLANSUM_CACHE_DIR or use --no-cache"
-                ) from exc
+            cache = ResponseCache(settings.cache_dir)
+            self._cache = cache if cache.usable else None
 
     # -- client
     def client(self) -> Any:
         with self._lock:
             if self._client is None:
-                import instructor
-
                 s = self.settings
                 raw = openai.OpenAI(
                     base_url=s.base_url,
                     api_key=s.api_key or "none",
                     timeout=s.timeout,
                     max_retries=0,  # tenacity below does the retrying, with bounds we choose
-                    http_client=self._http_client,
+                    # ours: a whole-request deadline, a cap on the body, the key masked.  (openai
+                    # 3.x is typed for httpx2 and sends through an httpx client all the same.)
+                    http_client=self._http_client or cast(Any, guarded_client(s.timeout, s.api_key)),
                 )
+                raw.chat.completions.create = _checked(raw.chat.completions.create)  # type: ignore[method-assign]
                 mode = instructor.Mode.TOOLS if s.mode == "tools" else instructor.Mode.JSON_SCHEMA
                 self._client = instructor.from_openai(raw, mode=mode)
             return self._client
@@ -374,7 +450,8 @@ class ChunkClient:
     def cache_key(self, messages: list[dict[str, str]]) -> str:
         s = self.settings
         h = hashlib.sha256()
-        for part in (s.model or "", s.mode, self.prompt.tag, schema_sha(), str(s.max_tokens)):
+        # the endpoint too: the same model name on another server is another model
+        for part in (s.base_url or "", s.model or "", s.mode, self.prompt.tag, schema_sha(), str(s.max_tokens)):
             h.update(part.encode())
             h.update(b"\0")
         h.update(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode())
@@ -385,24 +462,34 @@ class ChunkClient:
             self._cache.close()
 
     # -- one chunk
-    def extract(self, chunk: Chunk) -> ChunkOutcome:
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt
-        from tenacity.nap import sleep as tenacity_sleep
+    def _cached(self, key: str, ids: dict[int, Quantity], out: ChunkOutcome) -> bool:
+        """Fill `out` from the cache; an entry that does not validate (again: the source check
+        runs on cached answers too) is a miss, with a warning."""
+        if self._cache is None:
+            return False
+        hit = self._cache.get(key)
+        if hit is None:
+            return False
+        try:
+            out.extraction = ChunkExtraction.model_validate(
+                hit["extraction"], context=validation_context(ids, self.settings.api_key)
+            )
+            out.prompt_tokens = int(hit["prompt_tokens"])
+            out.completion_tokens = int(hit["completion_tokens"])
+        except (ValidationError, KeyError, TypeError, ValueError) as exc:
+            self._cache.reject(key, f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+            out.extraction, out.prompt_tokens, out.completion_tokens = None, 0, 0
+            return False
+        out.cached = True
+        return True
 
+    def extract(self, chunk: Chunk) -> ChunkOutcome:
         s = self.settings
         messages, ids = build_messages(self.prompt, chunk)
         out = ChunkOutcome(chunk=chunk.index, ids=ids)
         key = self.cache_key(messages)
-        if self._cache is not None:
-            hit = self._cache.get(key)
-            if hit is not None:
-                out.extraction = ChunkExtraction.model_validate(
-                    hit["extraction"], context=validation_context(ids)
-                )
-                out.prompt_tokens = hit["prompt_tokens"]
-                out.completion_tokens = hit["completion_tokens"]
-                out.cached = True
-                return out
+        if self._cached(key, ids, out):
+            return out
 
         def wait(state: Any) -> float:
             exc = state.outcome.exception()
@@ -418,7 +505,7 @@ class ChunkClient:
             reraise=True,
             sleep=self._sleep or tenacity_sleep,
         )
-        context = validation_context(ids)
+        context = validation_context(ids, s.api_key)
         try:
             for attempt in retrying:
                 with attempt:

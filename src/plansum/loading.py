@@ -9,6 +9,9 @@ line ends stay as they are.
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +60,41 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _cjk_share(text: str) -> float:
+    """Share of CJK ideographs and CJK/full-width punctuation among the visible characters
+    of a sample: near 1 for Chinese decoded right, low for the same bytes decoded wrong."""
+    sample = "".join(text[:20000].split())
+    return len(_CJK.findall(sample)) / len(sample) if sample else 0.0
+
+
+def _utf16_guess(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte-order mark, if one byte order reads as Chinese."""
+    best: tuple[float, str, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        share = _cjk_share(text)
+        if share >= 0.3 and _control_ratio(text) <= 0.01 and (best is None or share > best[0]):
+            best = (share, text, enc)
+    return (best[1], best[2]) if best else None
+
+
+def _utf8_after_utf16_bom(rest: bytes) -> str | None:
+    """UTF-8 text behind a UTF-16 byte-order mark (an editor that added the wrong mark):
+    valid UTF-8 with multi-byte characters is no accident, UTF-16 Chinese never is."""
+    if not any(b >= 0x80 for b in rest[:4096]):
+        return None
+    try:
+        return rest.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode(data: bytes, name: str = "<bytes>") -> Decoded:
     """Decode plan text from bytes: BOMs first, then UTF-8, then GB18030 (a superset of GBK/GB2312),
     then whatever charset-normalizer judges best.  Raises InputError for empty or binary input."""
@@ -72,6 +110,11 @@ def decode(data: bytes, name: str = "<bytes>") -> Decoded:
     encoding = ""
     for bom, enc in _BOMS:
         if data.startswith(bom):
+            if enc == "utf-16":
+                stray = _utf8_after_utf16_bom(data[len(bom) :])
+                if stray is not None:
+                    text, encoding = stray, "utf-8"
+                    break
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
@@ -82,21 +125,30 @@ def decode(data: bytes, name: str = "<bytes>") -> Decoded:
     if text is None:
         head = data[:4096]
         if b"\x00" in head:
-            # NUL bytes without a BOM: UTF-16 without a mark (NULs on one side), or binary.
-            even, odd = head[0::2].count(0), head[1::2].count(0)
-            if min(even, odd) > 0 or max(even, odd) < len(head) // 8:
+            # NUL bytes without a BOM: UTF-16 without a mark, or binary.  (Chinese in UTF-16
+            # has NULs on both sides: 一 is U+4E00, digits are U+003x.)
+            guess = _utf16_guess(data)
+            if guess is None:
                 raise InputError(
                     f"{name}: looks like binary data, not text; give a plain-text plan document"
                 )
-            text, encoding = _decode_guess(data, name)
+            text, encoding = guess
         else:
-            for enc in ("utf-8", "gb18030"):
+            try:
+                text, encoding = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
+            if text is None:
+                # GB18030 decodes almost any byte string; UTF-16 without a mark (and without
+                # ASCII, so without NULs) wins when it reads as clearly more Chinese.
+                utf16 = _utf16_guess(data) if len(data) % 2 == 0 else None
                 try:
-                    text = data.decode(enc)
-                    encoding = enc
-                    break
+                    text, encoding = data.decode("gb18030"), "gb18030"
+                    if utf16 is not None and _cjk_share(utf16[0]) > _cjk_share(text) + 0.2:
+                        text, encoding = utf16
                 except UnicodeDecodeError:
-                    continue
+                    if utf16 is not None:
+                        text, encoding = utf16
             if text is None:
                 text, encoding = _decode_guess(data, name)
     if _control_ratio(text) > 0.01:
@@ -126,20 +178,59 @@ def _decode_guess(data: bytes, name: str) -> tuple[str, str]:
         ) from exc
 
 
+def _too_large(p: Path, size: int) -> InputError:
+    return InputError(
+        f"{p}: {size / 2**20:.0f} MiB is larger than the {MAX_BYTES / 2**20:.0f} MiB limit; "
+        "split the document"
+    )
+
+
+# Same-length replacements, so that offsets into the cleaned text are offsets into the
+# decoded one: control characters (NUL …) would go into every output, and line ends the
+# outline and the chunker do not know (a lone CR, NEL, U+2028/2029) would hide the headings.
+_CONTROLS = {c: " " for c in [*range(0, 9), *range(14, 32), 127]}
+_LINE_ENDS = {0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
+_ODD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x85\u2028\u2029]|\r(?!\n)")
+_TABLE = str.maketrans({**_CONTROLS, **_LINE_ENDS})
+
+
+def clean_text(text: str) -> str:
+    """Text as plansum reads it: control characters as spaces, every line end a \\n (a CRLF
+    stays: its CR is not a line end of its own).  Never changes the length."""
+    if not _ODD.search(text):
+        return text
+    return re.sub(r"\r(?!\n)", "\n", text.translate(_TABLE))
+
+
 def load_file(path: str | Path) -> Decoded:
+    """Read a regular file of at most MAX_BYTES.  A FIFO, a device (/dev/zero, /dev/urandom)
+    or a socket is refused before it is read: opened without blocking, checked with fstat,
+    and read with a cap all the same (a file that grows while read is cut off and refused)."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory; give one plan text file")
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"{p}: {size / 2**20:.0f} MiB is larger than the {MAX_BYTES / 2**20:.0f} MiB limit; "
-                "split the document"
-            )
-        data = p.read_bytes()
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                what = (
+                    "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
+                    else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                    else "a socket" if stat.S_ISSOCK(st.st_mode)
+                    else "not a regular file"
+                )
+                raise InputError(f"{p}: is {what}, not a regular file; save the plan text to a file first")
+            if st.st_size > MAX_BYTES:
+                raise _too_large(p, st.st_size)
+            # read what fstat said (not a 200 MiB buffer up front), then whatever it grew by
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += f.read(MAX_BYTES + 1 - len(data))
+        if len(data) > MAX_BYTES:
+            raise _too_large(p, len(data))
     except PermissionError as exc:
         raise InputError(f"{p}: cannot be read (permission denied)") from exc
     except OSError as exc:

@@ -8,7 +8,7 @@ as JSON Schema into `schemas/` by `plansum schema`.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,7 +18,27 @@ SCHEMA_VERSION = "1"
 
 
 class _Model(BaseModel):
+    """Base of the summary models.
+
+    Memory: pydantic gives every instance its own "fields set" (a `set` of the field names
+    passed, ~700 bytes for a model of 8+ fields); a 50 MB plan makes millions of these
+    models, and those sets were the largest single share of its memory (issue 13, item 10).
+    Every instance here shares one set per class holding *all* its fields, so an assignment
+    to a field never changes it.  The cost: `model_fields_set` names every field, and
+    `model_dump(exclude_unset=True)` is the same as `model_dump()`; plansum uses neither.
+    """
+
     model_config = ConfigDict(extra="forbid")
+
+    def model_post_init(self, context: Any, /) -> None:
+        cls = type(self)
+        shared = _ALL_FIELDS.get(cls)
+        if shared is None:
+            shared = _ALL_FIELDS.setdefault(cls, set(cls.model_fields))
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+_ALL_FIELDS: dict[type, set[str]] = {}
 
 
 class Span(_Model):

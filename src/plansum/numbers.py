@@ -316,6 +316,12 @@ def _line_is_blank_before(norm: str, pos: int, also: str = "") -> bool:
     return norm[line_start:pos].strip(" \t\r\u3000\xa0" + also) == ""
 
 
+def _representable(hit: _Hit) -> bool:
+    """A value a float can hold: a grouped number of 310 digits reads as inf, which JSON
+    writes as null and the schema refuses; such a string is not a quantity of a plan."""
+    return all(math.isfinite(v) for v in (hit.value, hit.scaled, hit.upper) if v is not None)
+
+
 def _scan(text: str) -> list[_Hit]:
     norm = normalize_digits(text)
     hits: list[_Hit] = []
@@ -327,7 +333,7 @@ def _scan(text: str) -> list[_Hit]:
             prev_end = end  # a skipped shape (date, code, URL …)
             continue
         hit = _read_match(norm, m, n)
-        if hit is None:
+        if hit is None or not _representable(hit):
             prev_end = end
             continue
         # comparator / aspiration words written right before the number

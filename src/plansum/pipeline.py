@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ._version import __version__
 from .assemble import assemble, rules_provenance
-from .document import Document
+from .document import Document, paused_gc
 from .errors import ConfigError
 from .models import PlanSummary, Provenance
 from .rules import RulesExtractor
@@ -44,9 +44,10 @@ def summarize_document(
 ) -> PlanSummary:
     """Summarize a parsed document with the chosen engine (see `summarize`)."""
     chosen = resolve_engine(engine, settings)
-    rules = RulesExtractor().extract(doc)
-    if chosen == "rules":
-        return assemble(doc, rules, rules_provenance())
+    with paused_gc():  # see document.paused_gc: linear time on large documents
+        rules = RulesExtractor().extract(doc)
+        if chosen == "rules":
+            return assemble(doc, rules, rules_provenance())
     assert settings is not None and settings.model is not None
     from .llm_extractor import LLMExtractor
     from .merge import merge

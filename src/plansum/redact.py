@@ -29,6 +29,13 @@ class SecretFilter(logging.Filter):
             text = text.replace(s, "***")
         return text
 
+    def scrub_bytes(self, data: bytes) -> bytes:
+        for s in self.secrets:
+            b = s.encode("utf-8")
+            if b in data:  # no copy of a large output unless the key is in it
+                data = data.replace(b, b"***")
+        return data
+
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:
             return True

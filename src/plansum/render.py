@@ -36,7 +36,7 @@ from .models import (
     Span,
 )
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "RENDERERS", "Renderer", "format_from_path", "render"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "RENDERERS", "Renderer", "format_from_path", "render", "render_parts"]
 
 STATUS_LABEL = {
     CheckStatus.verified: "已核实 (verified)",
@@ -83,6 +83,44 @@ def render(summary: PlanSummary, text: str, fmt: str) -> str:
     and the HTML shows it beside the summary.
     """
     return renderer(fmt).render(summary, text)
+
+
+def render_parts(summary: PlanSummary, text: str, fmt: str) -> Iterator[bytes]:
+    """The same bytes as `render(...).encode()`, in parts, to be written as they come: the
+    JSON of a 50 MB document is some 350 MB (twice that as a `str` of Chinese), and is
+    made here one list item at a time."""
+    r = renderer(fmt)
+    if r.name == "json":
+        yield from _json_parts(summary)
+    else:
+        yield r.render(summary, text).encode("utf-8")
+
+
+_LISTS = ("outline", "goals", "indicators", "projects", "checks")
+
+
+def _json_parts(summary: PlanSummary) -> Iterator[bytes]:
+    """`render_json(summary)` as bytes, streamed: the summary with its long lists emptied is
+    serialized once (the skeleton), and each `"name": []` in it is filled item by item, each
+    item serialized on its own and indented one level deeper (JSON strings never hold a raw
+    newline, so every newline in an item's JSON is layout).  tests/test_output_digests.py
+    checks that the bytes are those of `model_dump_json(indent=2)`."""
+    full = [f for f in _LISTS if getattr(summary, f)]
+    skeleton = PlanSummary.__pydantic_serializer__.to_json(
+        summary.model_copy(update=dict.fromkeys(full, [])), indent=2
+    )
+    pos = 0
+    for name in full:
+        marker = b'\n  "' + name.encode() + b'": []'
+        at = skeleton.index(marker, pos) + len(marker) - 1  # just before the "]"
+        yield skeleton[pos:at]
+        for k, item in enumerate(getattr(summary, name)):
+            data = type(item).__pydantic_serializer__.to_json(item, indent=2)
+            yield (b"\n    " if k == 0 else b",\n    ") + data.replace(b"\n", b"\n    ")
+        yield b"\n  "
+        pos = at
+    yield skeleton[pos:]
+    yield b"\n"
 
 
 def renderer(fmt: str) -> Renderer:

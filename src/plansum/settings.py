@@ -11,7 +11,15 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ConfigError
 
@@ -27,6 +35,8 @@ SOURCES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "max_tokens": (None, ("PLANSUM_MAX_TOKENS",)),
     "concurrency": ("--workers", ("PLANSUM_CONCURRENCY",)),
     "chunk_chars": (None, ("PLANSUM_CHUNK_CHARS",)),
+    "transport_retries": (None, ("PLANSUM_RETRIES",)),
+    "max_wait": (None, ("PLANSUM_MAX_WAIT",)),
     "cache_dir": (None, ("PLANSUM_CACHE_DIR",)),
 }
 
@@ -53,13 +63,13 @@ class Settings(BaseModel):
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; none means OpenAI.")
     api_key: str | None = Field(default=None, repr=False, description="API key; never printed.")
     mode: Mode = Field(default="json_schema", description="instructor mode; llama.cpp needs tools.")
-    timeout: float = Field(default=120.0, gt=0, le=3600, description="Seconds per request.")
+    timeout: float = Field(default=120.0, allow_inf_nan=False, gt=0, le=3600, description="Seconds per request.")
     max_tokens: int = Field(default=1024, ge=16, le=65536, description="Cap on answer tokens (always set).")
     concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight.")
-    temperature: float = Field(default=0.0, ge=0, le=2)
+    temperature: float = Field(default=0.0, allow_inf_nan=False, ge=0, le=2)
     max_retries: int = Field(default=2, ge=0, le=10, description="Re-asks after a failed check.")
     transport_retries: int = Field(default=3, ge=0, le=20, description="Attempts on 429/5xx/timeouts.")
-    max_wait: float = Field(default=30.0, ge=0, le=600, description="Longest single back-off, seconds.")
+    max_wait: float = Field(default=30.0, allow_inf_nan=False, ge=0, le=600, description="Longest single back-off, seconds.")
     chunk_chars: int = Field(default=2400, ge=200, le=200_000, description="Chunk budget in characters.")
     cache: bool = True
     cache_dir: Path = Field(default_factory=default_cache_dir)
@@ -70,6 +80,28 @@ class Settings(BaseModel):
         if not math.isfinite(v):
             raise ValueError("must be a finite number")
         return v
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(v.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
+        return v.strip()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _config_error(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Every way of making Settings (flags, environment, `Settings(...)`, `with_`,
+        `model_validate`) fails the same way: a ConfigError naming the flag and variable."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            raise _config_error(exc, data if isinstance(data, dict) else {}) from None
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -90,15 +122,7 @@ class Settings(BaseModel):
     @classmethod
     def coerce(cls, values: dict[str, Any]) -> Settings:
         """Validate `values`; a bad one raises ConfigError naming its flag and variable."""
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            key = str(err["loc"][0]) if err.get("loc") else "?"
-            flag, names = SOURCES.get(key, (None, ()))
-            where = " / ".join([*([flag] if flag else []), *names]) or key
-            msg = str(err.get("msg", "")).removeprefix("Value error, ")
-            raise ConfigError(f"setting {key!r} ({where}) has a bad value {values.get(key)!r}: {msg}") from None
+        return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:
         return self.coerce({**self.model_dump(), **changes})
@@ -112,3 +136,12 @@ class Settings(BaseModel):
                 "no API key: set PLANSUM_API_KEY (or OPENAI_API_KEY), or point --base-url / "
                 "PLANSUM_BASE_URL at a local server; --offline runs the rules path"
             )
+
+
+def _config_error(exc: ValidationError, values: dict[str, Any]) -> ConfigError:
+    err = exc.errors()[0]
+    key = str(err["loc"][0]) if err.get("loc") else "?"
+    flag, names = SOURCES.get(key, (None, ()))
+    where = " / ".join([*([flag] if flag else []), *names]) or key
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    return ConfigError(f"setting {key!r} ({where}) has a bad value {values.get(key)!r}: {msg}")

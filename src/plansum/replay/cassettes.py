@@ -80,28 +80,51 @@ def _match_body(r1: Any, r2: Any) -> None:
         raise AssertionError("request body digest differs")
 
 
+def _mask_value(value: Any, masks: list[str]) -> Any:
+    if isinstance(value, bytes):
+        for m in masks:
+            value = value.replace(m.encode(), b"***")
+        return value
+    if isinstance(value, str):
+        for m in masks:
+            value = value.replace(m, "***")
+        return value
+    if isinstance(value, list):
+        return [_mask_value(v, masks) for v in value]
+    return value
+
+
 def make_vcr(directory: Path, record_mode: str, secrets: list[str] | None = None) -> Any:
     import vcr
 
     masks = [s for s in secrets or [] if s and len(s) >= 4]
 
+    def before_request(request: Any) -> Any:
+        request = _before_record_request(request)
+        if masks:  # a key in the URL (?key=AIza…) or in any other header
+            request.uri = _mask_value(request.uri, masks)
+            for h in list(request.headers):
+                request.headers[h] = _mask_value(request.headers[h], masks)
+        return request
+
     def before_response(response: dict[str, Any]) -> dict[str, Any]:
+        # The configured key, whatever its shape, is masked in the body and in every header
+        # value before the cassette is written: scrubbed, not refused after the fact.
         response = _before_record_response(response)
-        body = response.get("body", {})
-        raw = body.get("string")
-        if masks and raw:
-            is_bytes = isinstance(raw, bytes)
-            txt = raw.decode("utf-8", "replace") if is_bytes else raw
-            for m in masks:  # a server that echoes the key must not write it to disk
-                txt = txt.replace(m, "***")
-            body["string"] = txt.encode("utf-8") if is_bytes else txt
+        if masks:
+            headers = response.get("headers", {})
+            for h in list(headers):
+                headers[h] = _mask_value(headers[h], masks)
+            body = response.get("body", {})
+            if body.get("string"):
+                body["string"] = _mask_value(body["string"], masks)
         return response
 
     v = vcr.VCR(
         cassette_library_dir=str(directory),
         record_mode=record_mode,
         match_on=["method", "path", "body_digest"],
-        before_record_request=_before_record_request,
+        before_record_request=before_request,
         before_record_response=before_response,
         decode_compressed_response=True,
     )

@@ -58,7 +58,8 @@ def record_documents(
     for f in files:
         doc = Document.load(f)
         t0 = time.perf_counter()
-        with recording(Path(f).name, out_dir, [api_key] if api_key else None):
+        # the key in use, from a flag or the environment, whatever its shape (gsk_…, AIza…)
+        with recording(Path(f).name, out_dir, [settings.api_key] if settings.api_key else None):
             summary = summarize_document(doc, engine="hybrid", settings=settings)
         wall = time.perf_counter() - t0
         prov = summary.provenance
@@ -85,7 +86,7 @@ def record_documents(
             f"recorded {Path(f).name}: {len(prov.chunks)} chunks ({degraded} degraded), "
             f"{prov.prompt_tokens}+{prov.completion_tokens} tokens, {wall:.1f} s"
         )
-    bad = scan_for_secrets(out_dir, [api_key] if api_key else None)
+    bad = scan_for_secrets(out_dir, [settings.api_key] if settings.api_key else None)
     if bad:
         raise PlansumError(f"cassettes hold what looks like a secret: {bad}; delete them")
     return meta
