@@ -479,3 +479,15 @@ def test_the_year_period_and_direction_fields_are_read_first() -> None:
     tagged = Dated(**{**r.model_dump(), "year": 2025, "period": "2021-2025"})
     w = when_of(tagged, tagged.growth, "actual", s.document, report)  # type: ignore[arg-type]
     assert (w.start, w.end) == (2025, 2025) and "period field 2021-2025 set aside" in w.how
+
+
+def test_cli_track_refuses_to_write_over_an_input(tmp_path: Path) -> None:
+    from conftest import CORPUS
+
+    doc = tmp_path / "plan.txt"
+    doc.write_bytes((CORPUS / "qinglan_annual_2024.txt").read_bytes())
+    before = doc.read_bytes()
+    for args in (["track", str(doc), "-o", str(doc)], ["track", str(tmp_path), "-o", str(doc)]):
+        r = CliRunner().invoke(app, args)
+        assert r.exit_code == 2 and "one of the input documents" in r.output
+    assert doc.read_bytes() == before

@@ -536,8 +536,12 @@ def track(
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}; use {', '.join(ENGINES)}")
     offline = offline or engine == "rules"
+    if output is not None:
+        inputs_given = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+        if any(_same_file(output, f) for f in inputs_given):
+            _fail(f"-o {output} is one of the input documents; write the ledger to another file")
+    settings: Any = None
     try:
-        settings = None
         if not replay:
             settings = _llm_settings(model, base_url, api_key, mode, None, offline)
             if settings is None and not offline and engine == "auto":
@@ -562,14 +566,28 @@ def track(
     except PlansumError as exc:
         _fail(secret.scrub(str(exc)))
         return
+    except KeyboardInterrupt:
+        typer.echo("plansum: interrupted; nothing was written", err=True)
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must not print a traceback with the key in it
+        _fail(
+            secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
+            + " — this is a bug in plansum; report it",
+            1,
+        )
+        return
+    result = secret.scrub(result)
     if output:
+        data = result.encode("utf-8")
         try:
-            output.write_text(result, encoding="utf-8")
+            output.write_bytes(data)
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror}")
-        typer.echo(f"plansum: wrote {output} ({len(result.encode('utf-8'))} bytes)", err=True)
+        typer.echo(f"plansum: wrote {output} ({len(data)} bytes)", err=True)
     else:
-        sys.stdout.write(result)
+        _write_stdout(result)
 
 
 def main() -> None:
