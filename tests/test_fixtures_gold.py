@@ -49,6 +49,23 @@ def _line_end(text: str, end: int) -> int:
     return len(text) if i < 0 else i
 
 
+def row_around(text: str, start: int, end: int) -> str:
+    """The table row a value stands in: its line, or for a table written one cell per line
+    (the value alone on its line) the cells up to four non-blank lines either side."""
+    line = line_around(text, start, end)
+    if line.strip() != text[start:end]:
+        return line
+    lines = text.splitlines()
+    at = text.count("\n", 0, start)
+    before = [ln for ln in lines[:at] if ln.strip()][-4:]
+    after = [ln for ln in lines[at + 1 :] if ln.strip()][:4]
+    return "\n".join([*before, line, *after])
+
+
+def is_table_row(row: str) -> bool:
+    return row.count("|") >= 5 or row.count("\t") >= 3 or "\n" in row
+
+
 @pytest.fixture(scope="module", params=GOLD_FILES, ids=lambda p: p.stem)
 def gold_and_text(request: pytest.FixtureRequest) -> tuple[GoldDocument, str]:
     gold = load_gold(request.param)
@@ -105,7 +122,7 @@ def test_baseline_and_growth_stand_on_the_same_line(
 ) -> None:
     gold, text = gold_and_text
     for ind in gold.indicators:
-        line = numbers_in(line_around(text, ind.start or 0, ind.end or 0))
+        line = numbers_in(row_around(text, ind.start or 0, ind.end or 0))
         for q in (ind.baseline, ind.growth):
             if q is not None:
                 assert q.value in line, f"{ind.name}: {q.value} not on the line of its span"
@@ -116,8 +133,8 @@ def test_baseline_and_growth_stand_on_the_same_line(
 def test_table_rows_carry_their_attribute(gold_and_text: tuple[GoldDocument, str]) -> None:
     gold, text = gold_and_text
     for ind in gold.indicators:
-        line = line_around(text, ind.start or 0, ind.end or 0)
-        if line.count("|") >= 5:  # a flattened table row
+        line = row_around(text, ind.start or 0, ind.end or 0)
+        if is_table_row(line):  # a flattened, tab-separated or one-cell-per-line table row
             assert ind.attribute is not None, ind.name
             want = "约束性" if ind.attribute.value == "binding" else "预期性"
             assert want in line, ind.name

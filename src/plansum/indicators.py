@@ -1,4 +1,4 @@
-"""Indicators found by rules: target sentences, result statements and flattened 主要指标 tables.
+"""Indicators found by rules in sentences: targets and result statements (tables: tables.py).
 
 Everything here works from the number mentions (`numbers.find_mentions`), so a value can
 only ever be a number that stands in the text, at its span.
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .models import (
-    Attribute,
     Check,
     CheckStatus,
     Indicator,
@@ -22,7 +21,7 @@ from .models import (
     Quantity,
     Span,
 )
-from .numbers import is_year, parse_quantity
+from .numbers import is_year
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -365,189 +364,3 @@ def sentence_indicators(
             if sentence_name:
                 carry = sentence_name
     return out
-
-
-# ---------------------------------------------------------------------------------------
-# Flattened tables
-
-_ATTR = {"预期性": Attribute.expected, "约束性": Attribute.binding}
-_EMPTY_CELL = re.compile(r"^[—\-－–/／\s]*$")
-_SERIAL = re.compile(r"^\d{1,3}$")
-_HEADER_YEAR = re.compile(r"((?:19|20)\d{2})")
-
-
-@dataclass
-class _Header:
-    name: int
-    unit: int | None
-    value_cols: list[tuple[str, int | None]]  # (role, year) in column order
-    attribute: bool
-
-
-def _cells(line: str, line_start: int) -> list[tuple[str, int, int]]:
-    """Cells of a `|` row with their offsets (stripped), empty cells kept."""
-    out = []
-    pos = 0
-    for part in line.split("|"):
-        raw_start = line_start + pos
-        stripped = part.strip()
-        lead = len(part) - len(part.lstrip())
-        out.append((stripped, raw_start + lead, raw_start + lead + len(stripped)))
-        pos += len(part) + 1
-    while out and not out[-1][0]:
-        out.pop()
-    return out
-
-
-def _parse_header(cells: list[str]) -> _Header | None:
-    if not any("指标" in c for c in cells):
-        return None
-    name_i = next(i for i, c in enumerate(cells) if "指标" in c)
-    unit_i = next((i for i, c in enumerate(cells) if c == "单位" or c.startswith("单位")), None)
-    value_cols: list[tuple[str, int | None]] = []
-    years: list[int] = []
-    for c in cells[name_i + 1 :]:
-        m = _HEADER_YEAR.search(c)
-        if "增长" in c or "增速" in c or "年均" in c:
-            value_cols.append(("growth", None))
-        elif m:
-            y = int(m.group(1))
-            years.append(y)
-            value_cols.append(("year", y))
-    if not value_cols:
-        return None
-    first_year = min(years) if years else None
-    resolved: list[tuple[str, int | None]] = []
-    for role, col_year in value_cols:
-        if role == "year":
-            resolved.append(
-                ("baseline" if (col_year == first_year and len(years) > 1) else "target", col_year)
-            )
-        else:
-            resolved.append((role, None))
-    return _Header(
-        name=name_i, unit=unit_i, value_cols=resolved, attribute=any("属性" in c for c in cells)
-    )
-
-
-def _looks_like_value(cell: str) -> bool:
-    return bool(_EMPTY_CELL.match(cell)) or bool(re.match(r"^[<>≤≥＜＞]?-?[\d.．０-９]+", cell)) or (
-        "达到" in cell or "要求" in cell or "以上" in cell
-    )
-
-
-def _looks_like_unit(cell: str) -> bool:
-    return 0 < len(cell) <= 8 and not _looks_like_value(cell) and not re.search(r"[\d]", cell)
-
-
-def _norm_cell(cell: str) -> str:
-    return re.sub(r"\s+", "", cell)
-
-
-_PROSE_END = re.compile(r"[。！？!?]")
-
-
-def table_indicators(text: str, category_hint: str | None = None) -> tuple[list[Indicator], list[Span]]:
-    """Indicators from `|`-flattened indicator tables; also returns the spans of table rows."""
-    out: list[Indicator] = []
-    row_spans: list[Span] = []
-    header: _Header | None = None
-    category: str | None = None
-    line_start = 0
-    for line in text.splitlines(keepends=True):
-        this_start = line_start
-        line_start += len(line)
-        body = line.rstrip("\r\n")
-        # A row has two `|` and no sentence end: a news footer inline with the text
-        # (来源：… | 编辑：… | 分享) or a file with its newlines removed is prose, not a row.
-        if body.count("|") < 2 or _PROSE_END.search(body):
-            if header is not None and body.strip():
-                header = None  # the table ended
-            continue
-        row_spans.append(Span(start=this_start, end=this_start + len(body)))
-        cells = _cells(body, this_start)
-        texts = [c[0] for c in cells]
-        h = _parse_header(texts)
-        if h is not None:
-            header = h
-            category = None
-            continue
-        if header is None or not texts or not _SERIAL.match(texts[0]):
-            continue
-        cells = cells[1:]
-        attribute: Attribute | None = None
-        if cells and cells[-1][0] in _ATTR:
-            attribute = _ATTR[cells[-1][0]]
-            cells = cells[:-1]
-        # Unit: the first cell after the name that looks like a unit.
-        unit_idx = None
-        for i in range(1, min(len(cells), 4)):
-            if _looks_like_unit(cells[i][0]) and all(_looks_like_value(c[0]) for c in cells[i + 1 :]):
-                unit_idx = i
-                break
-        if unit_idx is None:
-            # No unit column in this row: the name is the last non-value cell.
-            unit_idx = next(
-                (i for i in range(len(cells)) if _looks_like_value(cells[i][0])), len(cells)
-            )
-            name_idx = unit_idx - 1
-            unit = ""
-            values = cells[unit_idx:]
-        else:
-            name_idx = unit_idx - 1
-            unit = _norm_cell(cells[unit_idx][0])
-            values = cells[unit_idx + 1 :]
-        if name_idx < 0:
-            continue
-        if name_idx >= 1:
-            category = _norm_cell(" ".join(c[0] for c in cells[:name_idx]))
-        name_cell = cells[name_idx]
-        ind = Indicator(
-            name=_norm_cell(name_cell[0]),
-            category=category or category_hint,
-            unit=unit,
-            attribute=attribute,
-            kind=IndicatorKind.target,
-            span=Span(start=this_start, end=this_start + len(body)),
-            check=Check(status=CheckStatus.verified, reason="rules: table row"),
-        )
-        notes: list[str] = []
-        cols = header.value_cols
-        if len(values) < len(cols):
-            # A cell is missing.  A row named for its growth (…增长) keeps its growth cell,
-            # so its values are read from the right; any other row is read from the left.
-            growth_named = ind.name.endswith(("增长", "增速", "增长率")) and cols[-1][0] == "growth"
-            if growth_named:
-                cols = cols[len(cols) - len(values) :]
-            notes.append(
-                f"row has {len(values)} of {len(header.value_cols)} value cells; read from the "
-                + ("right (a growth indicator)" if growth_named else "left")
-            )
-        for (role, year), (cell, c_start, c_end) in zip(cols, values, strict=False):
-            if _EMPTY_CELL.match(cell):
-                continue
-            q = parse_quantity(cell)
-            if q is None or not (q.span is None or q.span.start == 0):
-                if role == "target":
-                    ind.target_text = cell
-                    ind.target_year = year
-                continue
-            q = q.model_copy(
-                update={
-                    "span": Span(start=c_start, end=c_end),
-                    "unit": q.unit or ("%" if role == "growth" else unit),
-                    "raw": cell,
-                }
-            )
-            if role == "baseline":
-                ind.baseline = q
-                ind.baseline_year = year
-            elif role == "target":
-                ind.target = q
-                ind.target_year = year
-            else:
-                ind.growth = q
-        if notes:
-            ind.check = Check(status=CheckStatus.verified, reason="rules: table row; " + "; ".join(notes))
-        out.append(ind)
-    return out, row_spans

@@ -11,9 +11,10 @@ from bisect import bisect_left
 from .docinfo import document_year
 from .document import Document, Findings
 from .goals import find_goals
-from .indicators import Context, section_kinds, sentence_indicators, table_indicators
+from .indicators import Context, section_kinds, sentence_indicators
 from .models import IndicatorKind, Section
 from .projects import find_projects
+from .tables import table_indicators
 
 
 def _first_cover(ranked: list[Section], offsets: list[int]) -> list[Section | None]:
