@@ -28,6 +28,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("llm_extractor", "merge", "assemble"),
     ("pipeline",),
     ("render",),
+    ("dataset", "batch_api"),
+    ("batch",),
     ("replay",),
     ("eval",),
     ("ledger",),
