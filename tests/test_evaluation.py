@@ -316,3 +316,76 @@ def test_dropping_half_the_indicators_lowers_recall(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(rules, "sentence_indicators", lambda *a, **k: real(*a, **k)[::2])
     bad = evaluate(CORPUS, GOLD, ["rules"]).mode("rules").overall
     assert bad["recall"] < good["recall"] and bad["f1"] < good["f1"]
+
+
+# --------------------------------------------------------------------------- names, years, direction, headline
+
+
+def _one_pair_result(p: Indicator, g: GoldIndicator) -> DocResult:
+    return score_document(summary([p]), GoldDocument(document="x.txt", indicators=[g]), "")
+
+
+def test_name_year_direction_and_headline_are_scored_on_matched_pairs() -> None:
+    g = gold(
+        "单位地区生产总值能耗", 3.1, "%", 10, 14, role="growth", kind="actual", year=2025,
+        direction="down", headline="2025年完成",
+    )  # fmt: skip
+    right = ind("单位地区生产总值能耗", 0, 14, "growth", q("3.1%", 3.1, "%", 10))
+    right.year, right.direction, right.headline_group = 2025, "down", "2025年完成"
+    r = metrics([_one_pair_result(right, g)])
+    assert (r["name_exactness"], r["year_accuracy"], r["direction_accuracy"]) == (1.0, 1.0, 1.0)
+    assert r["headline_recall"] == 1.0
+
+    wrong = ind("能耗", 0, 14, "growth", q("3.1%", 3.1, "%", 10))  # located by the span
+    wrong.year, wrong.direction = 2026, "up"
+    res = _one_pair_result(wrong, g)
+    r = metrics([res])
+    assert r["matched"] == 1  # still the same indicator …
+    assert r["name_exactness"] == 0.0  # … but every fact about it is wrong
+    assert r["year_accuracy"] == 0.0 and r["direction_accuracy"] == 0.0
+    assert r["headline_recall"] == 0.0
+    assert any("direction up (gold down)" in w for w in res.wrong_facts)
+
+
+def test_a_period_must_match_when_the_gold_records_one() -> None:
+    g = gold("地区生产总值", 5.5, "%", 0, 6, role="growth", year=2030, period="2026-2030")
+    p = ind("地区生产总值", 0, 6, "growth", q("5.5%左右", 5.5, "%", 0))
+    p.year = 2030
+    assert metrics([_one_pair_result(p, g)])["year_accuracy"] == 0.0
+    p.period = "2026-2030"
+    assert metrics([_one_pair_result(p, g)])["year_accuracy"] == 1.0
+
+
+def test_facts_the_gold_does_not_record_are_not_scored() -> None:
+    p = ind("粮食产量", 0, 9, "target", q("42万吨以上", 42, "万吨", 0))
+    r = metrics([_one_pair_result(p, gold("粮食产量", 42, "万吨", 0, 9))])
+    assert r["year_accuracy"] is None and r["direction_accuracy"] is None
+    assert r["headline_recall"] is None
+
+
+def test_eval_table_shows_the_new_columns() -> None:
+    out = CliRunner().invoke(app, ["eval", "--corpus", str(CORPUS), "--gold", str(GOLD), "--mode", "rules"])
+    assert out.exit_code == 0, out.output
+    header = next(line for line in out.output.splitlines() if line.startswith("document"))
+    assert header.split()[-4:] == ["name=", "year", "dir", "hl"]
+
+
+def test_losing_years_directions_and_the_headline_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from plansum import assemble, indicators
+
+    good = evaluate(CORPUS, GOLD, ["rules"]).mode("rules").overall
+    assert good["year_accuracy"] >= 0.95 and good["direction_accuracy"] >= 0.95
+    assert good["headline_recall"] >= 0.9
+
+    def forget(inds: list[Indicator], *a: Any, **k: Any) -> None:
+        for i in inds:
+            i.year = i.period = i.direction = i.headline_group = None
+
+    monkeypatch.setattr(rules, "date_indicators", forget)
+    monkeypatch.setattr(assemble, "date_indicators", lambda *a, **k: None)
+    monkeypatch.setattr(assemble, "mark_headlines", lambda *a, **k: None)
+    monkeypatch.setattr(indicators, "_direction", lambda *a, **k: None)
+    bad = evaluate(CORPUS, GOLD, ["rules"]).mode("rules").overall
+    assert bad["year_accuracy"] < good["year_accuracy"]
+    assert bad["direction_accuracy"] < good["direction_accuracy"]
+    assert bad["headline_recall"] < good["headline_recall"]

@@ -35,9 +35,13 @@ def read_document(name: str) -> str:
     return (CORPUS / name).read_bytes().decode(encoding_of(name))
 
 
+CN_TIMES = re.compile(r"([一二两三四])番")  # 翻一番: the 番 number, written in Chinese
+
+
 def numbers_in(s: str) -> list[float]:
     """The numbers written in `s`, with full-width digits (６．５％) read as ASCII."""
-    return [float(m) for m in NUMBER.findall(unicodedata.normalize("NFKC", s))]
+    found = [float(m) for m in NUMBER.findall(unicodedata.normalize("NFKC", s))]
+    return found + [float("一二三四".find(m) + 1 or 2) for m in CN_TIMES.findall(s)]
 
 
 def line_around(text: str, start: int, end: int) -> str:

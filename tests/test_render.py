@@ -333,6 +333,7 @@ def test_csv_header_is_stable(summary: PlanSummary) -> None:
         "actual", "actual_upper", "actual_unit", "actual_comparator", "actual_raw",
         "growth", "growth_upper", "growth_unit", "growth_comparator", "growth_raw",
         "check_status", "check_reason", "origin", "span_start", "span_end", "evidence",
+        "year", "period", "direction", "growth_signed", "multiple", "headline",
     ]  # fmt: skip
 
 

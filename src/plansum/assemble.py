@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ._version import __version__
 from .document import Document, Findings
-from .models import IndicatorKind, PlanSummary, Provenance
+from .headline import headline_groups, mark_headlines, say
+from .indicators import date_indicators
+from .models import Indicator, IndicatorKind, PlanSummary, Provenance
+from .rules import timeline_of
 
 _KINDS = {
     "outline": "五年规划纲要", "proposal": "规划建议", "annual_plan": "年度计划",
@@ -17,18 +20,36 @@ def overview(doc: Document, findings: Findings) -> str:
     info = doc.info
     parts = [f"《{info.title}》" if info.title else "本文件"]
     parts.append(f"（{_KINDS[info.doc_type]}" + (f"，{info.period}" if info.period else "") + "）")
-    top = [i for i in findings.indicators if i.kind == IndicatorKind.target and i.headline()][:5]
-    bits = []
-    for i in top:
-        q = i.headline()
-        assert q is not None
-        bits.append(f"{i.name}{q.raw}")
     s = "".join(parts) + (
         f"：共{len(doc.sections)}个标题、{len(findings.indicators)}项量化指标、{len(findings.projects)}个项目。"
     )
-    if bits:
-        s += "主要目标包括" + "、".join(bits) + "。"
-    return s
+    return s + headline_overview(findings.indicators)
+
+
+_OVERVIEW_PER_GROUP = 6
+
+
+def headline_overview(indicators: list[Indicator]) -> str:
+    """The headline block in words, one sentence per group; else the first few targets."""
+    out = []
+    for g in headline_groups(indicators):
+        bits = list(dict.fromkeys(say(indicators[i]) for i in g.indicators))
+        more = "等" if len(bits) > _OVERVIEW_PER_GROUP else ""
+        out.append(f"{g.label}：" + "；".join(bits[:_OVERVIEW_PER_GROUP]) + more + "。")
+    if not out:
+        top = [i for i in indicators if i.kind == IndicatorKind.target and i.headline()]
+        bits = list(dict.fromkeys(say(i) for i in top))[:5]
+        if bits:
+            out.append("主要目标包括：" + "；".join(bits) + "。")
+    return "".join(out)
+
+
+def _date_and_mark(doc: Document, indicators: list[Indicator]) -> None:
+    """Every indicator gets its year or period (model items have none yet) and its place in
+    the headline block."""
+    if any(i.year is None and i.period is None for i in indicators):
+        date_indicators(indicators, timeline_of(doc))
+    mark_headlines(doc.text, doc.sections, indicators)
 
 
 def assemble(
@@ -41,11 +62,15 @@ def assemble(
     """Build the summary.  The overview is written from the `referee`'s findings (the rules',
     whose every number is a mention of the text) when given, else from `findings`, and ends
     with up to three of the model's checked chunk summaries."""
+    _date_and_mark(doc, findings.indicators)
+    if referee is not None and referee is not findings:
+        _date_and_mark(doc, referee.indicators)
     ov = overview(doc, referee or findings)
     if findings.summaries:
         ov += "要点：" + "；".join(findings.summaries[:3])
     return PlanSummary(
         document=doc.info,
+        headlines=headline_groups(findings.indicators),
         overview=ov,
         outline=doc.outline,
         goals=findings.goals,

@@ -114,6 +114,7 @@ class IndicatorKind(StrEnum):
 
 
 Origin = Literal["rules", "llm"]
+Direction = Literal["up", "down"]
 
 
 class Indicator(_Model):
@@ -138,6 +139,31 @@ class Indicator(_Model):
         default_factory=lambda: Check(status=CheckStatus.verified),
         description="The source check of its numbers.",
     )
+    year: int | None = Field(
+        default=None,
+        description="The year it is about: the year a target is set for or a result was reached "
+        "(for a period, its last year).",
+    )
+    period: str | None = Field(
+        default=None,
+        description="The span of years it covers, e.g. 2026-2030 for 十五五 targets or 2021-2025 "
+        "for 五年来 results.",
+    )
+    direction: Direction | None = Field(
+        default=None,
+        description="Direction of the change stated with the number: up (增长/提高) or down "
+        "(下降/降低/减少); growth values stay unsigned as written, signed_growth() signs them.",
+    )
+    multiple: float | None = Field(
+        default=None,
+        description="翻一番/翻两番: the level as a multiple of the baseline (2, 4); the 番 number "
+        "stays in growth as written.",
+    )
+    headline_group: str | None = Field(
+        default=None,
+        description="Label of the headline block it belongs to (2025年完成, 2026年目标, 十五五目标), "
+        "when it stands in a main-targets or main-results passage.",
+    )
 
     def quantities(self) -> list[Quantity]:
         return [
@@ -147,6 +173,25 @@ class Indicator(_Model):
     def headline(self) -> Quantity | None:
         """The number a reader quotes: the target, else the level reached, else the growth."""
         return self.target or self.actual or self.growth or self.baseline
+
+    def signed_growth(self) -> float | None:
+        """The growth value with its direction as a sign (下降3% → -3.0)."""
+        if self.growth is None:
+            return None
+        v = self.growth.value
+        return -abs(v) if self.direction == "down" else v
+
+
+class HeadlineGroup(_Model):
+    """A headline block: the document's main targets or main results for one year or period."""
+
+    label: str = Field(description="The group's label: 2025年完成, 2026年目标, 十五五目标 ….")
+    kind: IndicatorKind = Field(description="actual (main results) or target (main targets).")
+    year: int | None = Field(default=None, description="The year the group is about.")
+    period: str | None = Field(default=None, description="The five-year plan period, e.g. 2026-2030.")
+    indicators: list[int] = Field(
+        default_factory=list, description="Indexes into PlanSummary.indicators, in text order."
+    )
 
 
 class Goal(_Model):
@@ -247,6 +292,10 @@ class PlanSummary(_Model):
     """A structured, source-checked summary of one plan document."""
 
     document: DocumentInfo = Field(description="What the document says about itself.")
+    headlines: list[HeadlineGroup] = Field(
+        default_factory=list,
+        description="The headline block: main results and main targets grouped by year or period.",
+    )
     overview: str = Field(default="", description="A short overview written from the findings.")
     outline: list[Section] = Field(default_factory=list, description="The heading tree.")
     goals: list[Goal] = Field(default_factory=list, description="Qualitative goals, in text order.")

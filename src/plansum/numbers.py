@@ -235,7 +235,9 @@ def _alt(words: tuple[str, ...] | list[str]) -> str:
 _NUM = r"(?:(?<![0-9A-Za-z.])-)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _SCALES = _alt(_UNIT_SCALES)
 _BASES = _alt(UNITS)
-_UNIT = rf"(?:(?:{_SCALES})[余多]?(?:{_BASES})?|[余多]?(?:{_BASES})|[余多])"
+# A ratio unit stays whole: 克/千克, 件/万人, 平方米/人 (the part after "/" may carry a scale).
+_PER = rf"(?:/(?:{_SCALES})?(?:{_BASES}))?"
+_UNIT = rf"(?:(?:{_SCALES})[余多]?(?:(?:{_BASES}){_PER})?|[余多]?(?:{_BASES}){_PER}|[余多])"
 _SEP = r"(?:~|-|—{1,2}|–|至|到)"
 _CN_D = "零〇○一二三四五六七八九两"
 _CN_RUN = (

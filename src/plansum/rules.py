@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from .dating import Timeline
 from .docinfo import document_year
 from .document import Document, Findings
 from .goals import find_goals
-from .indicators import Context, section_kinds, sentence_indicators
+from .indicators import (
+    Context,
+    date_indicators,
+    drop_repeats,
+    section_kinds,
+    sentence_indicators,
+)
 from .models import IndicatorKind, Section
 from .projects import find_projects
 from .tables import table_indicators
@@ -67,6 +74,17 @@ def _innermost_titles(sections: list[Section], offsets: list[int]) -> list[str |
     return [s.title if s else None for s in _first_cover(ranked, offsets)]
 
 
+def timeline_of(doc: Document) -> Timeline:
+    """The time references of a parsed document, with its own year and period and its headings."""
+    return Timeline(
+        doc.text,
+        doc_year=document_year(doc.info),
+        doc_type=doc.info.doc_type,
+        doc_period=doc.info.period,
+        sections=[(s.body.start, s.body.end, s.title) for s in doc.sections if s.kind != "box"],
+    )
+
+
 class RulesExtractor:
     """The rule-based extractor (no model): indicators, goals and projects of a document."""
 
@@ -75,6 +93,7 @@ class RulesExtractor:
     def extract(self, doc: Document) -> Findings:
         text, sections = doc.text, doc.sections
         default_kind = IndicatorKind.actual if doc.info.doc_type == "news" else IndicatorKind.target
+        timeline = timeline_of(doc)
         tables, row_spans = table_indicators(text)
         sentence = sentence_indicators(
             text,
@@ -83,13 +102,18 @@ class RulesExtractor:
                 doc_year=document_year(doc.info),
                 default_kind=default_kind,
                 section_kinds=section_kinds(sections),
+                timeline=timeline,
+                doc_type=doc.info.doc_type,
+                region=doc.info.region,
             ),
             skip=row_spans,
         )
         indicators = sorted(tables + sentence, key=lambda i: i.span.start)
+        date_indicators(indicators, timeline)
         titles = _innermost_titles(sections, [i.span.start for i in indicators])
         for ind, title in zip(indicators, titles, strict=True):
             ind.section = title
+        indicators = drop_repeats(indicators, text)
         boxes = [s for s in sections if s.kind == "box"]
         projects = find_projects(text, boxes)
         # The last box (in document order) that holds the project names its section.

@@ -41,7 +41,14 @@ class GoldIndicator(_Gold):
     comparator: Comparator = Comparator.exact
     upper: float | None = None
     year: int | None = None
+    # The span of years it covers ("2026-2030" for 十五五 targets, "2021-2025" for 五年来).
+    period: str | None = None
     kind: IndicatorKind = IndicatorKind.target
+    # The direction of the change stated (增长 up, 下降/降低/减少 down), for growth indicators.
+    direction: Literal["up", "down"] | None = None
+    # The headline group it belongs to ("2025年完成", "2026年目标", "十五五目标"), when it
+    # stands in a main-targets or main-results passage.
+    headline: str | None = None
     attribute: Attribute | None = None
     baseline: GoldQuantity | None = None
     baseline_year: int | None = None

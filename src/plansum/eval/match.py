@@ -5,6 +5,7 @@ The rules are written out in `plansum.eval` (the package docstring).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -70,6 +71,11 @@ class Pair:
     role_correct: bool  # the value stands in the field the gold's role names
     overlap: bool
     similarity: float
+    # Only for matched pairs; None when the gold does not record the fact.
+    name_exact: bool = False  # the normalised names are equal
+    year_correct: bool | None = None  # year (and period, when the gold has one) as in the gold
+    direction_correct: bool | None = None  # direction as in the gold
+    headline_correct: bool | None = None  # in the gold's headline group, by its label
 
 
 @dataclass
@@ -124,6 +130,19 @@ def _distance(p: Indicator, g: GoldIndicator) -> int:
     return abs(start - g.start)
 
 
+def _facts(p: Indicator, g: GoldIndicator) -> dict[str, Any]:
+    """Name, year, direction and headline group of a matched pair, as the gold has them."""
+    year: bool | None = None
+    if g.year is not None or g.period is not None:
+        year = (g.year is None or p.year == g.year) and (g.period is None or p.period == g.period)
+    return {
+        "name_exact": normalize_name(p.name) == normalize_name(g.name),
+        "year_correct": year,
+        "direction_correct": None if g.direction is None else p.direction == g.direction,
+        "headline_correct": None if g.headline is None else p.headline_group == g.headline,
+    }
+
+
 def match_indicators(predicted: list[Indicator], gold: list[GoldIndicator]) -> IndicatorMatch:
     """Pair predictions with gold indicators one-to-one by the module's matching rule."""
     cands: list[tuple[tuple[Any, ...], Pair]] = []
@@ -147,6 +166,8 @@ def match_indicators(predicted: list[Indicator], gold: list[GoldIndicator]) -> I
             role_q: Quantity | None = getattr(p, g.role)
             role_correct = matched and role_q is not None and _value_fits(role_q, g)
             pair = Pair(gi, pi, matched, value_correct, role_correct, overlap, round(sim, 6))
+            if matched:
+                pair = dataclasses.replace(pair, **_facts(p, g))
             key = (not matched, not overlap, -pair.similarity, _distance(p, g), gi, pi)
             cands.append((key, pair))
     cands.sort(key=lambda c: c[0])

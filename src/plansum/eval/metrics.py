@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import PlanSummary
+from ..models import Indicator, PlanSummary
 from .gold import GoldDocument
 from .match import (
+    Pair,
     _flatten,
     check_numbers,
     check_spans,
@@ -44,6 +45,15 @@ class DocResult:
     predicted_projects: int = 0
     projects_found: int = 0
     missed_indicators: list[str] = field(default_factory=list)
+    names_exact: int = 0  # matched pairs whose normalised names are equal
+    gold_years: int = 0  # matched pairs whose gold records a year or period
+    years_correct: int = 0
+    gold_directions: int = 0  # matched pairs whose gold records a direction
+    directions_correct: int = 0
+    gold_headline: int = 0  # gold indicators in a headline group
+    headline_found: int = 0  # … matched to a prediction in the same group
+    predicted_headline: int = 0  # predicted indicators in a headline group
+    wrong_facts: list[str] = field(default_factory=list)  # matched, but year/direction/group wrong
 
 
 def score_document(summary: PlanSummary, gold: GoldDocument, text: str) -> DocResult:
@@ -62,7 +72,9 @@ def score_document(summary: PlanSummary, gold: GoldDocument, text: str) -> DocRe
         for i, g in enumerate(gold.indicators)
         if i not in paired
     ]
+    facts = _fact_counts(m.matched, scorable, gold)
     return DocResult(
+        **facts,  # type: ignore[arg-type]
         document=gold.document,
         indicators_complete="indicators" in gold.complete,
         gold_indicators=len(gold.indicators),
@@ -85,6 +97,32 @@ def score_document(summary: PlanSummary, gold: GoldDocument, text: str) -> DocRe
         projects_found=sum(project_found(g, pred_names) for g in gold.projects),
         missed_indicators=missed,
     )
+
+
+def _fact_counts(
+    matched: list[Pair], predicted: list[Indicator], gold: GoldDocument
+) -> dict[str, object]:
+    wrong: list[str] = []
+    for p in matched:
+        g, ind = gold.indicators[p.gold], predicted[p.pred]
+        what = f"{g.name} {g.value:g}{g.unit}"
+        if p.year_correct is False:
+            wrong.append(f"{what}: year {ind.year} {ind.period or ''} (gold {g.year} {g.period or ''})")
+        if p.direction_correct is False:
+            wrong.append(f"{what}: direction {ind.direction} (gold {g.direction})")
+        if p.headline_correct is False:
+            wrong.append(f"{what}: headline {ind.headline_group} (gold {g.headline})")
+    return {
+        "names_exact": sum(p.name_exact for p in matched),
+        "gold_years": sum(p.year_correct is not None for p in matched),
+        "years_correct": sum(p.year_correct is True for p in matched),
+        "gold_directions": sum(p.direction_correct is not None for p in matched),
+        "directions_correct": sum(p.direction_correct is True for p in matched),
+        "gold_headline": sum(g.headline is not None for g in gold.indicators),
+        "headline_found": sum(p.headline_correct is True for p in matched),
+        "predicted_headline": sum(i.headline_group is not None for i in predicted),
+        "wrong_facts": wrong,
+    }
 
 
 # --------------------------------------------------------------------------- metrics
@@ -145,6 +183,18 @@ def metrics(results: list[DocResult]) -> dict[str, Any]:
         "gold_projects": gp,
         "predicted_projects": sum(r.predicted_projects for r in results),
         "project_recall": _ratio(sum(r.projects_found for r in results), gp),
+        "name_exactness": _ratio(sum(r.names_exact for r in results), tp),
+        "year_accuracy": _ratio(
+            sum(r.years_correct for r in results), sum(r.gold_years for r in results)
+        ),
+        "direction_accuracy": _ratio(
+            sum(r.directions_correct for r in results), sum(r.gold_directions for r in results)
+        ),
+        "gold_headline": sum(r.gold_headline for r in results),
+        "predicted_headline": sum(r.predicted_headline for r in results),
+        "headline_recall": _ratio(
+            sum(r.headline_found for r in results), sum(r.gold_headline for r in results)
+        ),
     }
 
 

@@ -89,6 +89,10 @@ _COLUMNS = [
     "head",
     "head~",
     "proj",
+    "name=",
+    "year",
+    "dir",
+    "hl",
 ]
 
 
@@ -107,6 +111,10 @@ def _row(name: str, mt: dict[str, Any]) -> list[str]:
         _fmt(mt["heading_recall"]),
         _fmt(mt["heading_recall_by_title"]),
         _fmt(mt["project_recall"]),
+        _fmt(mt["name_exactness"]),
+        _fmt(mt["year_accuracy"]),
+        _fmt(mt["direction_accuracy"]),
+        _fmt(mt["headline_recall"]),
     ]
 
 
@@ -148,13 +156,22 @@ def render_table(report: EvalReport, max_listed: int = 10) -> str:
             lines.extend("  " + b for b in bad[:max_listed])
             if len(bad) > max_listed:
                 lines.append(f"  … {len(bad) - max_listed} more (see --json)")
+        wrong = [f"{r.document}: {b}" for r in m.documents for b in r.wrong_facts]
+        if wrong:
+            lines.append(f"matched but wrong year, direction or headline group ({len(wrong)}):")
+            lines.extend("  " + b for b in wrong[:max_listed])
+            if len(wrong) > max_listed:
+                lines.append(f"  … {len(wrong) - max_listed} more (see --json)")
     lines.append("")
     lines.append(
         "gold/pred/match: indicators; P only where the gold lists every indicator "
         "(* = not, P n/a); value: value+unit+comparator right among located pairs; "
         "role: value in the gold's field; numbers: share of reported numbers found at their "
         "span (unfaithful count); head/head~: heading recall by kind+title / title; "
-        "proj: project recall.  Matching rule: docs/evaluation.md"
+        "proj: project recall; name=: matched names equal to the gold's (normalised); "
+        "year / dir: year (and period) / direction right among matched indicators whose gold "
+        "records it; hl: gold headline indicators found in the same headline group.  "
+        "Matching rule: docs/evaluation.md"
     )
     return "\n".join(lines) + "\n"
 
