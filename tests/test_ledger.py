@@ -491,3 +491,15 @@ def test_cli_track_refuses_to_write_over_an_input(tmp_path: Path) -> None:
         r = CliRunner().invoke(app, args)
         assert r.exit_code == 2 and "one of the input documents" in r.output
     assert doc.read_bytes() == before
+
+
+def test_doubling_is_not_a_growth_rate() -> None:
+    text = "青岚市十五五规划纲要\n到2030年,人均地区生产总值比2025年翻一番,地区生产总值年均增长5.5%左右。\n"
+    ledger = track_inputs(_inputs(text))
+    rows = [*_annual(ledger).items(), *_periods(ledger).items()]
+    growth = [
+        (k, [c.raw for c in r.targets]) for k, r in rows if k[2] in ("growth", "average_growth")
+    ]
+    assert all("番" not in raw for _, raws in growth for raw in raws), growth
+    doubling = [r for k, r in rows if k[1] == "gdp_per_capita" and k[2] == "change"]
+    assert [c.raw for r in doubling for c in r.targets] == ["一番"]

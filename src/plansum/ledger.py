@@ -515,6 +515,8 @@ def _role(ind: Indicator, q: Quantity) -> Role:
 def _measure(ind: Indicator, q: Quantity) -> tuple[str, str]:
     unit = q.unit or ind.unit
     if q is ind.growth:
+        if "番" in q.raw or unit == "番":  # 翻一番: a multiple of the baseline, not a rate
+            return "change", "番"
         if unit in ("个百分点", "百分点", "倍"):
             return "change", unit
         if ind.baseline_year and ind.target_year and ind.unit == "%":
