@@ -396,7 +396,7 @@ def _context(text: str, pos: int) -> str:
 
 
 def _declared(ind: Indicator, averaged: bool) -> When | None:
-    """The year or period the indicator model states (issue 11 adds the fields)."""
+    """The year or period the indicator model states (the fields of issue 11)."""
     period = getattr(ind, "period", None)
     m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
     if m and int(m.group(1)) < int(m.group(2)):
@@ -441,7 +441,7 @@ def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: s
 
     Reads, in order: the nearest time marker before the number in its paragraph (2025年, 今年,
     去年, 十四五, 五年来); the columns of a plan table (baseline_year, target_year, the 年均
-    growth column); the year and period fields of the indicator (issue 11 adds them); the
+    growth column); the year and period fields of the indicator (issue 11); the
     years the rules found; the document's own period.  年均 in the name or in the number's
     clause makes it an average over a period.  The words next to the number come first:
     where a declared field disagrees with them, `how` says so.
