@@ -179,11 +179,13 @@ def _region(title: str, text: str) -> str | None:
         return chain[-1]  # 青岚市栖梧区…: the plan is the district's, not the city's
     from collections import Counter
 
-    near_top = {
+    # In order of first appearance (a dict, not a set): a tie goes to the earlier place, the
+    # same on every run whatever the hash seed.
+    near_top = dict.fromkeys(
         c
         for c in _region_candidates(text[:20000])
         if len(c) <= 5 and "全" not in c and c[:2] not in _VERB_STEMS
-    }
+    )
     # A place name recurs without its suffix (通辽 … 通辽市); score by how often the stem occurs.
     scored = Counter(
         {c: text.count(re.sub(r"(?:自治区|自治州|地区|省|市|盟|旗|县|区)$", "", c)) for c in near_top}
