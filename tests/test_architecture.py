@@ -32,6 +32,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("batch",),
     ("replay",),
     ("eval",),
+    ("ledger",),
+    ("ledger_render",),
     ("schema_export",),
     ("cli",),
     ("__init__",),

@@ -19,6 +19,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .document import Document, Findings
     from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+    from .ledger import TrackLedger, track
     from .models import (
         Check,
         CheckRecord,
@@ -47,6 +48,7 @@ _HOME = {
     "Engine": "pipeline", "summarize": "pipeline", "summarize_document": "pipeline",
     "summarize_file": "pipeline",
     "Settings": "settings",
+    "TrackLedger": "ledger", "track": "ledger",
 }
 
 
@@ -80,8 +82,10 @@ __all__ = [
     "Section",
     "Settings",
     "Span",
+    "TrackLedger",
     "__version__",
     "summarize",
     "summarize_document",
     "summarize_file",
+    "track",
 ]

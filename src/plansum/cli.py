@@ -634,6 +634,114 @@ def eval_command(
             _fail(f"overall F1 below {min_f1}: {', '.join(low)}", 1)
 
 
+@app.command()
+def track(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Plan documents, or directories of .txt documents.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL.")
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY.")] = None,
+    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto | rules | llm | hybrid.  auto: hybrid when a model is set, else rules."
+        ),
+    ] = "auto",
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay", help="Replay each document's recorded model answers (hybrid, no network)."
+        ),
+    ] = False,
+    cassettes: Annotated[Path | None, typer.Option(help="Cassette directory for --replay.")] = None,
+    all_indicators: Annotated[
+        bool,
+        typer.Option("--all", help="Also align non-headline indicators that two documents share."),
+    ] = False,
+) -> None:
+    """Targets against results across documents and years, per region (see docs/track.md)."""
+    from .ledger import load_inputs, track_inputs
+    from .ledger_render import FORMATS, ledger_format_from_path, render_ledger
+    from .pipeline import ENGINES
+    from .redact import SecretFilter
+
+    secret = SecretFilter([api_key])
+    out_fmt = fmt or (ledger_format_from_path(str(output)) if output else "markdown")
+    if out_fmt == "md":
+        out_fmt = "markdown"
+    if out_fmt not in FORMATS:
+        _fail(f"unknown format {out_fmt!r}; use markdown, json, csv or html")
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}; use {', '.join(ENGINES)}")
+    offline = offline or engine == "rules"
+    if output is not None:
+        inputs_given = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+        if any(_same_file(output, f) for f in inputs_given):
+            _fail(f"-o {output} is one of the input documents; write the ledger to another file")
+    settings: Any = None
+    try:
+        if not replay:
+            settings = _llm_settings(model, base_url, api_key, mode, None, offline)
+            if settings is None and not offline and engine == "auto":
+                typer.echo(
+                    "plansum: no model configured (set PLANSUM_MODEL or --model); "
+                    "using the rules path",
+                    err=True,
+                )
+            if settings is not None:
+                secret.add(settings.api_key)
+        with _cli_logging(False, settings.api_key if settings is not None else api_key):
+            inputs = load_inputs(
+                paths,
+                engine=engine,
+                settings=settings,
+                offline=offline,
+                replay=replay,
+                cassette_dir=cassettes,
+            )
+        ledger = track_inputs(inputs, include_other=all_indicators)
+        result = render_ledger(ledger, out_fmt, {i.name: i.text for i in inputs})
+    except PlansumError as exc:
+        _fail(secret.scrub(str(exc)))
+        return
+    except KeyboardInterrupt:
+        typer.echo("plansum: interrupted; nothing was written", err=True)
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must not print a traceback with the key in it
+        _fail(
+            secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
+            + " — this is a bug in plansum; report it",
+            1,
+        )
+        return
+    result = secret.scrub(result)
+    if output:
+        data = result.encode("utf-8")
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+        typer.echo(f"plansum: wrote {output} ({len(data)} bytes)", err=True)
+    else:
+        _write_stdout(result)
+
+
 def main() -> None:
     try:
         app()

@@ -8,11 +8,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .eval.gold import GoldDocument
+from .ledger import TrackLedger
 from .models import PlanSummary
 
 EXPORTED: dict[str, type[BaseModel]] = {
     "plan_summary.schema.json": PlanSummary,
     "gold_document.schema.json": GoldDocument,
+    "track_ledger.schema.json": TrackLedger,
 }
 
 
