@@ -241,3 +241,22 @@ def test_headline_comes_first_in_every_output(report: PlanSummary, report_text: 
     first = rows[0]
     assert first["headline"] == "2025年完成" and first["name"] == "地区生产总值"
     assert first["year"] == "2025"
+
+
+def test_last_years_growth_under_a_five_year_review_is_that_years_not_the_periods() -> None:
+    """A work report reviews five years and then "刚刚过去的2025年": that year's growth rates
+    are 2025's (headline 2025年完成); a level reached in 2025, or a 年均 rate, ends the period."""
+    import plansum
+
+    text = (
+        "梧川市2026年政府工作报告\n一、过去五年工作回顾\n"
+        "五年来，全市地区生产总值年均增长5.6%，2025年达到820亿元。\n"
+        "刚刚过去的2025年，全市地区生产总值增长5.1%，一般公共预算收入增长6.3%。\n"
+        "二、2026年工作安排\n2026年主要预期目标是：地区生产总值增长5%左右。\n"
+    )
+    got = {
+        (i.headline().raw if i.headline() else ""): (i.year, i.period)  # type: ignore[union-attr]
+        for i in plansum.summarize(text, engine="rules").indicators
+    }
+    assert got["5.1%"] == (2025, None) and got["6.3%"] == (2025, None)
+    assert got["5.6%"] == (2025, "2021-2025")

@@ -158,6 +158,10 @@ def _title_era(title: str, doc_year: int | None) -> Era | None:
     return years[-1] if years else (eras[-1] if eras else None)
 
 
+_ONE_YEAR_CHANGE = re.compile(r"(?:增长|增速|下降|降低|提高|上升|回落)[了为达到]?$")
+_SPAN_WORDS = re.compile(r"年均|平均|五年|累计|期间|以来|十[一二三四五六]五")
+
+
 @dataclass
 class Timeline:
     """Time references of one document, and the document's own time."""
@@ -274,13 +278,23 @@ class Timeline:
                 continue
             k = e.kind(self.doc_year)
             if k is None or k is kind:
-                if e.period is None and e.year is not None:
+                if e.period is None and e.year is not None and not self._one_year_rate(offset, kind):
                     # 到2030年 inside a “十五五” passage: the year ends the period.
                     for outer in levels[n + 1 :]:
                         if outer is not None and outer.period and outer.period[1] == e.year:
                             return Era(year=e.year, period=outer.period)
                 return self.complete(e, kind)
         return self.default(kind)
+
+    def _one_year_rate(self, offset: int, kind: IndicatorKind) -> bool:
+        """A result written as one year's change ("2025年…地区生产总值增长4.9%") with no word
+        of a multi-year span before it in its sentence: under a 五年回顾 heading it is still
+        that year's rate, not the period's (a level reached in 2020 does end 十三五)."""
+        if kind is not IndicatorKind.actual:
+            return False
+        start = self._start(self._sentences, offset)
+        before = self.text[start:offset]
+        return bool(_ONE_YEAR_CHANGE.search(before[-8:])) and not _SPAN_WORDS.search(before)
 
     def complete(self, e: Era, kind: IndicatorKind) -> Era:
         """A target year that ends the document's plan period gets the period too."""
