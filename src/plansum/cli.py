@@ -26,6 +26,21 @@ FileArg = Annotated[
 ]
 
 
+# The model options, one definition each, shared by summarize, batch, record and track.
+ModelOpt = Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL / OPENAI_BASE_URL."),
+]
+ApiKeyOpt = Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY / OPENAI_API_KEY.")]
+ModeOpt = Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Rules only; no model.")]
+EngineOpt = Annotated[
+    str,
+    typer.Option(help="auto | rules | llm | hybrid.  auto: hybrid when a model is set, else rules."),
+]
+
+
 def _fail(msg: str, code: int = 2) -> None:
     typer.echo(f"plansum: error: {msg}", err=True)
     raise typer.Exit(code)
@@ -160,23 +175,13 @@ def summarize(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL / OPENAI_BASE_URL."),
-    ] = None,
-    api_key: Annotated[
-        str | None, typer.Option(help="API key; env PLANSUM_API_KEY / OPENAI_API_KEY.")
-    ] = None,
-    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = None,
     workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
-    engine: Annotated[
-        str,
-        typer.Option(
-            help="auto | rules | llm | hybrid.  auto: hybrid when a model is set, else rules."
-        ),
-    ] = "auto",
+    offline: OfflineOpt = False,
+    engine: EngineOpt = "auto",
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 3 if any chunk fell back to rules.")
     ] = False,
@@ -303,10 +308,10 @@ def batch(
         str | None, typer.Option(help="Ray cluster address (with --engine ray); default: start a local Ray.")
     ] = None,
     pattern: Annotated[str, typer.Option("--glob", help="Files to take from a directory.")] = "*.txt",
-    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="Endpoint; env PLANSUM_BASE_URL.")] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY.")] = None,
-    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = None,
     requests: Annotated[
         int | None, typer.Option(help="Chunk requests in flight per document (live requests).")
     ] = None,
@@ -329,7 +334,7 @@ def batch(
             "model is set, else rules."
         ),
     ] = "auto",
-    offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
+    offline: OfflineOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the response cache.")] = False,
     no_parquet: Annotated[bool, typer.Option("--no-parquet", help="Write only the SQLite file.")] = False,
     progress: Annotated[
@@ -492,13 +497,13 @@ def schema(
 @app.command()
 def record(
     files: Annotated[list[Path], typer.Argument(help="Documents to record model traffic for.")],
-    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
-    base_url: Annotated[str | None, typer.Option(help="Endpoint; env PLANSUM_BASE_URL.")] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY.")] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Cassette directory.")] = Path("cassettes"),
     chunk_chars: Annotated[int | None, typer.Option(help="Chunk budget in characters.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Cap on answer tokens.")] = None,
-    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
+    mode: ModeOpt = None,
     max_retries: Annotated[int | None, typer.Option(help="Re-asks after a failed check.")] = None,
     workers: Annotated[int, typer.Option(help="Requests in flight.")] = 1,
     endpoint_note: Annotated[
@@ -648,19 +653,12 @@ def track(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name; env PLANSUM_MODEL.")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint; env PLANSUM_BASE_URL.")
-    ] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key; env PLANSUM_API_KEY.")] = None,
-    mode: Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Rules only; no model.")] = False,
-    engine: Annotated[
-        str,
-        typer.Option(
-            help="auto | rules | llm | hybrid.  auto: hybrid when a model is set, else rules."
-        ),
-    ] = "auto",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = None,
+    offline: OfflineOpt = False,
+    engine: EngineOpt = "auto",
     replay: Annotated[
         bool,
         typer.Option(
