@@ -6,7 +6,7 @@ from ._version import __version__
 from .document import Document, Findings
 from .headline import headline_groups, mark_headlines, say
 from .indicators import date_indicators
-from .models import Indicator, IndicatorKind, PlanSummary, Provenance
+from .models import Check, CheckStatus, Indicator, IndicatorKind, PlanSummary, Provenance
 from .rules import timeline_of
 
 _KINDS = {
@@ -68,10 +68,17 @@ def assemble(
     ov = overview(doc, referee or findings)
     if findings.summaries:
         ov += "要点：" + "；".join(findings.summaries[:3])
+    ov_check = Check(
+        status=CheckStatus.verified,
+        reason="written by plansum from the numbers at their spans"
+        + ("; the model's sentences in it passed the prose check" if findings.summaries else ""),
+    )
     return PlanSummary(
         document=doc.info,
         headlines=headline_groups(findings.indicators),
         overview=ov,
+        overview_check=ov_check,
+        points=findings.points,
         outline=doc.outline,
         goals=findings.goals,
         indicators=findings.indicators,

@@ -26,6 +26,7 @@ from .models import (
     Goal,
     Indicator,
     Mention,
+    Point,
     Project,
     Section,
     Span,
@@ -105,6 +106,7 @@ class Findings:
     failed: list[Span] = field(default_factory=list)
     chunks: list[ChunkUsage] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)  # the summaries with their prose checks
     prompt_version: str | None = None
 
     def covers(self, span: Span) -> bool:

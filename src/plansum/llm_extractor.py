@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Sequence
 from typing import Any
 
 from .chunking import Chunk
@@ -21,6 +22,7 @@ from .models import (
     Goal,
     Indicator,
     IndicatorKind,
+    Point,
     Project,
     Quantity,
     Span,
@@ -33,7 +35,7 @@ from .verify import (
     check_year,
     correction,
     kind_cue,
-    numbers_in_text,
+    check_prose,
     overall,
     place,
     quotation,
@@ -91,9 +93,27 @@ def run_chunks(
     return [results[c.index] for c in chunks]
 
 
-def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord]) -> Findings:
-    """The model's checked items of one chunk; every refusal is appended to `checks`."""
+def rules_names_by_number(referee: Findings | None) -> dict[int, list[str]]:
+    """The rules' names of every number they read, by the number's offset."""
+    out: dict[int, list[str]] = {}
+    for ind in referee.indicators if referee is not None else ():
+        for q in ind.quantities():
+            if q.span is not None:
+                out.setdefault(q.span.start, []).append(ind.name)
+    return out
+
+
+def chunk_findings(
+    outcome: ChunkOutcome,
+    chunk: Chunk,
+    checks: list[CheckRecord],
+    rules_names: dict[int, list[str]] | None = None,
+) -> Findings:
+    """The model's checked items of one chunk; every refusal is appended to `checks`.
+    `rules_names`: the rules' names by number offset (a model name equal to one is bound)."""
     found = Findings()
+    names = rules_names or {}
+    mentions = [m.quantity for m in chunk.mentions]
     ex = outcome.extraction
     if ex is None:
         return found
@@ -118,12 +138,13 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
         assert q.span is not None
         status, reason = item._status, item._reason
         if status == CheckStatus.corrected:
-            moved = correction(item.name, text, q, reason)
+            moved = correction(item.name, text, q, reason, mentions, names.get(q.span.start, ()))
             note(f"indicators[{k}]", moved, q.span)
             if moved.status == CheckStatus.rejected:
                 continue
         ind = model_indicator(
-            item.name, item.role, item.year, q, chunk, Check(status=status, reason=reason)
+            item.name, item.role, item.year, q, chunk, Check(status=status, reason=reason),
+            names.get(q.span.start, ()),
         )
         for fld, c in ind.field_checks.items():
             if c.status == CheckStatus.rejected or (fld == "name" and c.status == CheckStatus.corrected):
@@ -147,11 +168,13 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             found.goals.append(Goal(text=g, span=span, origin="llm"))
     summary = ex.summary.strip() or None
     if summary:
-        numbers = numbers_in_text(summary, chunk)
-        if numbers.status == CheckStatus.rejected:
-            note("summary", numbers)
+        prose = check_prose(summary, chunk, names)
+        if prose.status == CheckStatus.rejected:
+            note("summary", prose)
         else:
-            found.summaries.append(summary)
+            found.points.append(Point(text=summary, chunk=chunk.index, span=chunk.span, check=prose))
+            if prose.status == CheckStatus.verified:
+                found.summaries.append(summary)
     return found
 
 
@@ -159,7 +182,13 @@ _FIELD = {"growth": "growth", "baseline": "baseline", "actual": "actual", "targe
 
 
 def model_indicator(
-    name: str, role: str, year: int | None, q: Quantity, chunk: Chunk, value: Check
+    name: str,
+    role: str,
+    year: int | None,
+    q: Quantity,
+    chunk: Chunk,
+    value: Check,
+    rules_names: Sequence[str] = (),
 ) -> Indicator:
     """A model's indicator with every field it gave checked against the source (`verify`).
 
@@ -172,7 +201,7 @@ def model_indicator(
     where = place(text, q, mentions)
     titles = chunk.titles_at(q.span.start) if q.span else chunk.section_path
     checks: dict[str, Check] = {"value": value}
-    checks["name"] = check_name(name, text, where)
+    checks["name"] = check_name(name, text, where, rules_names)
     if checks["name"].status == CheckStatus.rejected and (fallback := source_name(text, where)):
         # shown with the source's own words before the number (the rules' name wins in merge)
         checks["name"] = Check(
@@ -245,11 +274,16 @@ class LLMExtractor:
     name = "llm"
 
     def __init__(
-        self, settings: Settings, client: ChunkClient | None = None, progress: bool = False
+        self,
+        settings: Settings,
+        client: ChunkClient | None = None,
+        progress: bool = False,
+        referee: Findings | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.progress = progress
+        self.referee = referee  # the rules' findings: their names bind a model's name too
 
     def extract(self, doc: Document) -> Findings:
         s = self.settings
@@ -269,6 +303,7 @@ class LLMExtractor:
                 f"{outcomes[0].degraded}; check PLANSUM_BASE_URL / --base-url, or use --offline"
             )
         out = Findings(prompt_version=client.prompt.tag)
+        names = rules_names_by_number(self.referee)
         for chunk, oc in zip(chunks, outcomes, strict=True):
             out.chunks.append(
                 ChunkUsage(
@@ -302,9 +337,10 @@ class LLMExtractor:
                     for r in oc.rejected
                 ]
                 continue
-            part = chunk_findings(oc, chunk, out.checks)
+            part = chunk_findings(oc, chunk, out.checks, names)
             out.indicators += part.indicators
             out.goals += part.goals
             out.projects += part.projects
             out.summaries += part.summaries
+            out.points += part.points
         return out

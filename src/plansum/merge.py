@@ -210,5 +210,6 @@ def merge(rules: Findings, llm: Findings, policy: Policy = "hybrid") -> Findings
         failed=[],
         chunks=llm.chunks,
         summaries=llm.summaries,
+        points=llm.points,
         prompt_version=llm.prompt_version,
     )

@@ -286,6 +286,22 @@ class ChunkUsage(_Model):
     failure: FailureKind | None = Field(default=None, description="The kind of that failure, to act on.")
 
 
+class Verdict(_Model):
+    """What the source check made of the model on this run: how much of what it said was
+    refused.  A model whose share of refused fields or chunks passes the threshold is
+    unreliable: every output says so, and the command line exits with status 3."""
+
+    fields_given: int = Field(default=0, description="Fields the model gave (per item: name, value, role, kind, year; each summary sentence).")
+    fields_refused: int = Field(default=0, description="Of those, how many the source check refused.")
+    chunks: int = Field(default=0, description="Chunks sent to the model.")
+    chunks_refused: int = Field(default=0, description="Chunks that fell back to the rules, or whose every item was refused.")
+    refused_share: float = Field(default=0.0, description="fields_refused / fields_given (0 when none given).")
+    chunks_refused_share: float = Field(default=0.0, description="chunks_refused / chunks (0 when none).")
+    threshold: float = Field(default=0.5, description="The share above which the model is called unreliable.")
+    unreliable: bool = Field(default=False, description="Whether either share passes the threshold.")
+    message: str = Field(default="", description="The verdict in one sentence, as shown in every output.")
+
+
 class Provenance(_Model):
     """How the summary was made."""
 
@@ -297,6 +313,16 @@ class Provenance(_Model):
     chunks: list[ChunkUsage] = Field(default_factory=list, description="Per-chunk accounting.")
     prompt_tokens: int = Field(default=0, description="Prompt tokens of the whole run.")
     completion_tokens: int = Field(default=0, description="Completion tokens of the whole run.")
+    verdict: Verdict | None = Field(default=None, description="The source check's verdict on the model (llm, hybrid).")
+
+
+class Point(_Model):
+    """A sentence the model wrote about one chunk, with its check against the source."""
+
+    text: str = Field(description="The sentence as the model wrote it.")
+    chunk: int | None = Field(default=None, description="The chunk it is about.")
+    span: Span | None = Field(default=None, description="The text of that chunk.")
+    check: Check = Field(description="verified, or unverified (shown as unchecked); refused ones are in checks.")
 
 
 class PlanSummary(_Model):
@@ -308,6 +334,19 @@ class PlanSummary(_Model):
         description="The headline block: main results and main targets grouped by year or period.",
     )
     overview: str = Field(default="", description="A short overview written from the findings.")
+    overview_check: Check = Field(
+        default_factory=lambda: Check(
+            status=CheckStatus.verified, reason="written by plansum from the numbers at their spans"
+        ),
+        description="How the overview was checked: verified when it holds only facts written from "
+        "checked findings and model sentences that passed the prose check.",
+    )
+    points: list[Point] = Field(
+        default_factory=list,
+        description="The model's one-line chunk summaries that were not refused, each with its "
+        "check: verified (every name, number, unit, direction and year in it checked against "
+        "the source) or unverified (nothing in it could be checked; shown as unchecked).",
+    )
     outline: list[Section] = Field(default_factory=list, description="The heading tree.")
     goals: list[Goal] = Field(default_factory=list, description="Qualitative goals, in text order.")
     indicators: list[Indicator] = Field(default_factory=list, description="Quantitative indicators, in text order.")

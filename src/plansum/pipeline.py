@@ -52,7 +52,7 @@ def summarize_document(
     from .llm_extractor import LLMExtractor
     from .merge import merge
 
-    llm = LLMExtractor(settings, client=client, progress=progress).extract(doc)
+    llm = LLMExtractor(settings, client=client, progress=progress, referee=rules).extract(doc)
     merged = merge(rules, llm, chosen)
     prov = Provenance(
         plansum_version=__version__,

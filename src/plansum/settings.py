@@ -42,6 +42,7 @@ SOURCES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cache_dir": (None, ("PLANSUM_CACHE_DIR",)),
     "roles": (None, ("PLANSUM_ROLES",)),
     "answer": (None, ("PLANSUM_ANSWER",)),
+    "refusal_threshold": ("--refusal-threshold", ("PLANSUM_REFUSAL_THRESHOLD",)),
 }
 
 _LOCAL_HOSTS = ("localhost", "127.", "[::1]", "0.0.0.0")
@@ -103,6 +104,18 @@ class Settings(BaseModel):
             "full (name, mention, value, role, year per indicator) or compact (mention number -> "
             "name, role, year; the mention can only be one of the chunk's numbers).  auto: compact "
             "for a local server."
+        ),
+    )
+
+    refusal_threshold: float = Field(
+        default=0.5,
+        allow_inf_nan=False,
+        ge=0,
+        le=1,
+        description=(
+            "The share of the model's fields (or chunks) refused by the source check above "
+            "which the run's verdict calls the model unreliable (every output says so; the "
+            "command line exits with status 3)."
         ),
     )
 

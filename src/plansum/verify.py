@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .chunking import Chunk
 from .models import Check, CheckStatus, Indicator, Quantity, Span
+from .indicators import _number_first
 from .numbers import find_mentions, is_year, values_equal
 
 _OK = CheckStatus.verified
@@ -139,22 +140,22 @@ def numbers_in_chunk(sentence: str, chunk: Chunk) -> Check:
     return Check(status=_OK, reason="every number is a number of the chunk")
 
 
-def named_near(name: str, text: str, q: Quantity, window: int = 40) -> bool:
-    """Whether some two characters of `name` stand in the `window` characters before `q`."""
-    assert q.span is not None
-    before = text[max(0, q.span.start - window) : q.span.start]
-    name = name.strip()
-    return len(name) >= 2 and any(name[i : i + 2] in before for i in range(len(name) - 1))
+def named_near(name: str, text: str, q: Quantity, mentions: Sequence[Quantity] = ()) -> bool:
+    """Whether `name` is the name of `q` in its clause (see `bound_name`)."""
+    return check_name(name, text, place(text, q, mentions)).status == CheckStatus.verified
 
 
-def correction(name: str, text: str, q: Quantity, reason: str) -> Check:
-    """A corrected citation holds only if the model's name is written next to the number it
-    was moved to; otherwise the value merely occurs elsewhere in the chunk (a coincidence)."""
-    if named_near(name, text, q):
+def correction(
+    name: str, text: str, q: Quantity, reason: str, mentions: Sequence[Quantity] = (),
+    rules_names: Iterable[str] = (),
+) -> Check:
+    """A corrected citation holds only if the model's name is the name of the number it was
+    moved to; otherwise the value merely occurs elsewhere in the chunk (a coincidence)."""
+    if check_name(name, text, place(text, q, mentions), rules_names).status == CheckStatus.verified:
         return Check(status=CheckStatus.corrected, reason=reason)
     return Check(
         status=CheckStatus.rejected,
-        reason=f"{reason}, but {name[:20]!r} is not written next to it; dropped",
+        reason=f"{reason}, but {name[:20]!r} is not the name of that number; dropped",
     )
 
 
@@ -255,16 +256,37 @@ def _num(x: float) -> str:
     return f"{x:.6g}" if x != int(x) else str(int(x))
 
 
+# Ideographs Unicode gives a value that the number parser does not read: financial
+# numerals and the old words for 20, 30, 40 (兆 and 京 stay: 兆瓦, 北京).
+_IDEOGRAPH_NUMBERS = {
+    "壹": "一", "贰": "二", "貳": "二", "叁": "三", "參": "三", "肆": "四", "伍": "五", "陆": "六",
+    "陸": "六", "柒": "七", "捌": "八", "玖": "九", "拾": "十", "佰": "百", "仟": "千",
+    "廿": "二十", "卄": "二十", "卅": "三十", "卌": "四十",
+}
+_ZHI = re.compile(rf"([十百千])之([{_CN_NUM}\d]{{1,3}})")
+
+
+def _numeric_chars(s: str) -> str:
+    """Every character Unicode gives a numeric value (any script: Ⅸ, ㈨, ❾, ½, ٩, ०) as the
+    digits the number parser reads; ASCII digits and the parser's own ideographs stay."""
+    out = []
+    for ch in s:
+        if ch.isascii() or ch in "〇○":
+            out.append(ch)
+        elif ch in _IDEOGRAPH_NUMBERS:
+            out.append(_IDEOGRAPH_NUMBERS[ch])
+        elif unicodedata.category(ch) in ("Nd", "Nl", "No") and unicodedata.numeric(ch, None) is not None:
+            out.append(_num(unicodedata.numeric(ch)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def normalize_model_text(text: str) -> str:
     """Write every number of `text` the way the number parser reads it (12%, 1000, 90%)."""
     s = _ZERO_WIDTH.sub("", text)
-    s = unicodedata.normalize("NFKC", s)  # full-width digits, ①⑨ → 19, ％ → %
-    s = "".join(
-        str(unicodedata.digit(ch))
-        if not ch.isascii() and unicodedata.digit(ch, None) is not None
-        else ch
-        for ch in s
-    )  # Arabic-Indic, Devanagari … digits; ❶ and other circled forms NFKC leaves alone
+    s = _numeric_chars(s)  # before NFKC, which spells Ⅸ as IX and ㈨ as (九)
+    s = unicodedata.normalize("NFKC", s)  # full-width digits, ％ → %
     s = _PCT_WORD.sub(r"\1%", s)
     s = _SCI.sub(lambda m: _num(float(m.group(1)) * 10 ** int(m.group(2))), s)
 
@@ -274,6 +296,16 @@ def normalize_model_text(text: str) -> str:
             return m.group(0)
         return f"{_num(v * 10 + (5 if m.group(2) else 0))}%"
 
+    def zhi(m: re.Match[str]) -> str:  # 十之八九: eight or nine in ten
+        d = _cn_small(m.group(1)) if m.group(1) != "百" else 100.0
+        d = 1000.0 if m.group(1) == "千" else d
+        parts = [p for p in (_cn_small(ch) for ch in m.group(2)) if p is not None]
+        if not d or not parts:
+            return m.group(0)
+        vals = [_num(round(p / d * 100, 1)) for p in parts]
+        return vals[0] + "%" if len(vals) == 1 else f"{vals[0]}%~{vals[-1]}%"
+
+    s = _ZHI.sub(zhi, s)
     s = _TENTHS.sub(tenths, s)
     s = _HALF.sub("50%", s)
 
@@ -334,6 +366,9 @@ _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,。；;！!？?\n"
 
 
+_BIND_STOP = "，,、；;：:。！!？?\n（(）)“”|"
+
+
 @dataclass(frozen=True)
 class Place:
     """The words around one number: its sentence, and its own stretch of the sentence."""
@@ -342,6 +377,8 @@ class Place:
     own: tuple[int, int]  # from the previous number of the sentence to the end of the clause
     before: str  # the words between the previous number (or the sentence start) and this one
     number: tuple[int, int] | None = None  # the number itself (a name is not part of it)
+    clause: tuple[int, int] | None = None  # the number's clause: 、，；： and other numbers end it
+    counts: str | None = None  # the noun a counted number runs into (14条断头路), or "skip"
 
 
 def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
@@ -360,11 +397,16 @@ def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
             nxt = m.span.start
     clause = [i for i in (text.find(c, q.span.end) for c in _CLAUSE_END) if i >= 0]
     own_end = min([nxt] + [i for i in clause if i < nxt])
+    c0 = max([prev] + [text.rfind(c, prev, q.span.start) + 1 for c in _BIND_STOP])
+    stops = [i for i in (text.find(c, q.span.end, nxt) for c in _BIND_STOP) if i >= 0]
+    c1 = min([nxt] + stops)
     return Place(
         sentence=(s0, s1),
         own=(prev, own_end),
         before=text[prev : q.span.start],
         number=(q.span.start, q.span.end),
+        clause=(c0, c1),
+        counts=_number_first(text, q),
     )
 
 
@@ -373,6 +415,75 @@ def _compact(s: str) -> str:
 
 
 # --------------------------------------------------------------------------- name
+#
+# A name is bound to its number: it must be the noun phrase that governs the number in the
+# number's own clause (、，；： and the previous number end the clause on both sides), as the
+# rules cut it: the words just before the number, less the verbs and adverbs between them
+# and the number (增长, 达到, 控制在, 比上年 …).  Words of another item of the same sentence
+# do not count, nor words after the number (unless the number counts what follows it:
+# 14条断头路), nor a verb alone (推出, 加快推进).
+
+_CUE_TAIL = re.compile(
+    r"(?:分别|年均|平均|累计|同比|环比|比上年|较上年|比去年|全年|力争|争取|确保|预计|预期|有望|将|再|继续|持续|"
+    r"稳步|逐步|进一步|增长|增加|增速|增幅|提高|提升|下降|降低|减少|上升|回落|扩大|缩小|翻|达到|达|超过|突破|"
+    r"完成|实现|保持在|保持|稳定在|稳定|控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|占比|约|近|在|"
+    r"至|到|了|是|由|从|以上|不低于|不少于|不超过|低于|高于|超|共|总计|合计|其中|"
+    r"(?:比|较|与)(?:19|20)\d\d年(?:的|底|末)?|(?:19|20)\d\d年(?:的|底|末)?)+$"
+)
+_VERBS_ONLY = re.compile(
+    r"^(?:推出|推动|推进|加快|加快推进|加大|加强|实施|新建|建成|建设|开工|培育|引进|打造|新增|完成|实现|达到|"
+    r"增长|增加|提高|提升|下降|降低|减少|突破|超过|累计|签约|落地|投产|开展|组织|举办|创建|争创|争取|力争|确保|"
+    r"改造|提质|扩大|保持|稳定|控制|新开工|续建|竣工|启动|出台|制定|发放|安排|投入|支持|帮助|带动|吸引|"
+    r"全年|其中|共|约|近|超|达|为|了|的|和|及|与|等|并|将|再|已|已经)+$"
+)
+
+
+def _governs(n: str, pre: str) -> bool:
+    """Whether `n` is the end of the words `pre` before a number, up to verbs and adverbs."""
+    at = pre.rfind(n)
+    if at < 0:
+        return False
+    tail = pre[at + len(n) :]
+    return not tail or bool(_CUE_TAIL.fullmatch(tail))
+
+
+def _name_words(pre: str) -> str:
+    """`pre` without the verbs and adverbs at its end: what names the number (may be empty)."""
+    m = _CUE_TAIL.search(pre)
+    return pre[: m.start()] if m else pre
+
+
+def bound_name(name: str, text: str, where: Place) -> bool:
+    """Whether `name` is the noun phrase of the number's clause (see above); where the clause
+    before the number holds only verbs (…达到1280亿元，增长5.8%), the clauses before it in the
+    sentence, back to the one that names something."""
+    n = _compact(name)
+    if where.clause is None or where.number is None:
+        return False
+    c0, c1 = where.clause
+    n0, n1 = where.number
+    pre = _compact(text[c0:n0])
+    after = _compact(text[n1:c1])
+    if where.counts is not None:
+        # 14条断头路, 200万千瓦储能装备: the number runs into what it counts, and that names it
+        return bool(n) and (n == _compact(where.counts) or (after.startswith(n) and len(n) >= 2))
+    if _governs(n, pre):
+        return True
+    if len(re.sub(r"[\d.%]", "", _name_words(pre))) >= 2:
+        return False  # the clause names its own number, and not so
+    # the clause only says how (增长5.8%): the name stands in an earlier clause of the sentence
+    s0 = where.sentence[0]
+    end = c0
+    for _ in range(3):
+        if end <= s0:
+            return False
+        start = max([s0] + [text.rfind(c, s0, end - 1) + 1 for c in _BIND_STOP])
+        piece = _compact(text[start : end - 1])
+        head = re.split(r"\d", piece, maxsplit=1)[0]
+        if len(re.sub(r"[\d.%]", "", _name_words(head))) >= 2:
+            return _governs(n, head) or (bool(n) and _compact(_name_words(head)).endswith(n))
+        end = start
+    return False
 
 
 def check_name(name: str, text: str, where: Place, rules_names: Iterable[str] = ()) -> Check:
@@ -383,12 +494,11 @@ def check_name(name: str, text: str, where: Place, rules_names: Iterable[str] = 
         return verified("the rules read the same name for this number")
     if len(re.sub(r"[\d.%,，、\-~—]", "", n)) < 2:
         return rejected(f"name {name[:40]!r} is a number, not a name")
-    own0, own1 = where.own
-    if where.number is not None and (
-        n in _compact(text[own0 : where.number[0]]) or n in _compact(text[where.number[1] : own1])
-    ):
-        return verified("the name is written next to its number")
-    return rejected(f"name {name[:40]!r} is not written next to its number")
+    if _VERBS_ONLY.fullmatch(n):
+        return rejected(f"name {name[:40]!r} is a verb, not a name")
+    if bound_name(name, text, where):
+        return verified("the name governs its number in the number's clause")
+    return rejected(f"name {name[:40]!r} is not the name of this number in its clause")
 
 
 # --------------------------------------------------------------------------- role
@@ -411,6 +521,9 @@ def role_cue(where: Place, q: Quantity) -> str | None:
         return "baseline"
     if _RATE_NOUN_TAIL.search(tail) or q.unit in ("个百分点", "百分点", "倍", "番"):
         return "growth"
+    bare = re.sub(r"(?:超过|突破|不低于|不少于|不超过|低于|高于|约|近|了|达)+$", "", tail)
+    if bare != tail and _GROWTH_TAIL.search(bare):
+        return "growth"  # 累计下降超过20%: a change, bounded
     if _LEVEL_TAIL.search(tail):
         return "level"
     if _GROWTH_TAIL.search(tail):
@@ -570,3 +683,155 @@ def source_name(text: str, where: Place) -> str | None:
         before = cut
     before = re.sub(r"^(?:19|20)\d\d年(?:全[市省区县旗])?", "", before)[-20:]
     return before if len(re.sub(r"[\d.%]", "", before)) >= 2 else None
+
+
+# =======================================================================================
+# The model's prose (issue 21): a sentence is checked like an item.
+#
+# Every number in it (in any script or wording: `normalize_model_text`) must be a number of
+# the chunk with the same unit; the words the sentence puts around it must be true of that
+# number in the source: the name before it must be the number's own name in its clause
+# (`check_name`), a direction word (增长/下降 …) the source's, a level or a change as the
+# source has it, a result or a target as the source's sentence makes it, and every year the
+# same as `check_year` finds.  A year with no number must be written in the chunk.  A
+# sentence with no fact to check is unverified (shown as unchecked), unless it is quoted.
+
+_PROSE_UP = re.compile(r"(增长|增加|提高|提升|上升|扩大|增至|上涨)")
+_PROSE_DOWN = re.compile(r"(下降|降低|减少|回落|压减|缩减|削减|降至|降到|收窄|缩小|下滑|下跌)")
+_PROSE_RESULT = re.compile(r"(已经|已|完成了|实现了|比上年|同比|较上年|上年|去年|累计完成|达到了|增长了)")
+_PROSE_TARGET = re.compile(r"(目标|力争|争取|预期|预计|计划|将要|要求|确保)")
+_PROSE_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_NAME_HEAD = re.compile(
+    r"^(?:其中|全年|全市|全县|全区|全省|全旗|今年|明年|力争|争取|确保|预计|预期|目标|计划|主要目标|本段|"
+    r"(?:到|至|截至)?(?:19|20)\d\d年(?:底|末|的)?)+"
+)
+
+
+def _direction_of(words: str) -> str | None:
+    down = [m.end() for m in _PROSE_DOWN.finditer(words)]
+    up = [m.end() for m in _PROSE_UP.finditer(words)]
+    if not down and not up:
+        return None
+    return "down" if max(down, default=-1) > max(up, default=-1) else "up"
+
+
+def _base_unit(unit: str) -> str:
+    return re.sub(r"^[万亿千百]+", "", unit)
+
+
+def _same_quantity(p: Quantity, c: Quantity) -> bool:
+    """The prose's number `p` is the source's `c`: same value in the same unit (1.3万人 is
+    13000人), a range bound, and a share never a count of percentage points."""
+    if p.unit in ("%", "‰", "个百分点", "百分点") or c.unit in ("%", "‰", "个百分点", "百分点"):
+        if p.unit.replace("百分点", "个百分点").replace("个个", "个") != c.unit.replace(
+            "百分点", "个百分点"
+        ).replace("个个", "个"):
+            return False
+    elif _base_unit(p.unit) != _base_unit(c.unit) and p.unit and c.unit:
+        return False
+    if p.unit == c.unit:
+        return _matches(p.value, c) or (p.upper is not None and _matches(p.upper, c))
+    ps, cs = p.scaled if p.scaled is not None else p.value, c.scaled if c.scaled is not None else c.value
+    return values_equal(ps, cs)
+
+
+def _prose_claims(
+    norm: str, pm: Quantity, prose: Sequence[Quantity], carry: str
+) -> tuple[str, str | None, str | None, list[int], str]:
+    """What a sentence says about its number `pm`: (name, direction, kind, years, name to carry)."""
+    assert pm.span is not None
+    where = place(norm, pm, prose)
+    c0 = where.clause[0] if where.clause else where.own[0]
+    pre = _compact(norm[c0 : pm.span.start])
+    words = _name_words(pre)
+    years = [int(y) for y in _PROSE_YEAR.findall(norm[where.sentence[0] : pm.span.start])]
+    name = _NAME_HEAD.sub("", re.sub(r"(?:19|20)\d\d年(?:底|末|的)?", "", words))
+    name = re.sub(r"^[的是为]", "", name)
+    if len(name) < 2:
+        name = carry
+    sentence = norm[where.sentence[0] : where.sentence[1]]
+    kind = None
+    if _PROSE_RESULT.search(sentence):
+        kind = "actual"
+    elif _PROSE_TARGET.search(sentence):
+        kind = "target"
+    return name, _direction_of(pre[len(words) :] or pre), kind, years, name
+
+
+def _source_direction(text: str, where: Place) -> str | None:
+    c0 = where.clause[0] if where.clause else where.own[0]
+    assert where.number is not None
+    pre = _compact(text[c0 : where.number[0]])
+    return _direction_of(pre[len(_name_words(pre)) :] or pre[-4:])
+
+
+def check_prose(
+    sentence: str,
+    chunk: Chunk,
+    rules_names: dict[int, list[str]] | None = None,
+) -> Check:
+    """The model's sentence about `chunk`, checked like an item (see above)."""
+    names = rules_names or {}
+    bad = _HIDDEN_IN_NUMBER.findall(sentence)
+    if bad:
+        return rejected(f"the model's text hides characters inside a number ({bad[0]!r}); dropped")
+    text = chunk.source
+    src = [m.quantity for m in chunk.mentions]
+    missing = unsupported_numbers(sentence, source_values(chunk.text, src))
+    if missing:
+        return rejected(
+            f"the model's text holds numbers that are not in the chunk ({', '.join(missing[:3])}); dropped"
+        )
+    norm = normalize_model_text(sentence)
+    prose = [m.quantity for m in find_mentions(norm)]
+    values = [q for q in prose if q.unit != "年" and not is_year(q)]
+    checked = 0
+    carry = ""
+    for pm in values:
+        name, direction, kind, years, carry = _prose_claims(norm, pm, prose, carry)
+        candidates = [c for c in src if c.span is not None and not is_year(c) and _same_quantity(pm, c)]
+        if not candidates:
+            return rejected(
+                f"the model's text gives {pm.raw} in a unit or form the chunk does not have; dropped"
+            )
+        why = ""
+        for c in candidates:
+            assert c.span is not None
+            where = place(text, c, src)
+            titles = chunk.titles_at(c.span.start)
+            if name and check_name(name, text, where, names.get(c.span.start, ())).status != _OK:
+                why = f"{name[:20]!r} is not the name of {c.raw} in the source"
+                continue
+            sd = _source_direction(text, where)
+            if direction is not None and direction != sd:
+                why = f"the source does not say {c.raw} went {direction}"
+                continue
+            p_role = role_cue(place(norm, pm, prose), pm)
+            s_role = role_cue(where, c)
+            if p_role is not None and s_role is not None and p_role != s_role:
+                why = f"the text makes {c.raw} a {p_role}, the source a {s_role}"
+                continue
+            s_kind = kind_cue(text, where, titles)
+            if kind is not None and s_kind is not None and kind != s_kind:
+                why = f"the text makes {c.raw} a {kind}, the source a {s_kind}"
+                continue
+            if any(check_year(y, text, where, src, titles).status != _OK for y in years):
+                why = f"the year {', '.join(map(str, years))} is not the year of {c.raw} in the source"
+                continue
+            why = ""
+            break
+        if why:
+            return rejected(f"the model's text misstates the source: {why}; dropped")
+        checked += 1
+    # years said with no number of their own
+    for y in (int(v) for v in _PROSE_YEAR.findall(norm)):
+        if year_in_chunk(y, chunk).status != _OK:
+            return rejected(f"the model's text gives the year {y}, which the chunk does not; dropped")
+    if checked:
+        return verified("every number, name, unit, direction and year in it checked against the source")
+    words = _compact(sentence).rstrip("。")
+    if words and (words in _compact(chunk.text) or any(words in _compact(p) for p in chunk.section_path)):
+        return verified("quoted from the chunk or its headings")
+    if _direction_of(words) is not None or any(ch.isdigit() for ch in norm):
+        return rejected("the model's text states a change or a number the check cannot tie to the source; dropped")
+    return unchecked("written by the model; nothing in it could be checked against the source")

@@ -63,6 +63,8 @@ _TAIL = re.compile(
 )
 _HEAD = re.compile(r"^(?:其中|全年|全市|全县|全区|全省|今年|力争|争取|确保|预计|实现|完成|推动|推进|"
                    r"(?:到|至)?(?:19|20)\d\d年(?:底|末)?)+")
+_VERB = re.compile(r"(?:新增|新建|建成|推出|改造|实施|完成|实现|开工|培育|打造|引进|签约|举办|开展|建设|加快推进|推进|"
+                   r"新开工|出台|争创|创建|落地|投产|累计|共|全年|其中)+")
 _UP = re.compile(r"(增长|增加|提高|提升|上升)")
 _DOWN = re.compile(r"(下降|降低|减少|回落)")
 _RESULT = re.compile(r"(比上年|同比|较上年|完成了|实现了|已经|累计完成|过去五年|五年来)")
@@ -163,6 +165,14 @@ def read_format(body: dict[str, Any]) -> Format:
     )
 
 
+def read_heading(body: dict[str, Any]) -> str:
+    for msg in body.get("messages", []):
+        content = msg.get("content")
+        if msg.get("role") == "user" and isinstance(content, str) and "章节：" in content:
+            return content.partition("章节：")[2].split("\n", 1)[0]
+    return ""
+
+
 def read_chunk(body: dict[str, Any]) -> tuple[str, dict[int, int]]:
     for msg in body.get("messages", []):
         content = msg.get("content")
@@ -196,11 +206,23 @@ def read_items(text: str, tags: dict[int, int]) -> list[Item]:
             prev_end = end
             continue
         sent = _sentence(text, off)
+        counted = re.match(r"[\u4e00-\u9fff]{2,8}", text[end:])
+        if counted and not re.match(r"(左右|以上|以内|以下|和|及|与|等|增长|提高|下降|降低|达到|分别)", counted.group(0)):
+            # 完成10项重点任务: the number counts what follows it, and that names it
+            name = re.split(r"[，,、；;。]", counted.group(0))[0]
+            prev_end = end
+            if len(name) >= 2:
+                items.append(Item(tag, off, text[off:end], float(m.group("v")), unit, name, "", "target",
+                                  None, sent))
+            continue
         lo = max([sent[0], prev_end] + [text.rfind(c, 0, off) + 1 for c in _STOP])
         pre = re.sub(r"\s+", "", text[lo:off])
         cue_m = _TAIL.search(pre)
         cue = cue_m.group(0) if cue_m else ""
         name = _HEAD.sub("", pre[: len(pre) - len(cue)]) if cue else _HEAD.sub("", pre)
+        if _VERB.fullmatch(name):
+            prev_end = end
+            continue  # 改造提升40万亩: the subject is left out, and no name can be cut
         if len(name) < 2 or re.fullmatch(r"[\d.%]+", name):
             name = last_name.get(sent, "")
         prev_end = end
@@ -273,7 +295,7 @@ class Adversary:
             said = _say(it)
             if self.kinds and rng.random() < self.rate:
                 kind = rng.choice(self.kinds)
-                said = self._corrupt(kind, rng, it, items, i, text, tags, item, lies, fmt)
+                said = self._corrupt(kind, rng, it, items, i, text, read_heading(body), item, lies, fmt)
                 if said is not None and said != _say(it):
                     bad_prose.append((kind, said, it.offset))
                 said = said or _say(it)
@@ -290,7 +312,7 @@ class Adversary:
         return {"summary": summary, fmt.list_key: shaped, "goals": [], "projects": []}
 
     def _corrupt(self, kind: str, rng: random.Random, it: Item, items: list[Item], i: int,
-                 text: str, tags: dict[int, int], item: dict[str, Any], lies: list[Corruption],
+                 text: str, heading: str, item: dict[str, Any], lies: list[Corruption],
                  fmt: Format) -> str | None:
         def lie(fld: str, bad: Any, name: str = "", shown: int | None = None) -> None:
             lies.append(Corruption(kind, text, it.offset, fld, bad, name or item["name"], shown))
@@ -313,7 +335,12 @@ class Adversary:
             lie("name", item["name"])
             return _say(it, name=item["name"])
         if kind == "year_shifted":
-            y = (it.year or max((int(x) for x in _YEAR.findall(text)), default=2025)) + rng.choice((-1, 1))
+            written = {int(x) for x in _YEAR.findall(text + heading)}
+            y = (it.year or max(written, default=2025)) + rng.choice((-1, 1))
+            if y in written:  # not a lie then, or a coincidence: the other side
+                y = (it.year or max(written, default=2025)) * 2 - y
+            if y in written:
+                return None
             item["year"] = y
             lie("year", y)
             return _say(it, year=y)
@@ -330,7 +357,10 @@ class Adversary:
             return _say(it, cue=flipped)
         if kind == "unit":
             swaps = [("个百分点", "%"), ("%", "个百分点"), ("万", ""), ("亿", "万"), ("千瓦", "万千瓦")]
-            new = next((it.number.replace(a, b, 1) for a, b in swaps if a in it.number), it.number + "万")
+            digits = re.match(r"\D*[\d.]+", it.number)
+            cut = digits.end() if digits else len(it.number)
+            new = next((it.number.replace(a, b, 1) for a, b in swaps if a in it.number),
+                       it.number[:cut] + "万" + it.number[cut:])
             if "value" in fmt.keys:
                 item["value"] = it.value * 10 if it.value * 10 not in (
                     float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)) else it.value * 1000 + 1
