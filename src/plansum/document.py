@@ -107,6 +107,9 @@ class Findings:
     chunks: list[ChunkUsage] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)  # the summaries with their prose checks
+    fields_given: int = 0  # what the model said (see models.Verdict), for the run's verdict
+    fields_refused: int = 0
+    chunks_refused: int = 0
     prompt_version: str | None = None
 
     def covers(self, span: Span) -> bool:

@@ -130,6 +130,9 @@ def chunk_findings(
         )
 
     items: list[Any] = list(ex.indicators)  # full or compact answer: the same fields
+    before = len(checks)
+    found.fields_given = sum(4 + (i.year is not None) for i in items) + len(ex.goals) + len(ex.projects)
+    found.fields_given += 1 if ex.summary.strip() else 0
     for k, item in enumerate(items):
         rid = item._resolved
         if rid is None or rid not in outcome.ids:
@@ -175,6 +178,11 @@ def chunk_findings(
             found.points.append(Point(text=summary, chunk=chunk.index, span=chunk.span, check=prose))
             if prose.status == CheckStatus.verified:
                 found.summaries.append(summary)
+    mine = [c for c in checks[before:] if c.status == CheckStatus.rejected]
+    found.fields_refused = len(mine)
+    bad_items = {c.item.split(".")[1] for c in mine if ".indicators[" in c.item}
+    if items and len(bad_items) >= len(items):
+        found.chunks_refused = 1  # every item the model gave here was refused a field
     return found
 
 
@@ -319,6 +327,9 @@ class LLMExtractor:
             )
             if oc.failure is not None:
                 out.failed.append(chunk.span)
+                out.chunks_refused += 1
+                out.fields_refused += len(oc.rejected)
+                out.fields_given += len(oc.rejected)
                 out.checks.append(
                     CheckRecord(
                         item=f"chunk[{chunk.index}]",
@@ -343,4 +354,7 @@ class LLMExtractor:
             out.projects += part.projects
             out.summaries += part.summaries
             out.points += part.points
+            out.fields_given += part.fields_given
+            out.fields_refused += part.fields_refused
+            out.chunks_refused += part.chunks_refused
         return out

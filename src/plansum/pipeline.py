@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ._version import __version__
 from .assemble import assemble, rules_provenance
-from .document import Document, paused_gc
+from .document import Document, Findings, paused_gc
 from .errors import ConfigError
-from .models import PlanSummary, Provenance
+from .models import PlanSummary, Provenance, Verdict
 from .rules import RulesExtractor
 
 if TYPE_CHECKING:
@@ -62,8 +63,41 @@ def summarize_document(
         chunks=llm.chunks,
         prompt_tokens=sum(u.prompt_tokens for u in llm.chunks),
         completion_tokens=sum(u.completion_tokens for u in llm.chunks),
+        verdict=verdict(llm, settings.refusal_threshold),
     )
+    if prov.verdict is not None and prov.verdict.unreliable:
+        logging.getLogger("plansum").warning("%s: %s", doc.info.title or "document", prov.verdict.message)
     return assemble(doc, merged, prov, referee=rules)
+
+
+def verdict(llm: Findings, threshold: float) -> Verdict:
+    """The source check's verdict on the model for this run: the share of what it said that
+    was refused, by field and by chunk; above `threshold` the model is called unreliable."""
+    fields = llm.fields_given
+    chunks = len(llm.chunks)
+    share = llm.fields_refused / fields if fields else 0.0
+    chunk_share = llm.chunks_refused / chunks if chunks else 0.0
+    unreliable = share > threshold or chunk_share > threshold
+    msg = (
+        f"源文核对拒绝了模型给出的 {llm.fields_refused}/{fields} 项内容（{share:.0%}）、"
+        f"{llm.chunks_refused}/{chunks} 个分段（{chunk_share:.0%}）"
+    )
+    if unreliable:
+        msg = (
+            f"模型不可靠：{msg}，超过阈值 {threshold:.0%}；本摘要主要来自规则抽取，模型所写内容不宜采信"
+            " (the model is unreliable on this run: most of what it said was refused by the source check)"
+        )
+    return Verdict(
+        fields_given=fields,
+        fields_refused=llm.fields_refused,
+        chunks=chunks,
+        chunks_refused=llm.chunks_refused,
+        refused_share=round(share, 4),
+        chunks_refused_share=round(chunk_share, 4),
+        threshold=threshold,
+        unreliable=unreliable,
+        message=msg,
+    )
 
 
 def summarize(

@@ -379,6 +379,7 @@ class Place:
     number: tuple[int, int] | None = None  # the number itself (a name is not part of it)
     clause: tuple[int, int] | None = None  # the number's clause: 、，；： and other numbers end it
     counts: str | None = None  # the noun a counted number runs into (14条断头路), or "skip"
+    numbers: tuple[int, ...] = ()  # where the numbers of the sentence (years aside) start
 
 
 def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
@@ -407,6 +408,13 @@ def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
         number=(q.span.start, q.span.end),
         clause=(c0, c1),
         counts=_number_first(text, q),
+        numbers=tuple(
+            sorted(
+                m.span.start
+                for m in mentions
+                if m.span is not None and m.unit != "年" and s0 <= m.span.start < s1
+            )
+        ),
     )
 
 
@@ -453,6 +461,35 @@ def _name_words(pre: str) -> str:
     return pre[: m.start()] if m else pre
 
 
+_LIST_SPLIT = re.compile(r"以及|[、和与及]")
+
+
+def _respectively(n: str, text: str, where: Place) -> bool | None:
+    """A、B分别增长6%和8%: the i-th number after 分别 goes with the i-th subject before it
+    (None: the number does not stand in such a list)."""
+    assert where.number is not None
+    s0 = where.sentence[0]
+    at = text.rfind("分别", s0, where.number[0])
+    if at < 0:
+        return None
+    start = max([s0] + [text.rfind(c, s0, at) + 1 for c in "，,；;：:。"])
+    if any(start <= x < at for x in where.numbers):
+        return None  # a number between the subjects and 分别: not a plain list
+    subject = re.sub(r"\s+", "", text[start:at])
+    parts = [p for p in _LIST_SPLIT.split(_HEAD_WORDS.sub("", subject)) if p]
+    after = [x for x in where.numbers if at < x <= where.number[0]]
+    if len(parts) < 2 or not after:
+        return None
+    i = len(after) - 1
+    if i >= len(parts):
+        return False
+    own = parts[i]
+    return n == own or own.endswith(n) or (n.startswith(own) and len(own) >= 2)
+
+
+_HEAD_WORDS = re.compile(r"^(?:其中|全年|全市|全县|全区|全省|今年|力争|争取|确保|预计|(?:到|至)?(?:19|20)\d\d年(?:底|末)?)+")
+
+
 def bound_name(name: str, text: str, where: Place) -> bool:
     """Whether `name` is the noun phrase of the number's clause (see above); where the clause
     before the number holds only verbs (…达到1280亿元，增长5.8%), the clauses before it in the
@@ -467,6 +504,9 @@ def bound_name(name: str, text: str, where: Place) -> bool:
     if where.counts is not None:
         # 14条断头路, 200万千瓦储能装备: the number runs into what it counts, and that names it
         return bool(n) and (n == _compact(where.counts) or (after.startswith(n) and len(n) >= 2))
+    respectively = _respectively(n, text, where)
+    if respectively is not None:
+        return respectively
     if _governs(n, pre):
         return True
     if len(re.sub(r"[\d.%]", "", _name_words(pre))) >= 2:
@@ -829,9 +869,9 @@ def check_prose(
             return rejected(f"the model's text gives the year {y}, which the chunk does not; dropped")
     if checked:
         return verified("every number, name, unit, direction and year in it checked against the source")
-    words = _compact(sentence).rstrip("。")
+    words = re.sub(r"(?:19|20)\d\d年(?:的|底|末|度)?", "", _compact(norm)).strip("。，,：:")
     if words and (words in _compact(chunk.text) or any(words in _compact(p) for p in chunk.section_path)):
-        return verified("quoted from the chunk or its headings")
-    if _direction_of(words) is not None or any(ch.isdigit() for ch in norm):
+        return verified("quoted from the chunk or its headings (its years are the chunk's)")
+    if _direction_of(words) is not None or any(ch.isdigit() for ch in words):
         return rejected("the model's text states a change or a number the check cannot tie to the source; dropped")
     return unchecked("written by the model; nothing in it could be checked against the source")
