@@ -181,8 +181,8 @@ def chunk_findings(
     mine = [c for c in checks[before:] if c.status == CheckStatus.rejected]
     found.fields_refused = len(mine)
     bad_items = {c.item.split(".")[1] for c in mine if ".indicators[" in c.item}
-    if items and len(bad_items) >= len(items):
-        found.chunks_refused = 1  # every item the model gave here was refused a field
+    if items and 2 * len(bad_items) > len(items):
+        found.chunks_refused = 1  # most items the model gave here were refused a field
     return found
 
 

@@ -294,7 +294,7 @@ class Verdict(_Model):
     fields_given: int = Field(default=0, description="Fields the model gave (per item: name, value, role, kind, year; each summary sentence).")
     fields_refused: int = Field(default=0, description="Of those, how many the source check refused.")
     chunks: int = Field(default=0, description="Chunks sent to the model.")
-    chunks_refused: int = Field(default=0, description="Chunks that fell back to the rules, or whose every item was refused.")
+    chunks_refused: int = Field(default=0, description="Chunks that fell back to the rules, or most of whose items were refused a field.")
     refused_share: float = Field(default=0.0, description="fields_refused / fields_given (0 when none given).")
     chunks_refused_share: float = Field(default=0.0, description="chunks_refused / chunks (0 when none).")
     threshold: float = Field(default=0.5, description="The share above which the model is called unreliable.")

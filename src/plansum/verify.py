@@ -446,13 +446,30 @@ _VERBS_ONLY = re.compile(
 )
 
 
+# What may stand before a name without being part of it: the place, the scope, the time, a
+# verb of doing (澜溪县, 全年, 到2025年, 新建, 力争).  Anything else before it is part of the
+# name: 人均地区生产总值 is not 地区生产总值, 农村居民人均可支配收入 not 居民人均可支配收入.
+_DROPPABLE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,6}?[市县区旗省盟州乡镇](?=.)|全市|全县|全区|全旗|全省|全州|全盟|全镇|全乡|我市|我县|我区|"
+    r"我旗|本市|全年|今年|明年|年内|当年|其中|同时|此外|另外|并|力争|争取|确保|预计|预期|努力|将|要|年均|平均|每年|"
+    r"(?:到|至|截至|截止)?(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末)?|五年来|"
+    r"新建|建成|新增|实施|建设|打造|培育|引进|完成|实现|开工|新开工|改造|创建|推动|推进|加快|加快推进|"
+    r"累计|共|总计|合计|的)+$"
+)
+
+
 def _governs(n: str, pre: str) -> bool:
-    """Whether `n` is the end of the words `pre` before a number, up to verbs and adverbs."""
+    """Whether `n` is the name at the end of the words `pre` before a number: the words
+    from a clause mark up to the number, less verbs and adverbs after it and less a place,
+    scope, time or verb of doing before it."""
     at = pre.rfind(n)
     if at < 0:
         return False
     tail = pre[at + len(n) :]
-    return not tail or bool(_CUE_TAIL.fullmatch(tail))
+    if tail and not _CUE_TAIL.fullmatch(tail):
+        return False
+    head = pre[:at]
+    return not head or bool(_DROPPABLE.fullmatch(head))
 
 
 def _name_words(pre: str) -> str:
@@ -484,7 +501,7 @@ def _respectively(n: str, text: str, where: Place) -> bool | None:
     if i >= len(parts):
         return False
     own = parts[i]
-    return n == own or own.endswith(n) or (n.startswith(own) and len(own) >= 2)
+    return n == own or _governs(n, own) or (n.startswith(own) and len(own) >= 2)
 
 
 _HEAD_WORDS = re.compile(r"^(?:其中|全年|全市|全县|全区|全省|今年|力争|争取|确保|预计|(?:到|至)?(?:19|20)\d\d年(?:底|末)?)+")
@@ -521,7 +538,7 @@ def bound_name(name: str, text: str, where: Place) -> bool:
         piece = _compact(text[start : end - 1])
         head = re.split(r"\d", piece, maxsplit=1)[0]
         if len(re.sub(r"[\d.%]", "", _name_words(head))) >= 2:
-            return _governs(n, head) or (bool(n) and _compact(_name_words(head)).endswith(n))
+            return _governs(n, head)
         end = start
     return False
 
@@ -559,6 +576,8 @@ def role_cue(where: Place, q: Quantity) -> str | None:
     tail = re.sub(r"\s+|(?:19|20)\d\d年(?:的|底|末)?", "", where.before + lead)[-8:]
     if _BASE_TAIL.search(tail):
         return "baseline"
+    if where.counts is not None and where.counts != "skip":
+        return "level"  # 提升8.7万人饮水安全: the number counts what follows, it is no change
     if _RATE_NOUN_TAIL.search(tail) or q.unit in ("个百分点", "百分点", "倍", "番"):
         return "growth"
     bare = re.sub(r"(?:超过|突破|不低于|不少于|不超过|低于|高于|约|近|了|达)+$", "", tail)
@@ -769,8 +788,10 @@ def _same_quantity(p: Quantity, c: Quantity) -> bool:
             return False
     elif _base_unit(p.unit) != _base_unit(c.unit) and p.unit and c.unit:
         return False
+    if p.upper is not None:  # a range (1-2个) is only the same range
+        return c.upper is not None and values_equal(p.value, c.value) and values_equal(p.upper, c.upper)
     if p.unit == c.unit:
-        return _matches(p.value, c) or (p.upper is not None and _matches(p.upper, c))
+        return _matches(p.value, c)
     ps, cs = p.scaled if p.scaled is not None else p.value, c.scaled if c.scaled is not None else c.value
     return values_equal(ps, cs)
 
@@ -826,9 +847,11 @@ def check_prose(
     prose = [m.quantity for m in find_mentions(norm)]
     values = [q for q in prose if q.unit != "年" and not is_year(q)]
     checked = 0
+    nameless = 0
     carry = ""
     for pm in values:
         name, direction, kind, years, carry = _prose_claims(norm, pm, prose, carry)
+        nameless += not name
         candidates = [c for c in src if c.span is not None and not is_year(c) and _same_quantity(pm, c)]
         if not candidates:
             return rejected(
@@ -867,6 +890,8 @@ def check_prose(
     for y in (int(v) for v in _PROSE_YEAR.findall(norm)):
         if year_in_chunk(y, chunk).status != _OK:
             return rejected(f"the model's text gives the year {y}, which the chunk does not; dropped")
+    if checked and nameless:
+        return unchecked("the model's text gives a number without saying what it is of")
     if checked:
         return verified("every number, name, unit, direction and year in it checked against the source")
     words = re.sub(r"(?:19|20)\d\d年(?:的|底|末|度)?", "", _compact(norm)).strip("。，,：:")

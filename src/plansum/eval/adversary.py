@@ -55,9 +55,9 @@ _NUMBER = re.compile(
     r"平方米|立方米|辆|套|张|台|间|次|头只|头|只|标准箱|吨标准煤|微克/立方米|千伏|兆瓦|伏)|[万亿])?"
     r"(?P<cmp>左右|以上|以内|以下)?"
 )
-_STOP = "，,、；;：:。！？!?\n（(）)“”"
+_STOP = "，,、；;：:。！？!?\n（(）)“”|"
 _TAIL = re.compile(
-    r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|增长|增加|提高|提升|下降|降低|"
+    r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|预期|增长|增加|提高|提升|下降|降低|"
     r"减少|达到|达|超过|突破|完成|实现|保持在|稳定在|控制在|降至|提高到|增至|为|约|近|在|到|至|了|是|由|从|"
     r"比(?:19|20)\d\d年|较(?:19|20)\d\d年)+$"
 )
@@ -65,9 +65,10 @@ _HEAD = re.compile(r"^(?:其中|全年|全市|全县|全区|全省|今年|力争
                    r"(?:到|至)?(?:19|20)\d\d年(?:底|末)?)+")
 _VERB = re.compile(r"(?:新增|新建|建成|推出|改造|实施|完成|实现|开工|培育|打造|引进|签约|举办|开展|建设|加快推进|推进|"
                    r"新开工|出台|争创|创建|落地|投产|累计|共|全年|其中)+")
+_GENERIC = {"目标", "任务", "原则", "主要目标", "重点任务", "方面", "举措", "工作"}
 _UP = re.compile(r"(增长|增加|提高|提升|上升)")
 _DOWN = re.compile(r"(下降|降低|减少|回落)")
-_RESULT = re.compile(r"(比上年|同比|较上年|完成了|实现了|已经|累计完成|过去五年|五年来)")
+_RESULT = re.compile(r"(比上年|同比|较上年|完成了|实现了|已经|累计完成|过去五年|五年来|创历年|历史新高|连续\d+年|回望|回顾)")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 _FLIP = {"增长": "下降", "增加": "减少", "提高": "降低", "提升": "降低", "上升": "下降",
          "下降": "增长", "降低": "提高", "减少": "增加", "回落": "上升"}
@@ -203,7 +204,8 @@ def read_items(text: str, tags: dict[int, int]) -> list[Item]:
         unit = m.group("unit") or ""
         year_like = not unit and text[end : end + 1] == "年"
         if year_like or (unit == "" and m.group("cmp") is None):
-            prev_end = end
+            if not year_like:
+                prev_end = end  # a year does not end a name (比2020年下降)
             continue
         sent = _sentence(text, off)
         counted = re.match(r"[\u4e00-\u9fff]{2,8}", text[end:])
@@ -220,7 +222,7 @@ def read_items(text: str, tags: dict[int, int]) -> list[Item]:
         cue_m = _TAIL.search(pre)
         cue = cue_m.group(0) if cue_m else ""
         name = _HEAD.sub("", pre[: len(pre) - len(cue)]) if cue else _HEAD.sub("", pre)
-        if _VERB.fullmatch(name):
+        if _VERB.fullmatch(name) or name in _GENERIC or "|" in text[sent[0]:sent[1]]:
             prev_end = end
             continue  # 改造提升40万亩: the subject is left out, and no name can be cut
         if len(name) < 2 or re.fullmatch(r"[\d.%]+", name):
@@ -232,6 +234,8 @@ def read_items(text: str, tags: dict[int, int]) -> list[Item]:
         s_text = text[sent[0] : sent[1]]
         if re.search(r"(由|从)$", cue):
             role = "baseline"
+        elif re.search(r"(增速|增幅|增长率|涨幅|降幅)$", name):
+            role = "growth"
         elif _UP.search(cue) or _DOWN.search(cue) or unit in ("个百分点", "倍"):
             role = "growth"
         elif _RESULT.search(s_text):
@@ -301,7 +305,11 @@ class Adversary:
                 said = said or _say(it)
             out.append(item)
             prose.append(said)
-        summary = "；".join(prose[:2])[: fmt.summary_max] if prose else "本段没有量化指标"
+        picked: list[str] = []
+        for p in prose:  # whole sentences only: a cut one would misquote a number
+            if len("；".join(picked + [p])) <= fmt.summary_max and len(picked) < 2:
+                picked.append(p)
+        summary = "；".join(picked) if picked else "本段没有量化指标"
         for kind, frag, off in bad_prose:
             if frag in summary:
                 lies.append(Corruption(kind, text, off, "summary", frag))
@@ -317,16 +325,20 @@ class Adversary:
         def lie(fld: str, bad: Any, name: str = "", shown: int | None = None) -> None:
             lies.append(Corruption(kind, text, it.offset, fld, bad, name or item["name"], shown))
 
+        def unrelated(o: Item) -> bool:  # a lie must be false: not this number's name or value
+            return (o.name not in it.name and it.name not in o.name and o.value != it.value)
+
         if kind in ("names_swapped", "name_elsewhere", "name_invented"):
             if kind == "names_swapped":
-                others = [o.name for o in items if o.name != it.name and o.sentence == it.sentence]
-                others = others or [o.name for o in items if o.name != it.name]
+                others = [o.name for o in items if unrelated(o) and o.sentence == it.sentence]
+                others = others or [o.name for o in items if unrelated(o)]
             elif kind == "name_elsewhere":
-                others = [o.name for o in items if o.sentence != it.sentence and o.name != it.name]
+                others = [o.name for o in items if o.sentence != it.sentence and unrelated(o)]
                 if not others:
                     s0, s1 = it.sentence
                     rest = text[:s0] + "。" + text[s1:]
-                    others = [w for w in re.findall(r"[\u4e00-\u9fff]{4,8}", rest) if w not in text[s0:s1]]
+                    others = [w for w in re.findall(r"[\u4e00-\u9fff]{4,8}", rest)
+                              if w not in text[s0:s1] and w not in it.name and it.name not in w]
             else:
                 others = [n for n in INVENTED if n not in text]
             if not others:
@@ -345,7 +357,8 @@ class Adversary:
             lie("year", y)
             return _say(it, year=y)
         if kind == "target_result":
-            bad = "target" if it.role == "actual" else "actual"
+            s0, s1 = it.sentence
+            bad = "target" if it.role == "actual" or _RESULT.search(text[s0:s1]) else "actual"
             item["role"] = bad
             lie("kind", bad)
             return f"{it.name}{'目标' if bad == 'target' else '已完成'}{it.number}"
@@ -370,7 +383,7 @@ class Adversary:
                 lie("name", item["name"])
             return _say(it, number=new)
         if kind == "neighbour_value":
-            near = [o for o in items if o.tag != it.tag and o.value != it.value]
+            near = [o for o in items if o.tag != it.tag and unrelated(o)]
             if not near:
                 return None
             o = min(near, key=lambda o: abs(o.tag - it.tag))
@@ -562,6 +575,7 @@ def sweep(documents: dict[str, str], kinds: Sequence[str] = KINDS,
     from ..pipeline import summarize_document
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    logging.getLogger("plansum").setLevel(logging.ERROR)  # the verdicts: counted, not printed
     rules = {n: summarize_document(Document.from_text(t, name=n), engine="rules") for n, t in documents.items()}
     cells = []
     for answer in answers:
