@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fake_llm import TEXT, FakeLLM, document, run_llm
+from fake_llm import FakeLLM, document, run_llm
 from plansum.chunking import Chunk
 from plansum.document import Document
 from plansum.eval.adversary import (
@@ -135,7 +135,7 @@ def test_the_verdict_says_when_most_of_the_model_was_refused(tmp_path: Path, chu
     good, _ = run_llm(tmp_path, FakeLLM(chunks))
     assert good.provenance.verdict is not None and not good.provenance.verdict.unreliable
     liar = FakeLLM(chunks)
-    for k, ans in liar.answers.items():
+    for ans in liar.answers.values():
         for item in ans["indicators"]:
             item["name"] = "财政赤字率"
     bad, _ = run_llm(tmp_path / "b", liar)

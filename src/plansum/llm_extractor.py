@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from .chunking import Chunk
@@ -31,11 +31,11 @@ from .settings import Settings
 from .verify import (
     check_kind,
     check_name,
+    check_prose,
     check_role,
     check_year,
     correction,
     kind_cue,
-    check_prose,
     overall,
     place,
     quotation,

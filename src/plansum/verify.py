@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .chunking import Chunk
-from .models import Check, CheckStatus, Indicator, Quantity, Span
 from .indicators import _number_first
+from .models import Check, CheckStatus, Indicator, Quantity, Span
 from .numbers import find_mentions, is_year, values_equal
 
 _OK = CheckStatus.verified
