@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fake_llm import TEXT, FakeLLM, document, run_llm
-from plansum.chunking import Chunk
+from plansum.parse.chunking import Chunk
 from plansum.document import Document
 from plansum.eval.gold import load_gold
 from plansum.eval.simulate import (
@@ -25,11 +25,11 @@ from plansum.eval.simulate import (
     simulate_document,
     split_tags,
 )
-from plansum.llm import build_messages
+from plansum.llm.client import build_messages
 from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
-from plansum.numbers import find_mentions
-from plansum.prompts import load_prompt
-from plansum.rules import RulesExtractor
+from plansum.parse.numbers import find_mentions
+from plansum.llm.prompts import load_prompt
+from plansum.rules.extractor import RulesExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -265,7 +265,7 @@ def test_a_zero_width_character_does_not_give_a_wrong_verified_number(tmp_path: 
 
 
 def _fixture(name: str) -> tuple[str, Any]:
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     return load_file(CORPUS / f"{name}.txt").text, load_gold(GOLD / f"{name}.json")
 
@@ -350,7 +350,7 @@ def test_user_roles_send_instructions_and_reasks_as_user_content() -> None:
 
     import httpx
 
-    from plansum.llm import ChunkClient
+    from plansum.llm.client import ChunkClient
     from plansum.pipeline import summarize_document
     from plansum.settings import Settings
 

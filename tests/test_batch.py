@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS
-from plansum.batch import (
+from plansum.batch.run import (
     Job,
     RunOptions,
     content_id,
@@ -177,7 +177,7 @@ class _KillsTheWorker:
 
 
 def test_a_dead_worker_fails_only_its_own_document(tmp_path: Path) -> None:
-    from plansum.batch import run_processes
+    from plansum.batch.run import run_processes
 
     text = (CORPUS / "yunxi_news_2025.txt").read_bytes()
     jobs = [Job("boom", "boom.txt", "", data=_KillsTheWorker())]  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS, ROOT
-from plansum.batch import run_batch
+from plansum.batch.run import run_batch
 from plansum.cli import app
 from test_batch import _table
 

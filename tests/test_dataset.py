@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
-from plansum.batch import run_batch
-from plansum.dataset import TABLES, Store, arrow_schema
-from plansum.loading import load_file
+from plansum.batch.run import run_batch
+from plansum.batch.store import TABLES, Store, arrow_schema
+from plansum.parse.loading import load_file
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from conftest import ROOT, seeds_dir
 from plansum import summarize
 from plansum.cli import app
-from plansum.ledger import (
+from plansum.ledger.build import (
     RULE,
     Cell,
     TrackInput,
@@ -32,7 +32,7 @@ from plansum.ledger import (
     stated_sign,
     track_inputs,
 )
-from plansum.ledger_render import render_ledger
+from plansum.ledger.render import render_ledger
 from plansum.models import CheckStatus, Comparator, Indicator, Span
 from plansum.replay.cassettes import RecordingMeta, default_dir
 
@@ -451,7 +451,7 @@ def test_a_stated_fall_is_a_negative_change() -> None:
 
 def test_the_year_period_and_direction_fields_are_read_first() -> None:
     """When the indicator model carries year, period and direction (issue 11), they win."""
-    from plansum.ledger import when_of
+    from plansum.ledger.build import when_of
 
     class Dated(Indicator):
         year: int | None = None

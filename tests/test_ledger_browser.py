@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import CORPUS
-from plansum.ledger import load_inputs, track_inputs
-from plansum.ledger_render import render_ledger
+from plansum.ledger.build import load_inputs, track_inputs
+from plansum.ledger.render import render_ledger
 from test_render_browser import browser, open_page, pytestmark, severe_logs  # noqa: F401
 
 

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 from ..models import CheckStatus, Indicator, PlanSummary, Quantity
-from ..numbers import find_mentions
+from ..parse.numbers import find_mentions
 from .gold import GoldDocument, GoldIndicator
 
 # The ways a simulated answer goes wrong.  Each one is an attack from issue 12.
@@ -594,7 +594,7 @@ def simulate_document(
 ) -> tuple[PlanSummary, SimulatedModel]:
     """The hybrid LLM path on one document against the simulated model."""
     from ..document import Document
-    from ..llm import ChunkClient
+    from ..llm.client import ChunkClient
     from ..pipeline import summarize_document
     from ..settings import Settings
 
@@ -687,7 +687,7 @@ def sweep(
 
 def load_corpus(dirs: Iterable[tuple[Path, Path]]) -> dict[str, tuple[str, GoldDocument]]:
     """(corpus dir, gold dir) pairs → {document: (text, gold)} for documents with both."""
-    from ..loading import load_file
+    from ..parse.loading import load_file
     from .gold import load_gold_dir
 
     out: dict[str, tuple[str, GoldDocument]] = {}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, LLMError, PlansumError
+from ..errors import ConfigError, LLMError, PlansumError
 
 TERMINAL = ("completed", "failed", "expired", "cancelled")
 MAX_REQUESTS = 50_000  # OpenAI's limits per batch: requests, and bytes of the input file
@@ -78,8 +78,8 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
     """The chunk requests of these (text, encoding) documents that the cache does not hold."""
     from instructor.processing.response import handle_response_model
 
-    from .document import Document
-    from .llm import build_messages
+    from ..document import Document
+    from .client import build_messages
 
     s = extractor.settings
     mode = _instructor_mode(s)
@@ -201,7 +201,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
     from instructor.processing.response import process_response
     from openai.types.chat import ChatCompletion
 
-    from .llm import validation_context
+    from .client import validation_context
 
     mode = _instructor_mode(extractor.settings)
     cache = extractor._cache
@@ -266,7 +266,7 @@ def run(
     Returns None when the endpoint has no Batch API (and `required` is false): the batch
     then runs with live requests.  Raises PlansumError when a batch is still running after
     `max_wait` seconds: rerun later to collect it (it is not submitted again)."""
-    from .llm import ChunkClient
+    from .client import ChunkClient
 
     if not settings.cache:
         if required:
@@ -386,7 +386,7 @@ def cache_filler(
     """A `run_batch(before=...)` hook: the jobs' chunks through the Batch API first."""
 
     def fill(jobs: list[Any], store: Any, settings_key: str) -> None:
-        from .loading import decode
+        from ..parse.loading import decode
 
         def texts() -> Iterator[tuple[str, str | None]]:
             for job in jobs:  # one document in memory at a time

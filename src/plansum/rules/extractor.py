@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from .dating import Timeline
-from .docinfo import document_year
-from .document import Document, Findings
+from ..parse.dating import Timeline
+from ..parse.docinfo import document_year
+from ..document import Document, Findings
 from .goals import find_goals
 from .indicators import (
     Context,
@@ -19,7 +19,7 @@ from .indicators import (
     section_kinds,
     sentence_indicators,
 )
-from .models import IndicatorKind, Section
+from ..models import IndicatorKind, Section
 from .projects import find_projects
 from .tables import table_indicators
 

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .models import Comparator, Mention, Quantity, Span
+from ..models import Comparator, Mention, Quantity, Span
 
 __all__ = [
     "SCALE",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .models import IndicatorKind
+from ..models import IndicatorKind
 from .numbers import normalize_digits
 
 __all__ = ["Era", "Timeline", "plan_label", "plan_period"]

@@ -11,7 +11,7 @@ import html
 import io
 from collections.abc import Mapping
 
-from .ledger import (
+from .build import (
     ABOUT_TOLERANCE_PP,
     ABOUT_TOLERANCE_REL,
     Cell,
@@ -20,7 +20,7 @@ from .ledger import (
     RegionLedger,
     TrackLedger,
 )
-from .models import Comparator
+from ..models import Comparator
 
 FORMATS = ("markdown", "csv", "html", "json")
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 
-from .dating import Era, Timeline
-from .models import (
+from ..parse.dating import Era, Timeline
+from ..models import (
     Check,
     CheckStatus,
     Direction,
@@ -23,7 +23,7 @@ from .models import (
     Quantity,
     Span,
 )
-from .numbers import is_year
+from ..parse.numbers import is_year
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .errors import PlansumError
+from ..errors import PlansumError
 
 app = typer.Typer(
     add_completion=False,
@@ -100,7 +100,7 @@ def _cli_logging(verbose: bool, secret: str | None) -> Iterator[None]:
 
     Set up per command and undone after, so that in-process callers (tests) keep their own
     logging; the handler writes to the sys.stderr of this invocation."""
-    from .redact import SecretFilter, guard_logs
+    from ..redact import SecretFilter, guard_logs
 
     guard_logs(secret)
     handler = logging.StreamHandler(sys.stderr)
@@ -143,7 +143,7 @@ def _llm_settings(
 ) -> Any:
     if offline:
         return None
-    from .settings import Settings
+    from ..settings import Settings
 
     overrides: dict[str, Any] = {
         k: v
@@ -191,10 +191,10 @@ def summarize(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize one plan document."""
-    from .document import Document
-    from .pipeline import ENGINES, summarize_document
-    from .redact import SecretFilter
-    from .render import format_from_path, render_parts, renderer
+    from ..document import Document
+    from ..pipeline import ENGINES, summarize_document
+    from ..redact import SecretFilter
+    from ..render import format_from_path, render_parts, renderer
 
     secret = SecretFilter([api_key])
     settings: Any = None
@@ -346,9 +346,9 @@ def batch(
     """Summarize a collection into a dataset (resumable; failures are listed, never fatal)."""
     import os
 
-    from .batch import RunOptions, run_batch
-    from .pipeline import ENGINES
-    from .redact import SecretFilter
+    from ..batch.run import RunOptions, run_batch
+    from ..pipeline import ENGINES
+    from ..redact import SecretFilter
 
     secret = SecretFilter([api_key])
     if engine not in ("processes", "inline", "ray"):
@@ -372,7 +372,7 @@ def batch(
             secret.add(settings.api_key)
         before = None
         if settings is not None and llm_batch != "off":
-            from .batch_api import cache_filler
+            from ..llm.batch_api import cache_filler
 
             before = cache_filler(
                 settings,
@@ -423,8 +423,8 @@ def batch(
 @app.command()
 def outline(file: FileArg) -> None:
     """Print the heading outline with character offsets."""
-    from .loading import load_file
-    from .outline import flatten, parse_outline
+    from ..parse.loading import load_file
+    from ..parse.outline import flatten, parse_outline
 
     try:
         doc = load_file(file)
@@ -445,9 +445,9 @@ def indicators(
     fmt: Annotated[str, typer.Option("--format", "-f", help="markdown | csv | json")] = "markdown",
 ) -> None:
     """Print the indicators the rules find (no model)."""
-    from .document import Document
-    from .pipeline import summarize_document
-    from .render import render
+    from ..document import Document
+    from ..pipeline import summarize_document
+    from ..render import render
 
     try:
         doc = Document.load(file)
@@ -463,7 +463,7 @@ def indicators(
         elif fmt == "csv":
             out = str(render(summary, doc.text, "csv"))
         else:
-            from .render import indicator_table_markdown
+            from ..render import indicator_table_markdown
 
             out = indicator_table_markdown(summary.indicators)
     except PlansumError as exc:
@@ -480,7 +480,7 @@ def schema(
     check: Annotated[bool, typer.Option("--check", help="Only compare; exit 1 on drift.")] = False,
 ) -> None:
     """Write (or check) the JSON Schemas of the models."""
-    from .schema_export import check_schemas, write_schemas
+    from ..schema_export import check_schemas, write_schemas
 
     if check:
         drift = check_schemas(out_dir)
@@ -511,7 +511,7 @@ def record(
     ] = "",
 ) -> None:
     """Record cassettes: run the LLM path on each file against a live endpoint."""
-    from .replay.recording import record_documents
+    from ..replay.recording import record_documents
 
     try:
         with _cli_logging(False, api_key):
@@ -568,8 +568,8 @@ def eval_command(
     seed: Annotated[int, typer.Option(help="Seed of the simulated model's corruptions.")] = 0,
 ) -> None:
     """Score the pipeline against gold annotations (see docs/evaluation.md)."""
-    from .eval.report import render_table, report_json
-    from .eval.run import (
+    from ..eval.report import render_table, report_json
+    from ..eval.run import (
         MODES,
         corpus_documents,
         default_corpus_dir,
@@ -577,7 +577,7 @@ def eval_command(
         evaluate,
         missing_cassettes,
     )
-    from .replay.cassettes import default_dir
+    from ..replay.cassettes import default_dir
 
     corpus_dir = corpus or default_corpus_dir()
     gold_dir = gold or default_gold_dir()
@@ -586,7 +586,7 @@ def eval_command(
             hint = "" if given else f" (the default is relative to a source checkout; run from its root or pass --{what} DIR)"
             _fail(f"{what} directory {d} does not exist{hint}")
     if simulate is not None:
-        from .eval.simulate import load_corpus, render_sweep, sweep
+        from ..eval.simulate import load_corpus, render_sweep, sweep
 
         try:
             rates = [float(r) for r in simulate.split(",") if r.strip()]
@@ -672,10 +672,10 @@ def track(
     ] = False,
 ) -> None:
     """Targets against results across documents and years, per region (see docs/track.md)."""
-    from .ledger import load_inputs, track_inputs
-    from .ledger_render import FORMATS, ledger_format_from_path, render_ledger
-    from .pipeline import ENGINES
-    from .redact import SecretFilter
+    from ..ledger.build import load_inputs, track_inputs
+    from ..ledger.render import FORMATS, ledger_format_from_path, render_ledger
+    from ..pipeline import ENGINES
+    from ..redact import SecretFilter
 
     secret = SecretFilter([api_key])
     out_fmt = fmt or (ledger_format_from_path(str(output)) if output else "markdown")

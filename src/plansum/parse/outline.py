@@ -56,7 +56,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .models import Section, Span
+from ..models import Section, Span
 
 __all__ = ["KINDS", "flatten", "iter_sections", "parse_outline", "section_path"]
 

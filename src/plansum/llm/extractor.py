@@ -9,11 +9,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
-from .chunking import Chunk
-from .document import Document, Findings
-from .errors import FailureKind, LLMError
-from .llm import ChunkClient, ChunkOutcome
-from .models import (
+from ..parse.chunking import Chunk
+from ..document import Document, Findings
+from ..errors import FailureKind, LLMError
+from .client import ChunkClient, ChunkOutcome
+from ..models import (
     Check,
     CheckRecord,
     CheckStatus,
@@ -25,8 +25,8 @@ from .models import (
     Quantity,
     Span,
 )
-from .settings import Settings
-from .verify import (
+from ..settings import Settings
+from ..verify import (
     check_kind,
     check_name,
     check_role,

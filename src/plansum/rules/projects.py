@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .models import Project, Section, Span
+from ..models import Project, Section, Span
 
 _SUFFIX = (
     "项目", "工程", "基地", "园区", "产业园", "中心", "平台", "小镇", "公园", "景区", "机场",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .models import Goal, Section, Span
-from .numbers import find_mentions, is_year
+from ..models import Goal, Section, Span
+from ..parse.numbers import find_mentions, is_year
 
 _GOAL_SECTION = re.compile(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
 # A title that names goals only in passing: the closing "为实现…目标而奋斗" part, a 保障 part.

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .models import (
+from ..models import (
     Attribute,
     Check,
     CheckStatus,
@@ -30,7 +30,7 @@ from .models import (
     Quantity,
     Span,
 )
-from .numbers import parse_quantity
+from ..parse.numbers import parse_quantity
 
 Cell = tuple[str, int, int]  # stripped text, start, end
 

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 # Signatures of formats people mistake for text.
 _BINARY_MAGIC: dict[bytes, str] = {

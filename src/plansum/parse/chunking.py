@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .models import Mention, Section, Span
+from ..models import Mention, Section, Span
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 

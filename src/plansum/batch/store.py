@@ -26,8 +26,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .errors import PlansumError
-from .models import CheckRecord, DocumentInfo, Goal, Indicator, PlanSummary, Project, Section
+from ..errors import PlansumError
+from ..models import CheckRecord, DocumentInfo, Goal, Indicator, PlanSummary, Project, Section
 
 Kind = Literal["string", "int64", "float64", "bool"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .models import DocType, DocumentInfo
+from ..models import DocType, DocumentInfo
 
 _META = re.compile(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:：]?\s*\|?\s*([^|\n]+)")
 _ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")

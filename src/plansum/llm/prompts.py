@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import PlansumError
+from ..errors import PlansumError
 
 _FRONT = re.compile(r"^---\n(.*?)\n---\n", re.S)
 
@@ -33,7 +33,7 @@ def _read(name: str) -> str:
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     # Editable install: the repository's prompts/ beside src/.
-    repo = Path(__file__).resolve().parents[2] / "prompts" / fname
+    repo = Path(__file__).resolve().parents[3] / "prompts" / fname
     if repo.is_file():
         return repo.read_text(encoding="utf-8")
     raise PlansumError(f"prompt {fname} not found in the package or in prompts/")

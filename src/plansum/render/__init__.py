@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PlansumError
-from .models import (
+from ..errors import PlansumError
+from ..models import (
     Attribute,
     CheckStatus,
     Goal,

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ._version import __version__
-from .dataset import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
-from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+from .._version import __version__
+from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
+from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 
 Engine = Literal["inline", "processes", "ray"]
 
@@ -67,7 +67,7 @@ def content_id(data: bytes) -> tuple[str, str]:
 
 def settings_key(options: RunOptions) -> str:
     """Everything that changes a document's rows; a document is redone when it changes."""
-    from .pipeline import resolve_engine
+    from ..pipeline import resolve_engine
 
     s = options.settings
     chosen = resolve_engine(options.engine, s)  # type: ignore[arg-type]
@@ -78,8 +78,8 @@ def settings_key(options: RunOptions) -> str:
         "engine": chosen,
     }
     if chosen != "rules":
-        from .llm import schema_sha
-        from .prompts import load_prompt
+        from ..llm.client import schema_sha
+        from ..llm.prompts import load_prompt
 
         parts.update(
             model=s.model,
@@ -115,7 +115,7 @@ def _error_kind(exc: BaseException) -> str:
 
 
 def _summarize(text: str, name: str, encoding: str, options: RunOptions) -> Any:
-    from .pipeline import summarize
+    from ..pipeline import summarize
 
     return summarize(
         text,
@@ -128,7 +128,7 @@ def _summarize(text: str, name: str, encoding: str, options: RunOptions) -> Any:
 
 def process_document(job: Job, options: RunOptions) -> DocResult:
     """Summarize one document into dataset rows.  Never raises: a failure is a result."""
-    from .loading import MAX_BYTES, decode
+    from ..parse.loading import MAX_BYTES, decode
 
     t0 = time.perf_counter()
     doc: dict[str, Any] = {
@@ -159,7 +159,7 @@ def process_document(job: Job, options: RunOptions) -> DocResult:
             completion_tokens=summary.provenance.completion_tokens,
         )
     except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
-        from .redact import scrub
+        from ..redact import scrub
 
         reason = scrub(_describe(exc), getattr(options.settings, "api_key", None))
         return _failed(job, doc, _error_kind(exc), reason, time.perf_counter() - t0)

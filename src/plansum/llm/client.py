@@ -46,15 +46,15 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt
 from tenacity.nap import sleep as tenacity_sleep
 
 from .cache import ResponseCache
-from .chunking import Chunk
-from .errors import CassetteError, FailureKind, LLMError
-from .models import CheckStatus, Quantity
-from .numbers import is_year
+from ..parse.chunking import Chunk
+from ..errors import CassetteError, FailureKind, LLMError
+from ..models import CheckStatus, Quantity
+from ..parse.numbers import is_year
 from .prompts import Prompt, load_prompt
-from .redact import guard_logs, scrub
-from .settings import Settings
+from ..redact import guard_logs, scrub
+from ..settings import Settings
 from .transport import DeadlineExceeded, ResponseTooLarge, guarded_client
-from .verify import cited_value, listing
+from ..verify import cited_value, listing
 
 log = logging.getLogger("plansum")
 

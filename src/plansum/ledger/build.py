@@ -42,8 +42,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._version import __version__
-from .models import (
+from .._version import __version__
+from ..models import (
     CheckStatus,
     Comparator,
     DocumentInfo,
@@ -959,7 +959,7 @@ def _worth_keeping(
 
 
 def _files(paths: Sequence[str | Path]) -> list[Path]:
-    from .errors import PlansumError
+    from ..errors import PlansumError
 
     out: list[Path] = []
     for p in map(Path, paths):
@@ -1001,15 +1001,15 @@ def load_inputs(
     rules); `offline=True` is engine "rules"; `replay=True` replays each document's recorded
     model answers from the cassettes (hybrid, no network).
     """
-    from .document import Document
-    from .pipeline import summarize_document
+    from ..document import Document
+    from ..pipeline import summarize_document
 
     files = _files([paths] if isinstance(paths, str | Path) else list(paths))
     inputs = []
     for f in files:
         doc = Document.load(f)
         if replay:
-            from .replay import summarize_replay
+            from ..replay import summarize_replay
 
             s = summarize_replay(doc, f.name, cassette_dir=cassette_dir)
         else:
