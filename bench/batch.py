@@ -95,7 +95,7 @@ def child(args: argparse.Namespace) -> None:
     report = run_batch(
         Path(args.input),
         Path(args.output),
-        engine=args.engine,
+        runner=args.engine,
         workers=args.workers,
         parquet=True,
     )

@@ -505,7 +505,8 @@ def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir
     import httpx
 
     from plansum.document import Document
-    from plansum.llm.client import ChunkClient, build_messages
+    from plansum.llm.client import ChunkClient
+    from plansum.llm.answer import build_messages
     from plansum.pipeline import summarize_document
     from plansum.replay.cassettes import RecordingMeta, replaying
     from plansum.settings import Settings
@@ -624,7 +625,7 @@ def bench_replay(cassette_dir: Path, seeds: Path, repeat: int, tok_python: str |
                              "text_index": len(texts), "chat_range": [len(chats), len(chats) + len(msgs)]})
         texts.append(doc.text)
         chats += msgs
-    from plansum.llm.client import ChunkExtraction
+    from plansum.llm.answer import ChunkExtraction
     from plansum.llm.prompts import load_prompt
 
     extra_texts = [load_prompt().system, json.dumps(ChunkExtraction.model_json_schema(), ensure_ascii=False)]
@@ -814,7 +815,7 @@ def render_live(r: dict[str, Any]) -> str:
 
 def plansum_requests(text: str, chunk_chars: int) -> list[list[dict[str, str]]]:
     from plansum.document import Document
-    from plansum.llm.client import build_messages
+    from plansum.llm.answer import build_messages
     from plansum.llm.prompts import load_prompt
 
     return [build_messages(load_prompt(), c)[0] for c in Document.from_text(text).chunks(chunk_chars)]

@@ -19,7 +19,8 @@ import httpx
 
 from plansum.parse.chunking import Chunk
 from plansum.document import Document
-from plansum.llm.client import ChunkClient, build_messages
+from plansum.llm.client import ChunkClient
+from plansum.llm.answer import build_messages
 from plansum.models import PlanSummary
 from plansum.pipeline import summarize_document
 from plansum.llm.prompts import load_prompt

@@ -17,15 +17,9 @@ from fake_llm import TEXT, FakeLLM, document, run_llm
 from plansum.parse.chunking import Chunk
 from plansum.document import Document
 from plansum.eval.gold import load_gold
-from plansum.eval.simulate import (
-    KINDS,
-    PARAPHRASES,
-    SimulatedModel,
-    leaks,
-    simulate_document,
-    split_tags,
-)
-from plansum.llm.client import build_messages
+from plansum.eval.corruptions import KINDS, PARAPHRASES, SimulatedModel, split_tags
+from plansum.eval.sweep import leaks, simulate_document
+from plansum.llm.answer import build_messages
 from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
 from plansum.parse.numbers import find_mentions
 from plansum.llm.prompts import load_prompt
@@ -76,7 +70,7 @@ def _at(summary: PlanSummary, raw: str) -> list[Indicator]:
 
 
 def _shown_verified(ind: Indicator, fld: str) -> bool:
-    from plansum.eval.simulate import field_status
+    from plansum.eval.sweep import field_status
 
     return field_status(ind, fld) == CheckStatus.verified
 

@@ -108,16 +108,10 @@ def test_the_tree_shows_the_stages() -> None:
 
 
 def _neighbours(parts: list[str], modules: set[str]) -> set[str]:
-    """What a module leans on: modules of its own package, units elsewhere."""
-    me = ".".join(parts)
-    package = ".".join(parts[:-1])
-    out = set()
-    for m in modules:
-        if m == me or m == package:
-            continue
-        inside = package and m.startswith(package + ".")
-        out.add(m if inside else _unit(m))
-    return out
+    """The sibling units a module leans on: top-level modules and subpackages other than its
+    own (modules of its own package are its parts, not its neighbours)."""
+    mine = _unit(".".join(parts))
+    return {u for u in (_unit(m) for m in modules) if u != mine}
 
 
 def test_no_module_leans_on_more_than_eight_others() -> None:

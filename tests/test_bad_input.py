@@ -27,7 +27,7 @@ from fake_llm import BASE_URL, GOOD, KEY, TEXT, FakeLLM, answer, document, extra
 from plansum.parse.chunking import chunk_text
 from plansum.cli import app
 from plansum.document import Document
-from plansum.llm.client import build_messages
+from plansum.llm.answer import build_messages
 from plansum.parse.loading import MAX_BYTES, load_file
 from plansum.models import PlanSummary
 from plansum.pipeline import summarize, summarize_file

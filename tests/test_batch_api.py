@@ -52,7 +52,7 @@ def _run(corpus: Path, out: Path, settings: Settings, **filler: object) -> objec
         corpus,
         out,
         options=RunOptions(settings=settings),
-        engine="inline",
+        runner="inline",
         parquet=False,
         before=cache_filler(settings, poll_seconds=0, sleep=lambda s: None, echo=notes.append, **filler),  # type: ignore[arg-type]
     )

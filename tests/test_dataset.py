@@ -39,7 +39,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(p, src / p.name)
     (src / "broken.txt").write_bytes(b"%PDF-1.7 not text")
     out = tmp / "out"
-    report = run_batch(src, out, engine="inline")
+    report = run_batch(src, out, runner="inline")
     assert report.parquet_error is None
     return out
 

@@ -32,7 +32,8 @@ from typer.testing import CliRunner
 from fake_llm import CHUNK_CHARS, KEY, TEXT, FakeLLM, document, run_llm, status
 from plansum.cli import app
 from plansum.errors import ConfigError
-from plansum.llm.client import ChunkClient, build_messages
+from plansum.llm.client import ChunkClient
+from plansum.llm.answer import build_messages
 from plansum.pipeline import summarize
 from plansum.llm.prompts import load_prompt
 from plansum.render import render

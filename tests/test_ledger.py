@@ -20,19 +20,18 @@ from typer.testing import CliRunner
 from conftest import ROOT, seeds_dir
 from plansum import summarize
 from plansum.cli import app
-from plansum.ledger.build import (
-    RULE,
-    Cell,
+from plansum.ledger import (
     TrackInput,
     TrackLedger,
-    _satisfied_region,
     indicator_key,
     judge,
     load_inputs,
-    stated_sign,
+    render_ledger,
     track_inputs,
 )
-from plansum.ledger.render import render_ledger
+from plansum.ledger.align import stated_sign
+from plansum.ledger.judge import _satisfied_region
+from plansum.ledger.models import RULE, Cell
 from plansum.models import CheckStatus, Comparator, Indicator, Span
 from plansum.replay.cassettes import RecordingMeta, default_dir
 
@@ -144,7 +143,9 @@ def test_seed_ledger_from_replayed_model_answers_matches_the_gold() -> None:
     if not set(names) <= set(meta.documents):
         pytest.skip("not every seed has a cassette")
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
-    inputs = load_inputs(d, replay=True)
+    from plansum.replay import summarize_replay
+
+    inputs = load_inputs(d, summarize=lambda doc: summarize_replay(doc, Path(doc.name).name))
     ledger = track_inputs(inputs)
     assert [doc.mode for doc in ledger.documents] == ["hybrid"] * 5
     assert_matches_gold(ledger)
@@ -451,7 +452,7 @@ def test_a_stated_fall_is_a_negative_change() -> None:
 
 def test_the_year_period_and_direction_fields_are_read_first() -> None:
     """When the indicator model carries year, period and direction (issue 11), they win."""
-    from plansum.ledger.build import when_of
+    from plansum.ledger import when_of
 
     class Dated(Indicator):
         year: int | None = None

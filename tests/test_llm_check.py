@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from plansum.parse.chunking import chunk_text
-from plansum.llm.client import ChunkExtraction, build_messages, numbered_text
+from plansum.llm.answer import ChunkExtraction, build_messages, numbered_text
 from plansum.parse.numbers import find_mentions
 from plansum.parse.outline import flatten, parse_outline
 from plansum.llm.prompts import load_prompt

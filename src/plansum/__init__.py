@@ -19,7 +19,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .document import Document, Findings
     from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
-    from .ledger.build import TrackLedger, track
+    from .ledger import TrackLedger, track
     from .models import (
         Check,
         CheckRecord,

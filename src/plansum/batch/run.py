@@ -1,7 +1,7 @@
 """Many documents: `plansum batch DIR|MANIFEST -o OUT`.
 
 One function, `process_document`, summarizes one document and returns its dataset rows (or
-the reason it failed); every engine calls that same function: `inline` in this process,
+the reason it failed); every runner calls that same function: `inline` in this process,
 `processes` through a process pool on this machine, `ray` as Ray tasks on a cluster.  The
 parent process alone writes the SQLite ledger (`dataset.Store`), one transaction per
 document, so a batch that stops resumes where it was: a document whose content hash was
@@ -25,7 +25,7 @@ from .._version import __version__
 from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
 from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 
-Engine = Literal["inline", "processes", "ray"]
+Runner = Literal["inline", "processes", "ray"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def settings_key(options: RunOptions) -> str:
         "engine": chosen,
     }
     if chosen != "rules":
-        from ..llm.client import schema_sha
+        from ..llm.answer import schema_sha
         from ..llm.prompts import load_prompt
 
         parts.update(
@@ -97,7 +97,7 @@ def settings_key(options: RunOptions) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# The one function every engine runs
+# The one function every runner runs
 
 
 def _error_kind(exc: BaseException) -> str:
@@ -351,7 +351,7 @@ def run_ray(
     try:
         import ray
     except ImportError as exc:
-        raise ConfigError("--engine ray needs Ray: pip install 'plansum[ray]'") from exc
+        raise ConfigError("--runner ray needs Ray: pip install 'plansum[ray]'") from exc
 
     started = False
     if not ray.is_initialized():
@@ -487,7 +487,7 @@ def run_batch(
     out_dir: Path,
     *,
     options: RunOptions | None = None,
-    engine: Engine = "processes",
+    runner: Runner = "processes",
     workers: int = 2,
     address: str | None = None,
     pattern: str = "*.txt",
@@ -517,14 +517,14 @@ def run_batch(
         jobs = p.todo + p.unreadable
         if before is not None and jobs:
             before(jobs, store, key)
-        if engine == "inline" or (engine == "processes" and workers <= 1):
+        if runner == "inline" or (runner == "processes" and workers <= 1):
             results = run_inline(jobs, options)
-        elif engine == "processes":
+        elif runner == "processes":
             results = run_processes(jobs, options, workers)
-        elif engine == "ray":
+        elif runner == "ray":
             results = run_ray(jobs, options, address, workers)
         else:
-            raise ConfigError(f"unknown engine {engine!r}; use processes, inline or ray")
+            raise ConfigError(f"unknown runner {runner!r}; use processes, inline or ray")
         bar = _Progress(len(jobs), progress)
         endpoint_failures: list[str] = []
         try:
@@ -544,7 +544,7 @@ def run_batch(
                     break
         finally:
             if hasattr(results, "close"):
-                results.close()  # an engine stops its workers and drops what is queued
+                results.close()  # a runner stops its workers and drops what is queued
             bar.stop()
         report.seconds = time.perf_counter() - t0
         report.files = [store.path]

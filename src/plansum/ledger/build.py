@@ -33,656 +33,44 @@ ledger and into docs/track.md):
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..models import (
-    CheckStatus,
     Comparator,
-    DocumentInfo,
-    Indicator,
-    IndicatorKind,
-    Origin,
     PlanSummary,
-    Quantity,
-    Span,
 )
 
-LEDGER_SCHEMA_VERSION = "1"
+if TYPE_CHECKING:
+    from ..document import Document
+    from ..pipeline import Engine
+    from ..settings import Settings
 
-ABOUT_TOLERANCE_PP = 0.5  # 左右 on a figure in %: met down to target - 0.5 percentage points
-ABOUT_TOLERANCE_REL = 0.05  # 左右 on other units: met down to 95 % of the target
-
-RULE = (
-    "actual read as an interval (超过/以上: open above, 低于/以内: open below); "
-    "rising indicators: 以上/不低于 and a bare figure need actual >= target, 超过/突破 "
-    f"actual > target, a range its lower end, 左右 actual >= target - {ABOUT_TOLERANCE_PP} "
-    f"percentage points (figures in %) or - {ABOUT_TOLERANCE_REL:.0%} (other units), "
-    "以内/以下 actual <= target, 低于 actual < target; falling indicators (失业率, 能耗, "
-    "排放, 浓度 …) mirror this; no actual: not yet known; sources that disagree: disputed; "
-    "a five-year growth target against the compounded average of the annual actuals, "
-    "decided only when every year is known"
+from .align import (
+    HEADLINE_KEYS,
+    _Placed,
+    cells_of,
 )
-
-Role = Literal["target", "actual"]
-Measure = Literal["growth", "level", "change"]
-Verdict = Literal["met", "missed", "not_yet_known"]
-Status = Literal["met", "missed", "not_yet_known", "disputed", "no_target"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LedgerDocument(_Model):
-    """One input document, named as the user gave it."""
-
-    name: str
-    title: str | None = None
-    doc_type: str = "other"
-    region: str | None = None
-    period: str | None = None
-    date: str | None = None
-    mode: Literal["rules", "llm", "hybrid"] = "rules"
-    chars: int = 0
-
-
-class Cell(_Model):
-    """One figure as one document states it, with where it stands."""
-
-    document: str = Field(description="The document it stands in (LedgerDocument.name).")
-    role: Role = Field(description="target: promised; actual: reported as achieved.")
-    name: str = Field(description="The indicator name as extracted from that document.")
-    raw: str = Field(description="The number as written, comparator words included (6%以上).")
-    value: float
-    upper: float | None = None
-    unit: str = ""
-    comparator: Comparator = Comparator.exact
-    aspirational: bool = Field(default=False, description="Stated with 力争 / 争取.")
-    span: Span = Field(description="Where the number stands in the document's decoded text.")
-    origin: Origin = "rules"
-    check: CheckStatus = Field(
-        default=CheckStatus.verified, description="The check status it had in the summary."
-    )
-    dated_by: str = Field(
-        description="How its year or period was read: context 2025年, target_year, document period …"
-    )
-
-
-class Assessment(_Model):
-    """One target held against one actual."""
-
-    target: int = Field(description="Index into the row's targets.")
-    actual: int = Field(description="Index into the row's actuals.")
-    verdict: Verdict
-    reason: str
-
-
-class LedgerRow(_Model):
-    """An indicator in one year: what was promised, what was reported, and the verdict."""
-
-    region: str
-    indicator: str = Field(description="Normalised indicator key, e.g. gdp, industrial_va.")
-    label: str
-    measure: Measure
-    unit: str
-    direction: Literal["up", "down"] = "up"
-    year: int
-    targets: list[Cell] = Field(default_factory=list)
-    actuals: list[Cell] = Field(default_factory=list)
-    assessments: list[Assessment] = Field(default_factory=list)
-    status: Status
-    conflicts: list[str] = Field(
-        default_factory=list, description="Figures for this slot that disagree, named side by side."
-    )
-
-
-class ChainLink(_Model):
-    year: int
-    actual: float | None = Field(default=None, description="The annual growth reported, in %.")
-    document: str | None = None
-    span: Span | None = None
-    target: str | None = Field(default=None, description="The annual target as written, if any.")
-    others: list[float] = Field(
-        default_factory=list,
-        description="Other actuals the documents give for this year (the row shows them all).",
-    )
-
-
-class PeriodRow(_Model):
-    """A multi-year figure (e.g. 十四五 年均增长6%) and, for growth, the annual chain under it."""
-
-    region: str
-    indicator: str
-    label: str
-    measure: Literal["average_growth", "cumulative_growth", "level", "change"]
-    unit: str
-    direction: Literal["up", "down"] = "up"
-    start: int
-    end: int
-    targets: list[Cell] = Field(default_factory=list)
-    actuals: list[Cell] = Field(
-        default_factory=list, description="Results stated for the whole period."
-    )
-    chain: list[ChainLink] = Field(default_factory=list)
-    years_known: int = 0
-    average_so_far: float | None = Field(
-        default=None, description="Compounded average of the known annual actuals, in %."
-    )
-    needed_for_rest: float | None = Field(
-        default=None, description="Yearly growth the unknown years need to meet the target, in %."
-    )
-    status: Status
-    reason: str = ""
-    conflicts: list[str] = Field(default_factory=list)
-
-
-class RegionLedger(_Model):
-    region: str
-    rows: list[LedgerRow] = Field(default_factory=list)
-    periods: list[PeriodRow] = Field(default_factory=list)
-
-
-class LedgerProvenance(_Model):
-    plansum_version: str
-    schema_version: str = LEDGER_SCHEMA_VERSION
-    about_tolerance_pp: float = ABOUT_TOLERANCE_PP
-    about_tolerance_rel: float = ABOUT_TOLERANCE_REL
-
-
-class TrackLedger(_Model):
-    documents: list[LedgerDocument]
-    regions: list[RegionLedger]
-    rule: str = RULE
-    headline: list[str] = Field(description="Indicator keys charted in HTML.")
-    unplaced: int = Field(
-        default=0, description="Figures left out because their year or period could not be read."
-    )
-    provenance: LedgerProvenance
-
-
-# ---------------------------------------------------------------------------------------------
-# Names
-
-# Normalised name -> (key, label).  Scope variants that the documents use for one series are
-# aligned (限额以上固定资产投资 with 固定资产投资); the cell keeps the name as written.
-_SYNONYMS: dict[str, tuple[str, str]] = {}
-_HEADLINE: list[tuple[str, str, tuple[str, ...]]] = [
-    ("gdp", "地区生产总值", ("地区生产总值", "生产总值", "GDP", "地区生产总值GDP")),
-    ("gdp_per_capita", "人均地区生产总值", ("人均地区生产总值", "人均GDP", "人均生产总值")),
-    ("industrial_va", "规模以上工业增加值", ("规模以上工业增加值", "规上工业增加值")),
-    (
-        "fixed_investment",
-        "固定资产投资",
-        ("固定资产投资", "限额以上固定资产投资", "全社会固定资产投资", "限上固定资产投资"),
-    ),
-    ("retail_sales", "社会消费品零售总额", ("社会消费品零售总额", "社零", "社零额", "社消零")),
-    (
-        "budget_revenue",
-        "一般公共预算收入",
-        ("一般公共预算收入", "地方一般公共预算收入", "一般公共财政预算收入"),
-    ),
-    (
-        "urban_income",
-        "城镇居民人均可支配收入",
-        ("城镇居民人均可支配收入", "城镇常住居民人均可支配收入"),
-    ),
-    (
-        "rural_income",
-        "农村居民人均可支配收入",
-        (
-            "农村居民人均可支配收入",
-            "农村常住居民人均可支配收入",
-            "农村牧区常住居民人均可支配收入",
-            "农村牧区居民人均可支配收入",
-            "农牧民人均可支配收入",
-        ),
-    ),
-    (
-        "income",
-        "居民人均可支配收入",
-        ("全体居民人均可支配收入", "居民人均可支配收入", "城乡居民人均可支配收入"),
-    ),
-    ("urbanization", "常住人口城镇化率", ("常住人口城镇化率", "城镇化率")),
-    ("new_urban_jobs", "城镇新增就业", ("城镇新增就业", "新增城镇就业", "城镇新增就业人数")),
-    ("registered_unemployment", "城镇登记失业率", ("城镇登记失业率", "登记失业率")),
-    ("surveyed_unemployment", "城镇调查失业率", ("城镇调查失业率", "调查失业率")),
-    ("grain_output", "粮食产量", ("粮食产量", "粮食总产量", "粮食总产")),
-]
-for _key, _label, _names in _HEADLINE:
-    for _n in _names:
-        _SYNONYMS[_n] = (_key, _label)
-
-HEADLINE_KEYS = [
-    "gdp",
-    "industrial_va",
-    "fixed_investment",
-    "retail_sales",
-    "budget_revenue",
-    "urban_income",
-    "rural_income",
-    "urbanization",
-]
-
-_PREFIXES = ("全市", "全旗", "全县", "全区", "全盟", "全省", "我市", "我旗", "我县", "实现", "全年")
-_SUFFIXES = (
-    "年均实际增长",
-    "年均增长率",
-    "年均增长",
-    "年均增速",
-    "年均实际",
-    "实际增长",
-    "增长率",
-    "增长",
-    "增速",
-    "年均",
-    "实际",
-    "按可比口径",
-    "可比口径",
-    "总额累计",
-    "累计",
+from .judge import (
+    _conflicts,
+    _row_status,
+    _same,
+    judge,
 )
-_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|自治州|市|县|旗|盟|州|区)")
-_STRIP = re.compile(r"[\s“”\"'‘’（）()、,，:：；;|*]+")
-_FALLING = re.compile(r"失业率|能耗|能源消耗|排放量|浓度|不良贷款率|发案率|死亡率")
-
-
-def normalize_name(name: str) -> str:
-    """The indicator name without region prefixes, growth words and punctuation."""
-    n = _STRIP.sub("", name)
-    changed = True
-    while changed and n:
-        changed = False
-        for p in _PREFIXES:
-            if n.startswith(p) and len(n) > len(p) + 1:
-                n, changed = n[len(p) :], True
-        for s in _SUFFIXES:
-            if n.endswith(s) and len(n) > len(s) + 1:
-                n, changed = n[: -len(s)], True
-    return n
-
-
-def indicator_key(name: str) -> tuple[str, str, bool]:
-    """(key, label, headline) for an indicator name; unknown names key on their normal form."""
-    n = normalize_name(name)
-    if n not in _SYNONYMS:
-        # a place name in front (云溪县地区生产总值, 通辽市GDP) when what follows is known
-        m = _PLACE.match(n)
-        if m and n[m.end() :] in _SYNONYMS:
-            n = n[m.end() :]
-    if n in _SYNONYMS:
-        key, label = _SYNONYMS[n]
-        return key, label, True
-    return n, n, False
-
-
-def direction_of(ind: Indicator, label: str) -> Literal["up", "down"]:
-    """Whether less is better (失业率, 能耗 …): what a target on it asks for.
-
-    Not the direction of the change a sentence states (增长 / 下降): that one signs the
-    figure (see `stated_sign`), this one decides which side of the target meets it."""
-    return "down" if _FALLING.search(label) or _FALLING.search(ind.name) else "up"
-
-
-_DECLINE = re.compile(r"(下降|降低|减少|下滑|回落|压减|降幅|减少了|下降了)[了到至为达]?$")
-
-
-def stated_sign(ind: Indicator, q: Quantity, text: str) -> int:
-    """-1 when the sentence states the change as a fall (下降3% is a change of -3 %).
-
-    Reads the indicator's direction field (issue 11) when it has one, else the words just
-    before the number."""
-    if q is not ind.growth:
-        return 1
-    declared = getattr(ind, "direction", None)
-    if declared in ("up", "down"):
-        return -1 if declared == "down" else 1
-    start = q.span.start if q.span else ind.span.start
-    before = re.split(r"[,，;；。、]", text[max(0, start - 8) : start])[-1]
-    return -1 if _DECLINE.search(before) else 1
-
-
-_FLIP = {
-    Comparator.at_least: Comparator.at_most,
-    Comparator.at_most: Comparator.at_least,
-    Comparator.more_than: Comparator.less_than,
-    Comparator.less_than: Comparator.more_than,
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# When a figure is for
-
-
-@dataclass(frozen=True)
-class When:
-    start: int
-    end: int  # == start for a single year
-    average: bool  # 年均: an average annual rate over start..end
-    how: str
-
-
-_PLAN_PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
-_MARKER = re.compile(
-    r"(?P<year>20\d\d)年(?!以来|来|起|前|的基础)"
-    r"|(?P<plan>十三五|十四五|十五五)"
-    r"|(?P<this>今年|全年|本年度?)"
-    r"|(?P<last>去年|上年|过去一年|刚刚过去的一年)"
-    r"|(?P<five>五年来|过去五年)"
+from .models import (
+    Cell,
+    ChainLink,
+    LedgerDocument,
+    LedgerProvenance,
+    LedgerRow,
+    PeriodRow,
+    RegionLedger,
+    TrackLedger,
 )
-_BASELINE_CUE = re.compile(r"(比|较|与|同|相比|基期|以)$")
-
-
-def _doc_years(info: DocumentInfo) -> tuple[int, int] | None:
-    if not info.period:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", info.period)
-    if not m:
-        return None
-    a = int(m.group(1))
-    return a, int(m.group(2) or a)
-
-
-def _context(text: str, pos: int) -> str:
-    """The paragraph up to `pos`: time markers do not carry across paragraphs."""
-    return text[text.rfind("\n", 0, pos) + 1 : pos]
-
-
-def _declared(ind: Indicator, averaged: bool) -> When | None:
-    """The year or period the indicator model states (the fields of issue 11)."""
-    period = getattr(ind, "period", None)
-    m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
-    if m and int(m.group(1)) < int(m.group(2)):
-        return When(int(m.group(1)), int(m.group(2)), averaged, f"period field {period}")
-    year = getattr(ind, "year", None)
-    if isinstance(year, int) and not averaged:
-        return When(year, year, False, "year field")
-    return None
-
-
-def _from_context(ind: Indicator, ctx: str, doc: tuple[int, int] | None) -> When | None:
-    """The nearest time marker before the number in its paragraph."""
-    average = "年均" in ind.name
-    found: When | None = None
-    for m in _MARKER.finditer(ctx):
-        before = ctx[max(0, m.start() - 2) : m.start()]
-        if m.group("year") and _BASELINE_CUE.search(before):
-            continue
-        tail = re.split(r"[,，;；。]", ctx[m.end() :])[-1]  # the number's own clause
-        avg = average or "年均" in tail
-        if m.group("year"):
-            y = int(m.group("year"))
-            if avg and doc and doc[0] < doc[1] and doc[1] == y:
-                found = When(doc[0], doc[1], True, f"context {m.group(0)} 年均, plan period")
-            else:
-                found = When(y, y, False, f"context {m.group(0)}")
-        elif m.group("plan"):
-            a, b = _PLAN_PERIODS[m.group("plan")]
-            found = When(a, b, avg, f"context {m.group('plan')}")
-        elif m.group("this") and doc and doc[0] == doc[1]:
-            found = When(doc[0], doc[0], False, f"context {m.group(0)}")
-        elif m.group("last") and doc and doc[0] == doc[1]:
-            found = When(doc[0] - 1, doc[0] - 1, False, f"context {m.group(0)}")
-        elif m.group("five") and doc:
-            end = doc[0] - 1
-            found = When(end - 4, end, avg, f"context {m.group(0)}")
-    return found
-
-
-def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: str) -> When | None:
-    """The year or period a figure is for.
-
-    Reads, in order: the nearest time marker before the number in its paragraph (2025年, 今年,
-    去年, 十四五, 五年来); the columns of a plan table (baseline_year, target_year, the 年均
-    growth column); the year and period fields of the indicator (issue 11); the
-    years the rules found; the document's own period.  年均 in the name or in the number's
-    clause makes it an average over a period.  The words next to the number come first:
-    where a declared field disagrees with them, `how` says so.
-    """
-    pos = q.span.start if q.span else ind.span.start
-    ctx = _context(text, pos)
-    doc = _doc_years(info)
-    average = "年均" in ind.name
-    averaged = average or "年均" in re.split(r"[,，;；。]", ctx)[-1]
-    table = bool(ind.baseline_year and ind.target_year)
-    declared = None if q is ind.baseline or table else _declared(ind, averaged)
-    found = _from_context(ind, ctx, doc)
-    if found is not None:
-        if declared is not None and (declared.start, declared.end) != (found.start, found.end):
-            return When(
-                found.start, found.end, found.average, f"{found.how}; {declared.how} set aside"
-            )
-        return found
-    if q is ind.baseline and ind.baseline_year:
-        return When(ind.baseline_year, ind.baseline_year, False, "baseline_year")
-    if q is ind.growth and table:
-        # the growth column of a plan table: average over baseline_year+1 .. target_year
-        # (for an indicator that is itself a rate, a change; see _measure)
-        return When(ind.baseline_year + 1, ind.target_year, True, "table growth column")  # type: ignore[operator, arg-type]
-    if declared is not None:
-        return declared
-    if ind.target_year:
-        if average and doc and doc[1] == ind.target_year and doc[0] < doc[1]:
-            return When(doc[0], doc[1], True, "target_year 年均, plan period")
-        return When(ind.target_year, ind.target_year, False, "target_year")
-    if doc and doc[0] == doc[1]:
-        if role == "target":
-            return When(doc[0], doc[0], False, "document period")
-        return When(doc[0] - 1, doc[0] - 1, False, "document period, results of the year before")
-    if doc and average:
-        return When(doc[0], doc[1], True, "document period 年均")
-    if doc and role == "target":
-        # an undated target in a multi-year plan is for the end of its period
-        return When(doc[1], doc[1], False, "document period end")
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Cells
-
-
-@dataclass(frozen=True)
-class _Placed:
-    region: str
-    key: str
-    label: str
-    headline: bool
-    measure: str
-    unit: str
-    direction: Literal["up", "down"]
-    when: When
-    cell: Cell
-
-
-_GROWTH_NAME = re.compile(r"(增长|增速|增长率|年均增速)$")
-
-
-def _role(ind: Indicator, q: Quantity) -> Role:
-    if q is ind.baseline or q is ind.actual:
-        return "actual"
-    if q is ind.target:
-        return "target"
-    return "actual" if ind.kind == IndicatorKind.actual else "target"
-
-
-def _measure(ind: Indicator, q: Quantity) -> tuple[str, str]:
-    unit = q.unit or ind.unit
-    if q is ind.growth:
-        if "番" in q.raw or unit == "番":  # 翻一番: a multiple of the baseline, not a rate
-            return "change", "番"
-        if unit in ("个百分点", "百分点", "倍"):
-            return "change", unit
-        if ind.baseline_year and ind.target_year and ind.unit == "%":
-            # a plan table's 年均增长 column on a rate (城镇化率 3左右): points, not growth
-            return "change", ""
-        return "growth", "%"
-    if unit == "%" and _GROWTH_NAME.search(_STRIP.sub("", ind.name)):
-        return "growth", "%"
-    return "level", unit
-
-
-def cells_of(
-    summary: PlanSummary, text: str, document: str, region: str | None = None
-) -> tuple[list[_Placed], int]:
-    """Every tracked figure of a summary, placed in time; and how many could not be placed."""
-    info = summary.document
-    reg = region or info.region or "?"
-    placed: list[_Placed] = []
-    unplaced = 0
-    seen: set[tuple[str, int, int]] = set()  # one figure at one span is one cell
-    for ind in summary.indicators:
-        if ind.check.status == CheckStatus.rejected:
-            continue
-        key, label, headline = indicator_key(ind.name)
-        if not key:
-            continue
-        direction = direction_of(ind, label)
-        for q in (ind.baseline, ind.target, ind.actual, ind.growth):
-            if q is None or q.span is None:
-                continue
-            if q is ind.baseline and ind.baseline_year is None:
-                continue
-            role = _role(ind, q)
-            if (role, q.span.start, q.span.end) in seen:
-                continue
-            seen.add((role, q.span.start, q.span.end))
-            when = when_of(ind, q, role, info, text)
-            if when is None:
-                unplaced += 1
-                continue
-            measure, unit = _measure(ind, q)
-            value, upper, comparator = q.value, q.upper, q.comparator
-            if stated_sign(ind, q, text) < 0:  # 下降3%以上: a change of at most -3
-                value = -abs(q.value)
-                upper = None if q.upper is None else -abs(q.upper)
-                if upper is not None:
-                    value, upper = upper, value
-                comparator = _FLIP.get(q.comparator, q.comparator)
-            cell = Cell(
-                document=document,
-                role=role,
-                name=ind.name,
-                raw=q.raw,
-                value=value,
-                upper=upper,
-                unit=unit,
-                comparator=comparator,
-                aspirational=q.aspirational,
-                span=q.span,
-                origin=ind.origin,
-                check=ind.check.status,
-                dated_by=when.how,
-            )
-            placed.append(_Placed(reg, key, label, headline, measure, unit, direction, when, cell))
-    return placed, unplaced
-
-
-# ---------------------------------------------------------------------------------------------
-# Verdicts
-
-_INF = math.inf
-
-
-def _actual_interval(c: Cell) -> tuple[float, float]:
-    if c.upper is not None:
-        return c.value, c.upper
-    if c.comparator in (Comparator.more_than, Comparator.at_least):
-        return c.value, _INF
-    if c.comparator in (Comparator.less_than, Comparator.at_most):
-        return -_INF, c.value
-    return c.value, c.value
-
-
-def _tolerance(t: Cell) -> float:
-    return ABOUT_TOLERANCE_PP if t.unit in ("%", "个百分点") else abs(t.value) * ABOUT_TOLERANCE_REL
-
-
-def _satisfied_region(t: Cell, direction: str) -> tuple[float, float, bool, bool, str]:
-    """(lo, hi, lo_strict, hi_strict, rule) of actual values that meet the target."""
-    v, c = t.value, t.comparator
-    if t.upper is not None:
-        if direction == "down":
-            return -_INF, t.upper, False, False, f"range: actual <= {t.upper:g}"
-        return v, _INF, False, False, f"range: actual >= {v:g}"
-    if c in (Comparator.at_most,):
-        return -_INF, v, False, False, f"以内: actual <= {v:g}"
-    if c == Comparator.less_than:
-        return -_INF, v, False, True, f"低于: actual < {v:g}"
-    if c == Comparator.more_than:
-        return v, _INF, True, False, f"超过: actual > {v:g}"
-    if c == Comparator.at_least:
-        return v, _INF, False, False, f"以上: actual >= {v:g}"
-    if direction == "down":
-        if c == Comparator.about:
-            tol = _tolerance(t)
-            return -_INF, v + tol, False, False, f"左右, falling: actual <= {v + tol:g}"
-        return -_INF, v, False, False, f"falling: actual <= {v:g}"
-    if c == Comparator.about:
-        tol = _tolerance(t)
-        return v - tol, _INF, False, False, f"左右: actual >= {v - tol:g}"
-    return v, _INF, False, False, f"actual >= {v:g}"
-
-
-def _above(x: float, bound: float, strict: bool) -> bool:
-    """x >= bound (x > bound when strict), with infinite ends."""
-    if bound == -_INF:
-        return True
-    return x > bound if strict else x >= bound
-
-
-def judge(target: Cell, actual: Cell, direction: str = "up") -> tuple[Verdict, str]:
-    """Met, missed or not yet known for one target and one actual (see the module docstring)."""
-    lo, hi, lo_s, hi_s, rule = _satisfied_region(target, direction)
-    a_lo, a_hi = _actual_interval(actual)
-    why = f"{actual.raw} vs {target.raw} ({rule})"
-    inside = _above(a_lo, lo, lo_s) and _above(-a_hi, -hi, hi_s)
-    if inside:
-        return "met", why
-    outside = (a_hi < lo or (a_hi == lo and lo_s)) or (a_lo > hi or (a_lo == hi and hi_s))
-    if outside:
-        return "missed", why
-    return "not_yet_known", f"{actual.raw} is a bound; cannot tell against {target.raw} ({rule})"
-
-
-def _same(a: Cell, b: Cell) -> bool:
-    return (a.value, a.upper, a.comparator, a.unit) == (b.value, b.upper, b.comparator, b.unit)
-
-
-def _conflicts(cells: Sequence[Cell], what: str) -> list[str]:
-    distinct: list[Cell] = []
-    for c in cells:
-        if not any(_same(c, d) for d in distinct):
-            distinct.append(c)
-    if len(distinct) < 2:
-        return []
-    return [f"{what} differ: " + " | ".join(f"{c.raw} ({c.document})" for c in distinct)]
-
-
-def _row_status(
-    targets: list[Cell], actuals: list[Cell], direction: str
-) -> tuple[Status, list[Assessment]]:
-    assessments = [
-        Assessment(target=i, actual=j, verdict=v, reason=r)
-        for i, t in enumerate(targets)
-        for j, a in enumerate(actuals)
-        for v, r in [judge(t, a, direction)]
-    ]
-    if not targets:
-        return "no_target", assessments
-    if not actuals:
-        return "not_yet_known", assessments
-    verdicts = {a.verdict for a in assessments}
-    if len(verdicts) == 1:
-        return next(iter(verdicts)), assessments
-    return "disputed", assessments
-
 
 # ---------------------------------------------------------------------------------------------
 # The ledger
@@ -986,65 +374,56 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
     return unique
 
 
+Summarizer = Callable[["Document"], PlanSummary]
+
+
 def load_inputs(
     paths: str | Path | Sequence[str | Path],
     *,
-    engine: str = "auto",
-    settings: Any = None,
+    engine: Engine = "auto",
+    settings: Settings | None = None,
     offline: bool = False,
-    replay: bool = False,
-    cassette_dir: Path | None = None,
+    summarize: Summarizer | None = None,
 ) -> list[TrackInput]:
     """Load and summarize each document (files, or directories of .txt files).
 
     engine as in `plansum.summarize` (auto: hybrid when `settings` names a model, else the
-    rules); `offline=True` is engine "rules"; `replay=True` replays each document's recorded
-    model answers from the cassettes (hybrid, no network).
+    rules); `offline=True` is engine "rules".  `summarize`, when given, is called with each
+    `Document` instead (the CLI passes the cassette replay for `--replay`).
     """
     from ..document import Document
-    from ..pipeline import summarize_document
+
+    if summarize is None:
+        from ..pipeline import summarize_document
+
+        chosen: Engine = "rules" if offline else engine
+
+        def summarize(doc: Document) -> PlanSummary:
+            return summarize_document(doc, engine=chosen, settings=settings)
 
     files = _files([paths] if isinstance(paths, str | Path) else list(paths))
     inputs = []
     for f in files:
         doc = Document.load(f)
-        if replay:
-            from ..replay import summarize_replay
-
-            s = summarize_replay(doc, f.name, cassette_dir=cassette_dir)
-        else:
-            s = summarize_document(
-                doc,
-                engine="rules" if offline else engine,  # type: ignore[arg-type]
-                settings=settings,
-            )
-        inputs.append(TrackInput(name=f.name, summary=s, text=doc.text))
+        inputs.append(TrackInput(name=f.name, summary=summarize(doc), text=doc.text))
     return inputs
 
 
 def track(
     paths: str | Path | Sequence[str | Path],
     *,
-    engine: str = "auto",
-    settings: Any = None,
+    engine: Engine = "auto",
+    settings: Settings | None = None,
     offline: bool = False,
-    replay: bool = False,
-    cassette_dir: Path | None = None,
+    summarize: Summarizer | None = None,
     include_other: bool = False,
 ) -> TrackLedger:
     """Summarize each document and build the ledger of targets against results.
 
     With no model configured (or `offline=True`) every document goes the rules path; with
-    `settings` naming a model, the hybrid (or `engine=`); `replay=True` replays each
-    document's recorded model answers from the cassettes (hybrid, no network).  See the
-    module docstring for how targets are judged.
+    `settings` naming a model, the hybrid (or `engine=`); `summarize` replaces both (any
+    callable from a `Document` to a `PlanSummary`).  See the module docstring for how targets
+    are judged.
     """
-    inputs = load_inputs(
-        paths,
-        engine=engine,
-        settings=settings,
-        offline=offline,
-        replay=replay,
-        cassette_dir=cassette_dir,
-    )
+    inputs = load_inputs(paths, engine=engine, settings=settings, offline=offline, summarize=summarize)
     return track_inputs(inputs, include_other=include_other)

@@ -11,7 +11,9 @@ import html
 import io
 from collections.abc import Mapping
 
-from .build import (
+from ..models import Comparator
+from ..render import Renderer, Renderers
+from .models import (
     ABOUT_TOLERANCE_PP,
     ABOUT_TOLERANCE_REL,
     Cell,
@@ -20,9 +22,6 @@ from .build import (
     RegionLedger,
     TrackLedger,
 )
-from ..models import Comparator
-
-FORMATS = ("markdown", "csv", "html", "json")
 
 STATUS_TEXT = {
     "met": "met",
@@ -31,18 +30,6 @@ STATUS_TEXT = {
     "disputed": "disputed",
     "no_target": "no target",
 }
-
-
-def ledger_format_from_path(path: str) -> str:
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    return {
-        "md": "markdown",
-        "markdown": "markdown",
-        "csv": "csv",
-        "html": "html",
-        "htm": "html",
-        "json": "json",
-    }.get(ext, "markdown")
 
 
 def _doc_ids(ledger: TrackLedger) -> dict[str, str]:
@@ -463,13 +450,24 @@ def render_html(ledger: TrackLedger, texts: Mapping[str, str] | None = None) -> 
     return "\n".join(out) + "\n"
 
 
+LEDGER_RENDERERS: Renderers[TrackLedger, Mapping[str, str] | None] = Renderers(
+    "a ledger",
+    (
+        Renderer(
+            "markdown",
+            (".md", ".markdown"),
+            ("md",),
+            lambda ledger, _texts: render_markdown(ledger),
+        ),
+        Renderer("csv", (".csv",), (), lambda ledger, _texts: render_csv(ledger)),
+        Renderer("html", (".html", ".htm"), ("htm",), render_html),
+        Renderer("json", (".json",), (), lambda ledger, _texts: render_json(ledger)),
+    ),
+)
+FORMATS: tuple[str, ...] = LEDGER_RENDERERS.names
+
+
 def render_ledger(ledger: TrackLedger, fmt: str, texts: Mapping[str, str] | None = None) -> str:
-    if fmt == "markdown":
-        return render_markdown(ledger)
-    if fmt == "csv":
-        return render_csv(ledger)
-    if fmt == "html":
-        return render_html(ledger, texts)
-    if fmt == "json":
-        return render_json(ledger)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    """The ledger in format `fmt` (a name or alias); `texts` (document name → text) lets the
+    HTML page quote each cited passage."""
+    return LEDGER_RENDERERS.get(fmt).render(ledger, texts)

@@ -79,7 +79,7 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
     from instructor.processing.response import handle_response_model
 
     from ..document import Document
-    from .client import build_messages
+    from .answer import build_messages
 
     s = extractor.settings
     mode = _instructor_mode(s)
@@ -201,7 +201,7 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
     from instructor.processing.response import process_response
     from openai.types.chat import ChatCompletion
 
-    from .client import validation_context
+    from .answer import validation_context
 
     mode = _instructor_mode(extractor.settings)
     cache = extractor._cache

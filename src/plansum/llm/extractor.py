@@ -9,10 +9,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
-from ..parse.chunking import Chunk
 from ..document import Document, Findings
 from ..errors import FailureKind, LLMError
-from .client import ChunkClient, ChunkOutcome
 from ..models import (
     Check,
     CheckRecord,
@@ -25,6 +23,7 @@ from ..models import (
     Quantity,
     Span,
 )
+from ..parse.chunking import Chunk
 from ..settings import Settings
 from ..verify import (
     check_kind,
@@ -40,6 +39,7 @@ from ..verify import (
     role_cue,
     source_name,
 )
+from .client import ChunkClient, ChunkOutcome
 
 
 def run_chunks(

@@ -1,79 +1,134 @@
-"""Render a `PlanSummary` for people: Markdown, JSON, CSV and a self-contained HTML view.
+"""Render for people: one registry of formats, used for a `PlanSummary` and for the track ledger.
 
-Only the standard library and the models are imported here, so that `plansum render`
-stays quick to start and the renderers can run where nothing else of plansum is needed.
+A `Renderers` table maps a format name (and its aliases and file extensions) to a function;
+`plansum summarize`, `plansum indicators` and `plansum track` all pick their format through
+one, so an unknown name or extension is an error everywhere, never a silent fall-back.
 
-Rules shared by every format:
+Rules shared by every summary format (render/markdown, json, csv, html):
 - a rejected number is never shown as fact: Markdown and HTML strike it through and label
   it "未核实/rejected", the CSV leaves its numeric cells empty (the `*_raw` text stays);
 - everything taken from the document is escaped for the target format.
+
+Only the standard library and the models are imported, so rendering starts quickly.
 """
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import html
-import io
-import math
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from ..errors import PlansumError
-from ..models import (
-    Attribute,
-    CheckStatus,
-    Goal,
-    Indicator,
-    IndicatorKind,
-    PlanSummary,
-    Project,
-    Quantity,
-    Section,
-    Span,
-)
+from ..models import PlanSummary
+from .csv import CSV_COLUMNS, render_csv
+from .html import render_html
+from .json import json_parts, render_json
+from .markdown import indicator_table_markdown, render_markdown
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "RENDERERS", "Renderer", "format_from_path", "render", "render_parts"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "RENDERERS",
+    "Renderer",
+    "Renderers",
+    "format_from_path",
+    "indicator_table_markdown",
+    "render",
+    "render_parts",
+    "renderer",
+]
 
-STATUS_LABEL = {
-    CheckStatus.verified: "已核实 (verified)",
-    CheckStatus.corrected: "已更正 (corrected)",
-    CheckStatus.unverified: "待核实 (unverified)",
-    CheckStatus.rejected: "未核实/rejected",
-    "degraded": "降级 (degraded)",
-    "info": "说明 (info)",
-}
-ATTRIBUTE_LABEL = {Attribute.expected: "预期性 (expected)", Attribute.binding: "约束性 (binding)"}
-DOC_TYPE_LABEL = {
-    "outline": "规划纲要 (outline)",
-    "proposal": "建议 (proposal)",
-    "annual_plan": "年度计划 (annual plan)",
-    "work_report": "工作报告 (work report)",
-    "news": "新闻 (news)",
-    "other": "其他 (other)",
-}
-# Checks worth a reader's attention in the short list at the end.
-_FAILED = {CheckStatus.rejected.value, CheckStatus.corrected.value, "degraded"}
-_FAILED_LIST_MAX = 20
+T = TypeVar("T")
+C = TypeVar("C")
 
 
-def format_from_path(path: str | Path) -> str:
-    """The output format named by a file's extension (.md/.markdown, .json, .csv, .html/.htm)."""
-    suffix = Path(path).suffix.lower()
-    found = [r.name for r in RENDERERS.values() if suffix in r.suffixes]
-    if found:
-        return found[0]
-    else:
-        known = ", ".join(s for r in RENDERERS.values() for s in r.suffixes)
+@dataclass(frozen=True)
+class Renderer(Generic[T, C]):
+    """One output format: its name, the file extensions and aliases that select it, the
+    function (the thing rendered, and its context: the document text, or the texts of a
+    ledger's documents), and optionally the same bytes made in parts."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    aliases: tuple[str, ...]
+    render: Callable[[T, C], str]
+    parts: Callable[[T], Iterator[bytes]] | None = None
+
+
+class Renderers(Generic[T, C]):
+    """The formats of one kind of output, looked up by name, alias or file extension."""
+
+    def __init__(self, what: str, renderers: Iterable[Renderer[T, C]]) -> None:
+        self.what = what
+        self.table: dict[str, Renderer[T, C]] = {r.name: r for r in renderers}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.table)
+
+    def get(self, fmt: str) -> Renderer[T, C]:
+        """The renderer named `fmt` (a name or an alias such as md, htm); PlansumError if none."""
+        key = fmt.strip().lower()
+        for r in self.table.values():
+            if key == r.name or key in r.aliases:
+                return r
+        raise PlansumError(
+            f"unknown output format '{fmt}' for {self.what}: choose one of {', '.join(self.names)}"
+        )
+
+    def from_path(self, path: str | Path) -> Renderer[T, C]:
+        """The renderer named by a file's extension; an error naming the known ones if none."""
+        suffix = Path(path).suffix.lower()
+        for r in self.table.values():
+            if suffix in r.suffixes:
+                return r
+        known = ", ".join(s for r in self.table.values() for s in r.suffixes)
         what = f"extension '{suffix}'" if suffix else "no extension"
         raise PlansumError(
             f"cannot tell the output format of '{path}' ({what}): "
             f"name the file with one of {known}, or give the format explicitly "
-            f"({', '.join(FORMATS)})"
+            f"({', '.join(self.names)})"
         ) from None
+
+    def choose(self, fmt: str | None, path: str | Path | None, default: str = "markdown") -> Renderer[T, C]:
+        """The format asked for, else the one the output file's extension names, else `default`."""
+        if fmt:
+            return self.get(fmt)
+        if path is not None and str(path) != "-":
+            return self.from_path(path)
+        return self.get(default)
+
+    def values(self) -> Iterable[Renderer[T, C]]:
+        return self.table.values()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __getitem__(self, name: str) -> Renderer[T, C]:
+        return self.table[name]
+
+
+RENDERERS: Renderers[PlanSummary, str] = Renderers(
+    "a summary",
+    (
+        Renderer("markdown", (".md", ".markdown"), ("md",), render_markdown),
+        Renderer("json", (".json",), (), lambda summary, _text: render_json(summary), json_parts),
+        Renderer("csv", (".csv",), (), render_csv),
+        Renderer("html", (".html", ".htm"), ("htm",), render_html),
+    ),
+)
+FORMATS: tuple[str, ...] = RENDERERS.names
+
+
+def renderer(fmt: str) -> Renderer[PlanSummary, str]:
+    """The summary renderer named `fmt`; PlansumError if there is none."""
+    return RENDERERS.get(fmt)
+
+
+def format_from_path(path: str | Path) -> str:
+    """The summary format named by a file's extension (.md/.markdown, .json, .csv, .html/.htm)."""
+    return RENDERERS.from_path(path).name
 
 
 def render(summary: PlanSummary, text: str, fmt: str) -> str:
@@ -82,814 +137,15 @@ def render(summary: PlanSummary, text: str, fmt: str) -> str:
     `text` is the decoded document the spans point into; the CSV quotes evidence from it
     and the HTML shows it beside the summary.
     """
-    return renderer(fmt).render(summary, text)
+    return RENDERERS.get(fmt).render(summary, text)
 
 
 def render_parts(summary: PlanSummary, text: str, fmt: str) -> Iterator[bytes]:
     """The same bytes as `render(...).encode()`, in parts, to be written as they come: the
     JSON of a 50 MB document is some 350 MB (twice that as a `str` of Chinese), and is
-    made here one list item at a time."""
-    r = renderer(fmt)
-    if r.name == "json":
-        yield from _json_parts(summary)
+    made one list item at a time."""
+    r = RENDERERS.get(fmt)
+    if r.parts is not None:
+        yield from r.parts(summary)
     else:
         yield r.render(summary, text).encode("utf-8")
-
-
-_LISTS = ("outline", "goals", "indicators", "projects", "checks")
-
-
-def _json_parts(summary: PlanSummary) -> Iterator[bytes]:
-    """`render_json(summary)` as bytes, streamed: the summary with its long lists emptied is
-    serialized once (the skeleton), and each `"name": []` in it is filled item by item, each
-    item serialized on its own and indented one level deeper (JSON strings never hold a raw
-    newline, so every newline in an item's JSON is layout).  tests/test_output_digests.py
-    checks that the bytes are those of `model_dump_json(indent=2)`."""
-    full = [f for f in _LISTS if getattr(summary, f)]
-    skeleton = PlanSummary.__pydantic_serializer__.to_json(
-        summary.model_copy(update=dict.fromkeys(full, [])), indent=2
-    )
-    pos = 0
-    for name in full:
-        marker = b'\n  "' + name.encode() + b'": []'
-        at = skeleton.index(marker, pos) + len(marker) - 1  # just before the "]"
-        yield skeleton[pos:at]
-        for k, item in enumerate(getattr(summary, name)):
-            data = type(item).__pydantic_serializer__.to_json(item, indent=2)
-            yield (b"\n    " if k == 0 else b",\n    ") + data.replace(b"\n", b"\n    ")
-        yield b"\n  "
-        pos = at
-    yield skeleton[pos:]
-    yield b"\n"
-
-
-def renderer(fmt: str) -> Renderer:
-    """The renderer named `fmt` (a name or an alias such as md, htm); PlansumError if none."""
-    key = fmt.strip().lower()
-    for r in RENDERERS.values():
-        if key == r.name or key in r.aliases:
-            return r
-    raise PlansumError(f"unknown output format '{fmt}': choose one of {', '.join(FORMATS)}")
-
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-def _num(value: float | None) -> str:
-    """A number as a spreadsheet reads it: 7 not 7.0, shortest exact decimal otherwise."""
-    if value is None or not math.isfinite(value):
-        return ""
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
-
-
-def _qtext(q: Quantity | None) -> str:
-    """A quantity as written in the source (its `raw`), else rebuilt from its parts."""
-    if q is None:
-        return ""
-    if q.raw.strip():
-        return q.raw.strip()
-    body = _num(q.value)
-    if q.upper is not None:
-        body += f"~{_num(q.upper)}"
-    return body + q.unit
-
-
-def _one_line(s: str | None) -> str:
-    return " ".join((s or "").split())
-
-
-def _status(ind: Indicator) -> CheckStatus:
-    return ind.check.status
-
-
-def _year(y: int | None) -> str:
-    return str(y) if y is not None else ""
-
-
-def _when(ind: Indicator) -> str:
-    """The indicator's year, with its period when it has one: "2030 (2026-2030)"."""
-    year = ind.year if ind.year is not None else ind.target_year
-    if ind.period:
-        return f"{year} ({ind.period})" if year is not None else ind.period
-    return _year(year)
-
-
-_ARROW = {"up": "↑", "down": "↓"}
-
-
-def _growth_text(ind: Indicator) -> str:
-    """The growth as written, with its direction (↑ 增长 / ↓ 下降) and a 翻番 multiple."""
-    s = _qtext(ind.growth)
-    if not s:
-        return ""
-    if ind.multiple is not None:
-        s += f" (×{_num(ind.multiple)})"
-    return _ARROW.get(ind.direction or "", "") + s
-
-
-def _say(ind: Indicator) -> str:
-    """One line of the headline block: name, value and growth with its direction."""
-    parts = [ind.name]
-    level = ind.target or ind.actual
-    if level is not None:
-        parts.append(_qtext(level))
-    if ind.growth is not None:
-        parts.append(_growth_text(ind))
-    if level is None and ind.growth is None and ind.baseline is not None:
-        parts.append(_qtext(ind.baseline))
-    return " ".join(parts)
-
-
-def _clamp(span: Span, n: int) -> tuple[int, int]:
-    start = min(max(span.start, 0), n)
-    return start, min(max(span.end, start), n)
-
-
-def _walk(
-    sections: Iterable[Section], path: tuple[int, ...] = ()
-) -> Iterator[tuple[tuple[int, ...], Section]]:
-    for i, sec in enumerate(sections):
-        here = (*path, i)
-        yield here, sec
-        yield from _walk(sec.children, here)
-
-
-def _section_title(sec: Section) -> str:
-    """ "第二章 主要目标", "一、重点项目", "（二）…": a space only after a number that needs one."""
-    number = (sec.number or "").strip()
-    sep = "" if not number or number[-1] in "、）)】]" else " "
-    return _one_line(f"{number}{sep}{sec.title}")
-
-
-_ITEM_REF = re.compile(r"^(indicator|goal|project)s?\[(\d+)\]")
-
-
-def _item_ref(item: str) -> str | None:
-    """Map a check's item ("indicator[3].target") to the summary item it is about."""
-    m = _ITEM_REF.match(item)
-    return f"{m.group(1)[0]}{m.group(2)}" if m else None
-
-
-# --------------------------------------------------------------------------- markdown
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-_MD_LEADING = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+])(?=\s|$)")
-
-
-def _md(s: str | None) -> str:
-    """Escape Markdown (and inline HTML) in one line of document text.
-
-    A leading "1." or "-" is escaped too, so that a heading such as "1. 总体要求" stays
-    text inside a list item instead of opening a nested list.
-    """
-    s = _MD_SPECIAL.sub(r"\\\1", _one_line(s))
-    return _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", s)
-
-
-def _md_value(q: Quantity | None, rejected: bool) -> str:
-    s = _md(_qtext(q))
-    return f"~~{s}~~" if s and rejected else s
-
-
-def indicator_table_markdown(indicators: list[Indicator]) -> str:
-    """The indicator table alone (also what `plansum indicators` prints)."""
-    out: list[str] = []
-    if indicators:
-        out.append(
-            "| # | 指标 (name) | 基期 (baseline) | 目标 (target) | 单位 (unit) | 年份 (year) "
-            "| 增速 (growth) | 属性 (attribute) | 核实 (check) |"
-        )
-        out.append("|---:|---|---:|---:|---|---:|---:|---|---|")
-        for n, ind in enumerate(indicators, 1):
-            rejected = _status(ind) is CheckStatus.rejected
-            baseline = _md_value(ind.baseline, rejected)
-            if baseline and ind.baseline_year is not None:
-                baseline += f" ({ind.baseline_year})"
-            target = _md_value(ind.target, rejected)
-            if not target and ind.actual is not None:
-                target = _md_value(ind.actual, rejected) + " 实际 (actual)"
-            name = _md(ind.name)
-            status = STATUS_LABEL[_status(ind)]
-            if ind.check.reason and _status(ind) is not CheckStatus.verified:
-                status += f": {_md(ind.check.reason)}"
-            growth = _md(_growth_text(ind))
-            if growth and rejected:
-                growth = f"~~{growth}~~"
-            out.append(
-                f"| {n} | {name} | {baseline} | {target} | {_md(ind.unit)} "
-                f"| {_when(ind)} | {growth} "
-                f"| {ATTRIBUTE_LABEL.get(ind.attribute, '') if ind.attribute else ''} "
-                f"| {status} |"
-            )
-    else:
-        out.append("（无 / none）")
-    return "\n".join(out)
-
-
-def render_markdown(summary: PlanSummary, text: str = "") -> str:
-    doc = summary.document
-    out: list[str] = [f"# {_md(doc.title) or '规划摘要 (plan summary)'}", ""]
-
-    info = [
-        ("发布机关 (issuer)", doc.issuer),
-        ("日期 (date)", doc.date),
-        ("类型 (type)", DOC_TYPE_LABEL.get(doc.doc_type, doc.doc_type)),
-        ("规划期 (period)", doc.period),
-        ("地区 (region)", doc.region),
-        ("字数 (chars)", str(doc.chars) if doc.chars else None),
-    ]
-    out += [f"- **{k}**: {_md(v)}" for k, v in info if v]
-    prov = summary.provenance
-    mode = f"{prov.mode}" + (f", model {_md(prov.model)}" if prov.model else "")
-    out += [f"- **生成 (generated by)**: plansum {_md(prov.plansum_version)} ({mode})", ""]
-
-    if summary.headlines:
-        out += ["## 要点 (headline figures)", ""]
-        for g in summary.headlines:
-            out += [f"### {_md(g.label)}", ""]
-            for i in g.indicators:
-                if 0 <= i < len(summary.indicators):
-                    ind = summary.indicators[i]
-                    mark = " ~~未核实/rejected~~" if _status(ind) is CheckStatus.rejected else ""
-                    out.append(f"- {_md(_say(ind))}{mark}")
-            out.append("")
-
-    out += ["## 概述 (overview)", ""]
-    overview = [p.strip() for p in summary.overview.splitlines() if p.strip()]
-    out += [_md(p) + "\n" for p in overview] or ["（无 / none）", ""]
-
-    out += ["## 大纲 (outline)", ""]
-    if summary.outline:
-        for path, sec in _walk(summary.outline):
-            out.append(f"{'  ' * (len(path) - 1)}- {_md(_section_title(sec))}")
-        out.append("")
-    else:
-        out += ["（无 / none）", ""]
-
-    out += [f"## 指标 (indicators): {len(summary.indicators)}", ""]
-    out += indicator_table_markdown(summary.indicators).splitlines() + [""]
-
-    out += [f"## 目标 (goals): {len(summary.goals)}", ""]
-    for goal in summary.goals:
-        year = f" ({goal.horizon_year})" if goal.horizon_year else ""
-        out.append(f"- {_md(goal.text)}{year}")
-    out += [""] if summary.goals else ["（无 / none）", ""]
-
-    out += [f"## 项目 (projects): {len(summary.projects)}", ""]
-    for proj in summary.projects:
-        extra = [x for x in (_md(proj.category), _md(_qtext(proj.quantity)), _md(proj.status)) if x]
-        out.append(f"- {_md(proj.name)}" + (f": {'; '.join(extra)}" if extra else ""))
-    out += [""] if summary.projects else ["（无 / none）", ""]
-
-    failed = [c for c in summary.checks if str(c.status) in _FAILED]
-    out += [f"## 未通过的核查 (failed checks): {len(failed)} / {len(summary.checks)}", ""]
-    for c in failed[:_FAILED_LIST_MAX]:
-        out.append(f"- `{c.item.replace('`', '')}` {STATUS_LABEL[c.status]}: {_md(c.reason)}")
-    if len(failed) > _FAILED_LIST_MAX:
-        out.append(f"- … 另有 {len(failed) - _FAILED_LIST_MAX} 条 (and more)")
-    if not failed:
-        out.append("（无 / none）")
-    out.append("")
-    return "\n".join(out)
-
-
-# --------------------------------------------------------------------------- json
-
-
-def render_json(summary: PlanSummary) -> str:
-    """The summary exactly as `PlanSummary`'s JSON Schema says; Chinese left readable."""
-    return summary.model_dump_json(indent=2) + "\n"
-
-
-# --------------------------------------------------------------------------- csv
-
-_QUANTITY_FIELDS = ("baseline", "target", "actual", "growth")
-_QUANTITY_COLUMNS = ("", "_upper", "_unit", "_comparator", "_raw")
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "index",
-    "name",
-    "category",
-    "section",
-    "kind",
-    "attribute",
-    "unit",
-    *(f"{q}{c}" for q in ("baseline",) for c in _QUANTITY_COLUMNS),
-    "baseline_year",
-    *(f"{q}{c}" for q in ("target",) for c in _QUANTITY_COLUMNS),
-    "target_year",
-    *(f"{q}{c}" for q in ("actual", "growth") for c in _QUANTITY_COLUMNS),
-    "check_status",
-    "check_reason",
-    "origin",
-    "span_start",
-    "span_end",
-    "evidence",
-    "year",
-    "period",
-    "direction",
-    "growth_signed",
-    "multiple",
-    "headline",
-)
-"""The CSV header.  Append new columns at the end only: analysts' sheets refer to these."""
-
-NUMERIC_COLUMNS = frozenset(
-    {f"{q}{c}" for q in _QUANTITY_FIELDS for c in ("", "_upper")}
-    | {"index", "baseline_year", "target_year", "span_start", "span_end", "year", "growth_signed"}
-    | {"multiple"}
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(s: str | None) -> str:
-    """Document text for a spreadsheet: one line, and never read as a formula."""
-    s = _one_line(s)
-    return "'" + s if s.startswith(_FORMULA_START) else s
-
-
-def render_csv(summary: PlanSummary, text: str = "") -> str:
-    """One row per indicator, UTF-8 with a BOM (returned as the leading "\\ufeff")."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    n = len(text)
-    # The headline block first (in its group order), then every other indicator in text order.
-    first = [i for g in summary.headlines for i in g.indicators if 0 <= i < len(summary.indicators)]
-    order = list(dict.fromkeys(first + list(range(len(summary.indicators)))))
-    for i in order:
-        ind = summary.indicators[i]
-        rejected = _status(ind) is CheckStatus.rejected
-        start, end = _clamp(ind.span, n)
-        row: dict[str, str] = {
-            "index": str(i),
-            "name": _cell(ind.name),
-            "category": _cell(ind.category),
-            "section": _cell(ind.section),
-            "kind": ind.kind.value,
-            "attribute": ind.attribute.value if ind.attribute else "",
-            "unit": _cell(ind.unit),
-            "baseline_year": _year(ind.baseline_year),
-            "target_year": _year(ind.target_year),
-            "check_status": _status(ind).value,
-            "check_reason": _cell(ind.check.reason),
-            "origin": ind.origin,
-            "span_start": str(ind.span.start),
-            "span_end": str(ind.span.end),
-            "evidence": _cell(text[start:end]),
-            "year": _year(ind.year),
-            "period": _cell(ind.period),
-            "direction": ind.direction or "",
-            "growth_signed": "" if rejected else _num(ind.signed_growth()),
-            "multiple": _num(ind.multiple),
-            "headline": _cell(ind.headline_group),
-        }
-        for field in _QUANTITY_FIELDS:
-            q: Quantity | None = getattr(ind, field)
-            row[f"{field}_raw"] = _cell(q.raw) if q else ""
-            row[f"{field}_unit"] = _cell(q.unit) if q else ""
-            row[f"{field}_comparator"] = q.comparator.value if q else ""
-            row[field] = "" if q is None or rejected else _num(q.value)
-            row[f"{field}_upper"] = "" if q is None or rejected else _num(q.upper)
-        writer.writerow([row[c] for c in CSV_COLUMNS])
-    return "\ufeff" + buf.getvalue()
-
-
-# --------------------------------------------------------------------------- html
-
-_CSS = """
-:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--seg:#ddf4ff;--hl:#ffd33d;
---ok:#1a7f37;--ok-bg:#dafbe1;--fix:#9a6700;--fix-bg:#fff8c5;--unk:#59636e;--unk-bg:#eaeef2;
---bad:#cf222e;--bad-bg:#ffebe9}
-*{box-sizing:border-box}
-html,body{margin:0;height:100%}
-body{color:var(--fg);background:var(--bg);font:14px/1.6 system-ui,"Noto Sans CJK SC",
-"Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
-.wrap{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);height:100vh}
-.pane{overflow:auto;padding:0 1.25rem 2rem}
-#summary{border-right:1px solid var(--line)}
-.pane>h2.bar{position:sticky;top:0;margin:0 -1.25rem .5rem;padding:.5rem 1.25rem;
-background:#f6f8fa;border-bottom:1px solid var(--line);font-size:1rem;z-index:1}
-h1{font-size:1.35rem;margin:.8rem 0 .4rem}
-h3{font-size:1.05rem;margin:1.4rem 0 .4rem;border-bottom:1px solid var(--line)}
-dl.info{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.4rem 0}
-dl.info dt{color:var(--muted)}dl.info dd{margin:0}
-.overview{white-space:pre-wrap}
-.tbl{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{border:1px solid var(--line);padding:.2rem .3rem;vertical-align:top;
-overflow-wrap:break-word}
-th{background:#f6f8fa;text-align:left;font-weight:600;font-size:12px}
-td.n{text-align:right}
-.v,del{white-space:nowrap}
-a.ref{color:#0969da;text-decoration:none}a.ref:hover{text-decoration:underline}
-a.ref.nospan{color:var(--fg);cursor:default}
-.badge{display:inline-block;border-radius:1em;padding:0 .55em;font-size:12px;white-space:nowrap;
-border:1px solid currentColor}
-.st-verified .badge{color:var(--ok);background:var(--ok-bg)}
-.st-corrected .badge{color:var(--fix);background:var(--fix-bg)}
-.st-unverified .badge,.st-info .badge{color:var(--unk);background:var(--unk-bg)}
-.st-rejected .badge,.st-degraded .badge{color:var(--bad);background:var(--bad-bg)}
-tr.st-verified td.status{border-left:4px solid var(--ok)}
-tr.st-corrected td.status{border-left:4px solid var(--fix)}
-tr.st-unverified td.status{border-left:4px solid var(--unk)}
-tr.st-rejected td.status{border-left:4px solid var(--bad)}
-tr.st-rejected td:not(.status),tr.st-rejected del{color:var(--bad);text-decoration:line-through}
-.reason{display:block;color:var(--muted);font-size:12px}
-ul.outline,ul.outline ul{list-style:none;padding-left:1.1rem;margin:0}
-ul.outline{padding-left:0}
-ul.items{padding-left:1.2rem}
-.active{background:var(--hl)}
-.legend span{margin-right:.6rem}
-.muted{color:var(--muted)}
-pre#source{margin:0;white-space:pre-wrap;overflow-wrap:break-word;font:14px/1.75 ui-monospace,
-"Noto Sans Mono CJK SC","Noto Sans CJK SC","WenQuanYi Micro Hei Mono",monospace}
-.seg{background:var(--seg);cursor:pointer}
-.seg.head{background:#eef1f4;font-weight:700}
-.seg.num{font-weight:700;text-decoration:underline dotted}
-.seg.hl,.anchor.hl{background:var(--hl);box-shadow:0 2px 0 #bf8700,0 -2px 0 #bf8700}
-.anchor{display:inline}
-@media (max-width:900px){.wrap{grid-template-columns:1fr;grid-template-rows:50vh 50vh}
-#summary{border-right:0;border-bottom:1px solid var(--line)}}
-@media print{.wrap{display:block;height:auto}.pane{overflow:visible}}
-"""
-
-_JS = """
-(function(){
-"use strict";
-var lit=[],act=[];
-function clear(list){list.forEach(function(e){e.classList.remove(list===lit?"hl":"active");});list.length=0;}
-function show(ref){
-  clear(lit);clear(act);
-  var anchor=document.getElementById("src-"+ref);
-  var els=Array.prototype.slice.call(document.querySelectorAll("#source .r-"+ref));
-  if(anchor&&els.indexOf(anchor)<0){els.unshift(anchor);}
-  els.forEach(function(e){e.classList.add("hl");lit.push(e);});
-  var item=document.getElementById("item-"+ref);
-  if(item){item.classList.add("active");act.push(item);}
-  var first=anchor||els[0];
-  if(first){first.scrollIntoView({block:"center",inline:"nearest"});}
-  return !!first;
-}
-document.addEventListener("click",function(ev){
-  var a=ev.target.closest("a[data-ref]");
-  if(a){
-    ev.preventDefault();
-    if(show(a.getAttribute("data-ref"))&&history.replaceState){
-      history.replaceState(null,"","#src-"+a.getAttribute("data-ref"));
-    }
-    return;
-  }
-  var seg=ev.target.closest("#source .seg");
-  if(!seg){return;}
-  for(var i=0;i<seg.classList.length;i++){
-    var c=seg.classList[i];
-    if(c.indexOf("r-")===0){
-      var ref=c.slice(2),item=document.getElementById("item-"+ref);
-      if(item){show(ref);item.scrollIntoView({block:"center",inline:"nearest"});}
-      return;
-    }
-  }
-});
-if(location.hash.indexOf("#src-")===0){show(location.hash.slice(5));}
-})();
-"""
-
-
-def _csp_hash(source: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode()
-
-
-# Only the exact style and script above may run: no external loads, no inline handlers, so
-# markup injected through a broken escape stays inert.
-CSP = (
-    "default-src 'none'; "
-    f"style-src '{_csp_hash(_CSS)}'; "
-    f"script-src '{_csp_hash(_JS)}'; "
-    "img-src 'none'; font-src 'none'; connect-src 'none'; media-src 'none'; "
-    "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'"
-)
-
-
-def _e(s: object) -> str:
-    return html.escape("" if s is None else str(s), quote=True)
-
-
-@dataclass(frozen=True)
-class _Ref:
-    """A stretch of the source that a summary item points to."""
-
-    ref: str  # css-safe id: i3, g0, p1, s0-2, c4; "" for plain number marks
-    start: int
-    end: int
-    cls: str = ""
-
-
-def _source_html(text: str, refs: list[_Ref]) -> str:
-    """The text with every referenced stretch wrapped, overlaps split at all boundaries.
-
-    Each maximal stretch covered by the same set of refs becomes one `<span class="seg
-    r-…">`; the first piece of each ref carries `id="src-<ref>"` (or an empty anchor when
-    several refs start at the same place, or the ref is empty).
-    """
-    n = len(text)
-    opens: dict[int, list[_Ref]] = {}
-    closes: dict[int, list[_Ref]] = {}
-    for r in refs:
-        opens.setdefault(r.start, []).append(r)
-        closes.setdefault(r.end, []).append(r)
-    cuts = sorted({0, n, *opens, *closes})
-    active: dict[_Ref, None] = {}
-    parts: list[str] = []
-    for a, b in zip(cuts, cuts[1:] + [n], strict=True):
-        for r in closes.get(a, ()):
-            if r.start != r.end:
-                active.pop(r, None)
-        starting = [r for r in opens.get(a, ()) if r.ref]
-        seg_id = ""
-        for r in starting:
-            if r.start != r.end:
-                active[r] = None
-        for r in starting:
-            if not seg_id and r.start != r.end and a < b:
-                seg_id = r.ref
-            else:
-                parts.append(f'<span class="anchor" id="src-{r.ref}"></span>')
-        for r in opens.get(a, ()):
-            if not r.ref and r.start != r.end:
-                active[r] = None
-        if a >= b:
-            continue
-        chunk = _e(text[a:b])
-        if not active:
-            parts.append(chunk)
-            continue
-        classes = ["seg"]
-        for r in active:
-            if r.ref:
-                classes.append(f"r-{r.ref}")
-            if r.cls and r.cls not in classes:
-                classes.append(r.cls)
-        id_attr = f' id="src-{seg_id}"' if seg_id else ""
-        parts.append(f'<span class="{" ".join(classes)}"{id_attr}>{chunk}</span>')
-    return "".join(parts)
-
-
-def _link(ref: str, label: str, has_span: bool) -> str:
-    if not has_span:
-        return f'<a class="ref nospan" title="无原文位置 (no source span)">{label}</a>'
-    return (
-        f'<a class="ref" href="#src-{ref}" data-ref="{ref}" '
-        f'title="在原文中查看 (show in source)">{label}</a>'
-    )
-
-
-def _badge(status: str) -> str:
-    return f'<span class="badge">{_e(STATUS_LABEL.get(status, status))}</span>'
-
-
-def _hq(q: Quantity | None, rejected: bool) -> str:
-    s = _e(_qtext(q))
-    if not s:
-        return ""
-    return f"<del>{s}</del>" if rejected else f'<span class="v">{s}</span>'
-
-
-def _indicator_row(i: int, ind: Indicator, has_span: bool) -> str:
-    st = _status(ind)
-    rejected = st is CheckStatus.rejected
-    ref = f"i{i}"
-    baseline = _hq(ind.baseline, rejected)
-    if baseline and ind.baseline_year is not None:
-        baseline += f' <span class="muted">({ind.baseline_year})</span>'
-    target = _hq(ind.target, rejected)
-    if not target and ind.actual is not None:
-        target = _hq(ind.actual, rejected) + ' <span class="muted">实际 (actual)</span>'
-    if ind.kind is IndicatorKind.actual and ind.target is not None and ind.actual is not None:
-        target += f'<br>{_hq(ind.actual, rejected)} <span class="muted">实际 (actual)</span>'
-    reason = f'<span class="reason">{_e(ind.check.reason)}</span>' if ind.check.reason else ""
-    attr = _e(ATTRIBUTE_LABEL[ind.attribute]) if ind.attribute else ""
-    growth = _e(_growth_text(ind))
-    if growth:
-        growth = f"<del>{growth}</del>" if rejected else f'<span class="v">{growth}</span>'
-    return (
-        f'<tr id="item-{ref}" class="st-{st.value}">'
-        f'<td class="n">{i + 1}</td>'
-        f"<td>{_link(ref, _e(ind.name), has_span)}</td>"
-        f'<td class="n">{baseline}</td><td class="n">{target}</td>'
-        f'<td>{_e(ind.unit)}</td><td class="n">{_e(_when(ind))}</td>'
-        f'<td class="n">{growth}</td><td>{attr}</td>'
-        f'<td class="status">{_badge(st.value)}{reason}</td></tr>'
-    )
-
-
-def _outline_html(sections: list[Section], path: tuple[int, ...], spans: set[str]) -> str:
-    items = []
-    for i, sec in enumerate(sections):
-        here = (*path, i)
-        ref = "s" + "-".join(map(str, here))
-        sub = _outline_html(sec.children, here, spans) if sec.children else ""
-        items.append(
-            f'<li id="item-{ref}">{_link(ref, _e(_section_title(sec)), ref in spans)}{sub}</li>'
-        )
-    cls = ' class="outline"' if not path else ""
-    return f"<ul{cls}>{''.join(items)}</ul>"
-
-
-def _goal_li(i: int, goal: Goal, has_span: bool) -> str:
-    year = f' <span class="muted">({goal.horizon_year})</span>' if goal.horizon_year else ""
-    return f'<li id="item-g{i}">{_link(f"g{i}", _e(goal.text), has_span)}{year}</li>'
-
-
-def _project_row(i: int, proj: Project, has_span: bool) -> str:
-    return (
-        f'<tr id="item-p{i}"><td class="n">{i + 1}</td>'
-        f"<td>{_link(f'p{i}', _e(proj.name), has_span)}</td>"
-        f'<td>{_e(proj.category)}</td><td class="n">{_e(_qtext(proj.quantity))}</td>'
-        f"<td>{_e(proj.status)}</td></tr>"
-    )
-
-
-def _headline_html(summary: PlanSummary, linked: set[str]) -> list[str]:
-    """The headline block: one list per group, each item linked to its indicator."""
-    if not summary.headlines:
-        return []
-    out = ["<h3>要点 (headline figures)</h3>"]
-    for g in summary.headlines:
-        items = []
-        for i in g.indicators:
-            if 0 <= i < len(summary.indicators):
-                ind = summary.indicators[i]
-                text = _e(_say(ind))
-                if _status(ind) is CheckStatus.rejected:
-                    text = f"<del>{text}</del>"
-                items.append(f"<li>{_link(f'i{i}', text, f'i{i}' in linked)}</li>")
-        out.append(f"<h4>{_e(g.label)}</h4>" + '<ul class="items">' + "".join(items) + "</ul>")
-    return out
-
-
-def render_html(summary: PlanSummary, text: str = "") -> str:
-    """One self-contained page: the summary beside the source, every item linked to its span."""
-    n = len(text)
-    refs: list[_Ref] = []
-    linked: set[str] = set()
-
-    def add(ref: str, span: Span | None, cls: str = "") -> None:
-        if span is None or span.start > n:
-            return
-        start, end = _clamp(span, n)
-        refs.append(_Ref(ref, start, end, cls))
-        if ref:
-            linked.add(ref)
-
-    for path, sec in _walk(summary.outline):
-        add("s" + "-".join(map(str, path)), sec.span, "head")
-    for i, ind in enumerate(summary.indicators):
-        add(f"i{i}", ind.span)
-        for q in ind.quantities():
-            add("", q.span, "num")
-    for i, goal in enumerate(summary.goals):
-        add(f"g{i}", goal.span)
-    for i, proj in enumerate(summary.projects):
-        add(f"p{i}", proj.span)
-        if proj.quantity is not None:
-            add("", proj.quantity.span, "num")
-    for i, chk in enumerate(summary.checks):
-        if str(chk.status) in _FAILED:  # only these are listed, so only these are linked
-            add(f"c{i}", chk.span)
-
-    doc = summary.document
-    title = _one_line(doc.title) or "规划摘要 (plan summary)"
-    prov = summary.provenance
-    info = [
-        ("发布机关 (issuer)", doc.issuer),
-        ("日期 (date)", doc.date),
-        ("类型 (type)", DOC_TYPE_LABEL.get(doc.doc_type, doc.doc_type)),
-        ("规划期 (period)", doc.period),
-        ("地区 (region)", doc.region),
-        ("编码 (encoding)", doc.encoding),
-        ("字数 (chars)", str(doc.chars) if doc.chars else None),
-        (
-            "生成 (generated by)",
-            f"plansum {prov.plansum_version}, {prov.mode}"
-            + (f", {prov.model}" if prov.model else "")
-            + (f", prompt {prov.prompt_version}" if prov.prompt_version else ""),
-        ),
-    ]
-    body: list[str] = [
-        f"<h1>{_e(title)}</h1>",
-        '<dl class="info">'
-        + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in info if v)
-        + "</dl>",
-        '<p class="legend">'
-        + "".join(f'<span class="st-{s.value}">{_badge(s.value)}</span>' for s in CheckStatus)
-        + "</p>",
-        *_headline_html(summary, linked),
-        "<h3>概述 (overview)</h3>",
-        f'<p class="overview">{_e(summary.overview.strip()) or "（无 / none）"}</p>',
-        "<h3>大纲 (outline)</h3>",
-        _outline_html(summary.outline, (), linked) if summary.outline else "<p>（无 / none）</p>",
-        f"<h3>指标 (indicators): {len(summary.indicators)}</h3>",
-    ]
-    if summary.indicators:
-        body.append(
-            '<div class="tbl"><table><thead><tr><th>#</th><th>指标 (name)</th><th>基期 (baseline)</th>'
-            "<th>目标 (target)</th><th>单位 (unit)</th><th>年份 (year)</th>"
-            "<th>增速 (growth)</th><th>属性 (attribute)</th><th>核实 (check)</th></tr></thead>"
-            "<tbody>"
-            + "".join(
-                _indicator_row(i, ind, f"i{i}" in linked)
-                for i, ind in enumerate(summary.indicators)
-            )
-            + "</tbody></table></div>"
-        )
-    else:
-        body.append("<p>（无 / none）</p>")
-    body.append(f"<h3>目标 (goals): {len(summary.goals)}</h3>")
-    body.append(
-        '<ul class="items">'
-        + "".join(_goal_li(i, g, f"g{i}" in linked) for i, g in enumerate(summary.goals))
-        + "</ul>"
-        if summary.goals
-        else "<p>（无 / none）</p>"
-    )
-    body.append(f"<h3>项目 (projects): {len(summary.projects)}</h3>")
-    body.append(
-        '<div class="tbl"><table><thead><tr><th>#</th><th>项目 (name)</th><th>类别 (category)</th>'
-        "<th>规模 (quantity)</th><th>状态 (status)</th></tr></thead><tbody>"
-        + "".join(_project_row(i, p, f"p{i}" in linked) for i, p in enumerate(summary.projects))
-        + "</tbody></table></div>"
-        if summary.projects
-        else "<p>（无 / none）</p>"
-    )
-    failed = [(i, c) for i, c in enumerate(summary.checks) if str(c.status) in _FAILED]
-    body.append(f"<h3>未通过的核查 (failed checks): {len(failed)} / {len(summary.checks)}</h3>")
-    if failed:
-        lis = []
-        for i, c in failed:
-            label = f"<code>{_e(c.item)}</code>"
-            target = f"c{i}" if f"c{i}" in linked else _item_ref(c.item)
-            if target and target in linked:
-                link = _link(target, label, True)
-            elif target:
-                link = f'<a class="ref" href="#item-{target}">{label}</a>'
-            else:
-                link = label
-            lis.append(
-                f'<li id="item-c{i}" class="st-{_e(c.status)}">{link} '
-                f"{_badge(str(c.status))} {_e(c.reason)}</li>"
-            )
-        body.append('<ul class="items">' + "".join(lis) + "</ul>")
-    else:
-        body.append("<p>（无 / none）</p>")
-
-    source = (
-        _source_html(text, refs)
-        if text
-        else '<span class="muted">（无原文 / no source text）</span>'
-    )
-    # HTML parsers drop one newline right after <pre>: the one added here, so that a newline
-    # at the start of the text is kept.
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="zh-CN"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{_e(title)}</title>\n"
-        f"<style>{_CSS}</style>\n</head><body>\n"
-        '<div class="wrap">\n'
-        '<main id="summary" class="pane"><h2 class="bar">摘要 (summary)</h2>\n'
-        + "\n".join(body)
-        + "\n</main>\n"
-        '<section id="source-pane" class="pane"><h2 class="bar">原文 (source)</h2>\n'
-        f'<pre id="source">\n{source}</pre>\n</section>\n</div>\n'
-        f"<script>{_JS}</script>\n</body></html>\n"
-    )
-
-
-# --------------------------------------------------------------------------- the table
-
-
-@dataclass(frozen=True)
-class Renderer:
-    """One output format: its name, the file extensions that select it, and the function."""
-
-    name: str
-    suffixes: tuple[str, ...]
-    aliases: tuple[str, ...]
-    render: Callable[[PlanSummary, str], str]
-
-
-RENDERERS: dict[str, Renderer] = {
-    r.name: r
-    for r in (
-        Renderer("markdown", (".md", ".markdown"), ("md",), render_markdown),
-        Renderer("json", (".json",), (), lambda summary, _text: render_json(summary)),
-        Renderer("csv", (".csv",), (), render_csv),
-        Renderer("html", (".html", ".htm"), ("htm",), render_html),
-    )
-}
-FORMATS: tuple[str, ...] = tuple(RENDERERS)
