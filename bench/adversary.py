@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from plansum.eval.adversary import KINDS, render_sweep, sweep
-from plansum.loading import load_file
+from plansum.parse.loading import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "corpus"

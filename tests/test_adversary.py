@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from fake_llm import FakeLLM, document, run_llm
-from plansum.chunking import Chunk
 from plansum.document import Document
 from plansum.eval.adversary import (
     KINDS,
@@ -24,10 +23,11 @@ from plansum.eval.adversary import (
     run_document,
     split_tags,
 )
-from plansum.llm import build_messages
+from plansum.llm.answer import build_messages
+from plansum.llm.prompts import load_prompt
 from plansum.models import CheckStatus, Quantity
-from plansum.numbers import find_mentions
-from plansum.prompts import load_prompt
+from plansum.parse.chunking import Chunk
+from plansum.parse.numbers import find_mentions
 from plansum.verify import check_name, check_prose, normalize_model_text, place
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,7 +196,7 @@ def test_the_adversary_catches_the_old_window(monkeypatch: pytest.MonkeyPatch) -
         s0, s1 = where.sentence
         return verify.verified("old") if name in text[s0:s1] else verify.rejected("old")
 
-    monkeypatch.setattr("plansum.llm_extractor.check_name", old)
+    monkeypatch.setattr("plansum.llm.extractor.check_name", old)
     text = "青岚县2026年计划\n一、重点任务\n" + LIST + SIGNED + "\n"
     doc = Document.from_text(text)
     assert doc.mentions

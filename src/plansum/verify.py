@@ -15,10 +15,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .chunking import Chunk
-from .indicators import _number_first
 from .models import Check, CheckStatus, Indicator, Quantity, Span
-from .numbers import find_mentions, is_year, values_equal
+from .parse.chunking import Chunk
+from .parse.numbers import find_mentions, is_year, values_equal
 
 _OK = CheckStatus.verified
 
@@ -378,8 +377,24 @@ class Place:
     before: str  # the words between the previous number (or the sentence start) and this one
     number: tuple[int, int] | None = None  # the number itself (a name is not part of it)
     clause: tuple[int, int] | None = None  # the number's clause: 、，；： and other numbers end it
-    counts: str | None = None  # the noun a counted number runs into (14条断头路), or "skip"
+    counts: str | None = None  # the words a counted number runs into (14条断头路 → 断头路)
     numbers: tuple[int, ...] = ()  # where the numbers of the sentence (years aside) start
+
+
+# Characters that may follow a number without it counting what follows (增长, 左右, 以上,
+# 和, 等, a mark); any other ideograph after it is the thing counted (14条断头路).
+_AFTER_NUMBER = set("提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~")
+_COUNTED = re.compile(r"[^，,。；;、：:！!？?\s|\d（(）)“”]{1,16}")
+
+
+def _counted(text: str, q: Quantity) -> str | None:
+    """The words a number runs into, when it counts them (14条断头路 → 断头路), else None."""
+    assert q.span is not None
+    nxt = text[q.span.end : q.span.end + 1]
+    if not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in _AFTER_NUMBER:
+        return None
+    m = _COUNTED.match(text, q.span.end)
+    return m.group(0) if m else None
 
 
 def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
@@ -407,7 +422,7 @@ def place(text: str, q: Quantity, mentions: Sequence[Quantity]) -> Place:
         before=text[prev : q.span.start],
         number=(q.span.start, q.span.end),
         clause=(c0, c1),
-        counts=_number_first(text, q),
+        counts=_counted(text, q),
         numbers=tuple(
             sorted(
                 m.span.start
@@ -576,7 +591,7 @@ def role_cue(where: Place, q: Quantity) -> str | None:
     tail = re.sub(r"\s+|(?:19|20)\d\d年(?:的|底|末)?", "", where.before + lead)[-8:]
     if _BASE_TAIL.search(tail):
         return "baseline"
-    if where.counts is not None and where.counts != "skip":
+    if where.counts is not None:
         return "level"  # 提升8.7万人饮水安全: the number counts what follows, it is no change
     if _RATE_NOUN_TAIL.search(tail) or q.unit in ("个百分点", "百分点", "倍", "番"):
         return "growth"

@@ -547,7 +547,7 @@ def run_document(text: str, rate: float, *, answer: str = "full", seed: int = 0,
                  name: str = "<adversary>") -> tuple[PlanSummary, Adversary]:
     """The hybrid LLM path on one text against the adversary."""
     from ..document import Document
-    from ..llm import ChunkClient
+    from ..llm.client import ChunkClient
     from ..pipeline import summarize_document
     from ..settings import Settings
 
