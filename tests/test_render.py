@@ -270,9 +270,9 @@ def test_markdown_has_sections_and_indicator_table(summary: PlanSummary) -> None
         "2025",
         "6.5%左右",
         "预期性 (expected)",
-        "已核实 (verified)",
+        "数值已对原文 (number at its span)",  # the rules checked the number at its span
     ]
-    assert "约束性 (binding)" in rows[2] and "待核实 (unverified)" in rows[2]
+    assert "约束性 (binding)" in rows[2] and "未核对 (unchecked)" in rows[2]
     assert "7.2% 实际 (actual)" in rows[4]
 
 
@@ -280,7 +280,7 @@ def test_markdown_rejected_is_struck_and_labelled(summary: PlanSummary) -> None:
     md = render(summary, TEXT, "markdown")
     row = next(line for line in md.splitlines() if "森林覆盖率" in line)
     assert "~~45%~~" in row
-    assert "未核实/rejected" in row
+    assert "未采信 (refused)" in row
     assert "| 45% |" not in row
 
 
@@ -293,7 +293,7 @@ def test_markdown_failed_checks(summary: PlanSummary) -> None:
     md = render(summary, TEXT, "markdown")
     tail = md.split("## 未通过的核查", 1)[1]
     assert "(failed checks): 3 / 4" in tail
-    assert "`indicator[3].target` 未核实/rejected: 45% 不在原文中" in tail
+    assert "`indicator[3].target` 未采信 (refused): 45% 不在原文中" in tail
     assert "`chunk[1]` 降级 (degraded)" in tail
     assert "indicator[0].target" not in tail  # verified checks are not failures
 
@@ -334,6 +334,7 @@ def test_csv_header_is_stable(summary: PlanSummary) -> None:
         "growth", "growth_upper", "growth_unit", "growth_comparator", "growth_raw",
         "check_status", "check_reason", "origin", "span_start", "span_end", "evidence",
         "year", "period", "direction", "growth_signed", "multiple", "headline",
+        "check_label", "model_verdict",
     ]  # fmt: skip
 
 
@@ -502,7 +503,7 @@ def test_html_status_colours_and_rejected(summary: PlanSummary) -> None:
     rejected_row = re.search(r'<tr id="item-i3".*?</tr>', page)
     assert rejected_row
     assert "<del>45%</del>" in rejected_row.group(0)
-    assert "未核实/rejected" in rejected_row.group(0)
+    assert "未采信 (refused)" in rejected_row.group(0)
     assert re.search(r"tr\.st-rejected[^{]*\{[^}]*line-through", page)
     for var in ("--ok:", "--fix:", "--unk:", "--bad:"):
         assert var in page

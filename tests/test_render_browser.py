@@ -230,7 +230,7 @@ def test_click_indicator_scrolls_to_and_highlights_its_span(browser: Any, tmp_pa
 
     # the rejected indicator is shown struck through and labelled, never as fact
     rejected = browser.find_element(By.ID, "item-i3")
-    assert "未核实/rejected" in rejected.text
+    assert "未采信 (refused)" in rejected.text
     decoration = browser.execute_script(
         "return getComputedStyle(arguments[0].querySelector('del')).textDecorationLine", rejected
     )

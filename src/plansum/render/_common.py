@@ -10,19 +10,48 @@ from ..models import (
     Attribute,
     CheckStatus,
     Indicator,
+    PlanSummary,
     Quantity,
     Section,
     Span,
 )
 
+# The words a badge says, the same in every format and in docs/llm.md: what was checked.
+CHECK_WORDS = {
+    "span": "数值已对原文 (number at its span)",  # the rules: the number stands at its span
+    "fields": "逐项已核对 (every field checked)",  # a model's item: every field against the source
+    "corrected": "已按原文更正 (corrected from the source)",
+    "unchecked": "未核对 (unchecked)",
+    "refused": "未采信 (refused)",
+}
 STATUS_LABEL = {
-    CheckStatus.verified: "已核实 (verified)",
-    CheckStatus.corrected: "已更正 (corrected)",
-    CheckStatus.unverified: "待核实 (unverified)",
-    CheckStatus.rejected: "未核实/rejected",
+    CheckStatus.verified: "已核对 (checked)",
+    CheckStatus.corrected: CHECK_WORDS["corrected"],
+    CheckStatus.unverified: CHECK_WORDS["unchecked"],
+    CheckStatus.rejected: CHECK_WORDS["refused"],
     "degraded": "降级 (degraded)",
     "info": "说明 (info)",
 }
+
+
+def badge_text(ind: Indicator) -> str:
+    """What an indicator's badge says: for a verified item, what was checked (the rules check
+    that the number stands at its span; a model's item had every field checked)."""
+    st = ind.check.status
+    if st is CheckStatus.verified:
+        return CHECK_WORDS["fields"] if ind.origin == "llm" else CHECK_WORDS["span"]
+    return STATUS_LABEL[st]
+
+
+def point_text(status: CheckStatus) -> str:
+    """The badge of a sentence the model wrote (a chunk summary)."""
+    return CHECK_WORDS["fields"] if status is CheckStatus.verified else STATUS_LABEL[status]
+
+
+def verdict_text(summary: PlanSummary) -> str | None:
+    """The banner a run whose model was mostly refused carries in every output (else None)."""
+    v = summary.provenance.verdict
+    return v.message if v is not None and v.unreliable else None
 ATTRIBUTE_LABEL = {Attribute.expected: "预期性 (expected)", Attribute.binding: "约束性 (binding)"}
 DOC_TYPE_LABEL = {
     "outline": "规划纲要 (outline)",

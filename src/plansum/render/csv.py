@@ -16,6 +16,8 @@ from ._common import (
     _one_line,
     _status,
     _year,
+    badge_text,
+    verdict_text,
 )
 
 _QUANTITY_FIELDS = ("baseline", "target", "actual", "growth")
@@ -46,6 +48,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "growth_signed",
     "multiple",
     "headline",
+    "check_label",
+    "model_verdict",
 )
 """The CSV header.  Append new columns at the end only: analysts' sheets refer to these."""
 
@@ -72,6 +76,7 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
     # The headline block first (in its group order), then every other indicator in text order.
     first = [i for g in summary.headlines for i in g.indicators if 0 <= i < len(summary.indicators)]
     order = list(dict.fromkeys(first + list(range(len(summary.indicators)))))
+    verdict = _cell(verdict_text(summary))
     for i in order:
         ind = summary.indicators[i]
         rejected = _status(ind) is CheckStatus.rejected
@@ -98,6 +103,8 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
             "growth_signed": "" if rejected else _num(ind.signed_growth()),
             "multiple": _num(ind.multiple),
             "headline": _cell(ind.headline_group),
+            "check_label": badge_text(ind),
+            "model_verdict": verdict,
         }
         for field in _QUANTITY_FIELDS:
             q: Quantity | None = getattr(ind, field)

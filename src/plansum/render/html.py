@@ -21,9 +21,13 @@ from ..models import (
 from ._common import (
     _FAILED,
     ATTRIBUTE_LABEL,
+    CHECK_WORDS,
     DOC_TYPE_LABEL,
     STATUS_LABEL,
     _clamp,
+    badge_text,
+    point_text,
+    verdict_text,
     _growth_text,
     _item_ref,
     _one_line,
@@ -53,6 +57,8 @@ h3{font-size:1.05rem;margin:1.4rem 0 .4rem;border-bottom:1px solid var(--line)}
 dl.info{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.4rem 0}
 dl.info dt{color:var(--muted)}dl.info dd{margin:0}
 .overview{white-space:pre-wrap}
+.banner{color:var(--bad);background:var(--bad-bg);border:1px solid var(--bad);border-radius:4px;
+padding:.4rem .6rem;font-weight:600}
 .tbl{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border:1px solid var(--line);padding:.2rem .3rem;vertical-align:top;
@@ -222,8 +228,34 @@ def _link(ref: str, label: str, has_span: bool) -> str:
     )
 
 
-def _badge(status: str) -> str:
-    return f'<span class="badge">{_e(STATUS_LABEL.get(status, status))}</span>'
+def _badge(status: str, words: str | None = None) -> str:
+    return f'<span class="badge">{_e(words or STATUS_LABEL.get(status, status))}</span>'
+
+
+# The legend: what each badge says was checked (the same words as every other format).
+_LEGEND = (
+    ("verified", CHECK_WORDS["span"]),
+    ("verified", CHECK_WORDS["fields"]),
+    ("corrected", CHECK_WORDS["corrected"]),
+    ("unverified", CHECK_WORDS["unchecked"]),
+    ("rejected", CHECK_WORDS["refused"]),
+)
+
+
+def _points_html(summary: PlanSummary) -> list[str]:
+    """The overview's check, and the model's chunk summaries each with its badge."""
+    oc = summary.overview_check
+    out = [f'<p class="st-{oc.status.value} muted">{_badge(oc.status.value)} {_e(oc.reason)}</p>']
+    if summary.points:
+        out.append("<h4>模型所写摘要 (the model's chunk summaries)</h4><ul class=\"points\">")
+        for pt in summary.points:
+            st = pt.check.status.value
+            out.append(
+                f'<li class="st-{st}">{_e(pt.text)} {_badge(st, point_text(pt.check.status))}'
+                f'<span class="reason">{_e(pt.check.reason)}</span></li>'
+            )
+        out.append("</ul>")
+    return out
 
 
 def _hq(q: Quantity | None, rejected: bool) -> str:
@@ -257,7 +289,7 @@ def _indicator_row(i: int, ind: Indicator, has_span: bool) -> str:
         f'<td class="n">{baseline}</td><td class="n">{target}</td>'
         f'<td>{_e(ind.unit)}</td><td class="n">{_e(_when(ind))}</td>'
         f'<td class="n">{growth}</td><td>{attr}</td>'
-        f'<td class="status">{_badge(st.value)}{reason}</td></tr>'
+        f'<td class="status">{_badge(st.value, badge_text(ind))}{reason}</td></tr>'
     )
 
 
@@ -381,17 +413,22 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
             + (f", prompt {prov.prompt_version}" if prov.prompt_version else ""),
         ),
     ]
+    if prov.verdict is not None:
+        info.append(("模型核对 (model check)", prov.verdict.message))
+    banner = verdict_text(summary)
     body: list[str] = [
         f"<h1>{_e(title)}</h1>",
+        *([f'<p class="banner" role="alert">⚠ {_e(banner)}</p>'] if banner else []),
         '<dl class="info">'
         + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in info if v)
         + "</dl>",
         '<p class="legend">'
-        + "".join(f'<span class="st-{s.value}">{_badge(s.value)}</span>' for s in CheckStatus)
+        + "".join(f'<span class="st-{st}">{_badge(st, w)}</span>' for st, w in _LEGEND)
         + "</p>",
         *_headline_html(summary, linked),
         "<h3>概述 (overview)</h3>",
         f'<p class="overview">{_e(summary.overview.strip()) or "（无 / none）"}</p>',
+        *_points_html(summary),
         "<h3>大纲 (outline)</h3>",
         _outline_html(summary.outline, (), linked) if summary.outline else "<p>（无 / none）</p>",
         f"<h3>指标 (indicators): {len(summary.indicators)}</h3>",
