@@ -639,3 +639,34 @@ def test_key_never_in_verbose_output(cli: Any, doc: Any) -> None:
     assert bad.exit_code == 2 and "refused the API key" in bad.stderr
     assert KEY not in bad.output
     assert "Traceback" not in bad.output
+
+
+def _liar(doc: Any) -> FakeLLM:
+    fake = FakeLLM(doc[1])
+    for ans in fake.answers.values():
+        for item in ans["indicators"]:
+            item["name"] = "财政赤字率"  # a name from nowhere on every number
+    return fake
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "csv", "json"])
+def test_cli_a_mostly_refused_model_says_so_in_every_output_and_exits_5(
+    cli: Any, doc: Any, fmt: str
+) -> None:
+    """Issue 21: the run's verdict on the model is in the output and in the exit status."""
+    result = cli(_liar(doc), "-f", fmt, "--no-cache")
+    assert result.exit_code == 5, result.output
+    _clean(result)
+    assert "the model is unreliable on this run" in result.stderr
+    assert "模型不可靠" in result.stdout  # the banner (md, html), the column (csv), provenance (json)
+    if fmt == "json":
+        assert json.loads(result.stdout)["provenance"]["verdict"]["unreliable"] is True
+    honest = cli(FakeLLM(doc[1]), "-f", fmt, "--no-cache")
+    assert honest.exit_code == 0, honest.output
+    assert "模型不可靠" not in honest.stdout
+
+
+def test_cli_refusal_threshold_is_settable(cli: Any, doc: Any) -> None:
+    assert cli(_liar(doc), "--refusal-threshold", "1", "--no-cache").exit_code == 0
+    assert cli(_liar(doc), "--refusal-threshold", "0.2", "--no-cache").exit_code == 5
+    assert cli(FakeLLM(doc[1]), "--refusal-threshold", "0", "--no-cache").exit_code == 0

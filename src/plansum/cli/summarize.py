@@ -53,6 +53,16 @@ def summarize(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
     ] = False,
+    refusal_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--refusal-threshold",
+            min=0.0,
+            max=1.0,
+            help="Exit 5 when the source check refused more than this share of the model's "
+            "fields or chunks (default 0.5; PLANSUM_REFUSAL_THRESHOLD).",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize one plan document."""
@@ -80,6 +90,8 @@ def summarize(
         no_model_note(settings, offline, engine)
         if settings is not None:
             secret.add(settings.api_key)
+            if refusal_threshold is not None:
+                settings = settings.with_(refusal_threshold=refusal_threshold)
         with cli_logging(verbose, settings.api_key if settings is not None else api_key):
             summary = summarize_document(
                 doc,
@@ -93,8 +105,8 @@ def summarize(
 
 
 def report_chunks(summary: Any, *, verbose: bool, strict: bool) -> None:
-    """Say which chunks fell back to the rules; exit 4 when the model did none, 3 with
-    --strict when it missed any."""
+    """Say which chunks fell back to the rules; exit 4 when the model did none, 5 when the
+    source check refused most of what it said (the verdict), 3 with --strict when it missed any."""
     chunks = summary.provenance.chunks
     degraded = [c for c in chunks if c.degraded]
     if verbose or degraded:
@@ -105,6 +117,17 @@ def report_chunks(summary: Any, *, verbose: bool, strict: bool) -> None:
             f"the model did none of the {len(chunks)} chunk(s): every one fell back to the rules "
             f"({degraded[0].degraded}); the summary written is the rules path's",
             4,
+        )
+    verdict = summary.provenance.verdict
+    if verdict is not None and verdict.unreliable:
+        # the summary is written (the rules' findings stand); the exit status says the
+        # model was not to be trusted on this run
+        fail(
+            f"the model is unreliable on this run: the source check refused "
+            f"{verdict.fields_refused}/{verdict.fields_given} of its fields and "
+            f"{verdict.chunks_refused}/{verdict.chunks} chunks (threshold {verdict.threshold:g}); "
+            "the summary was written, with this verdict in it",
+            5,
         )
     if strict and degraded:
         raise typer.Exit(3)
