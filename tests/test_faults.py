@@ -37,12 +37,12 @@ from fake_llm import (
     settings,
     status,
 )
-from plansum.parse.chunking import Chunk
 from plansum.cli import app
 from plansum.document import Document
 from plansum.errors import FailureKind, LLMError
 from plansum.llm.client import ChunkClient
 from plansum.models import PlanSummary
+from plansum.parse.chunking import Chunk
 from plansum.pipeline import summarize, summarize_document
 from plansum.render import render
 

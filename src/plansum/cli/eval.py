@@ -51,6 +51,16 @@ def eval_command(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the simulated model's corruptions.")] = 0,
+    adversary: Annotated[
+        str | None,
+        typer.Option(
+            help="Adversarial sweep with a model that reads only the request (no gold): it lies "
+            "in ten ways at these rates (comma list, e.g. 0.3,1), in the full and the compact "
+            "answer; prints, per kind, rate and answer, the corrupted items and sentences shown "
+            "as verified, and what the checks refused of its honest answers (rate 0).  Exit 1 if "
+            "any lie is shown as verified (docs/llm.md)."
+        ),
+    ] = None,
 ) -> None:
     """Score the pipeline against gold annotations (see docs/evaluation.md)."""
     from ..eval.report import render_table, report_json
@@ -74,6 +84,9 @@ def eval_command(
                 else f" (the default is relative to a source checkout; run from its root or pass --{what} DIR)"
             )
             fail(f"{what} directory {d} does not exist{hint}")
+    if adversary is not None:
+        _adversary_sweep(corpus_dir, adversary, seed)
+        return
     if simulate is not None:
         from ..eval.sweep import load_corpus, render_sweep, sweep
 
@@ -90,6 +103,10 @@ def eval_command(
         with cli_logging(False, None):
             rows = sweep(scored, rates, seed=seed)
         sys.stdout.write(f"{len(scored)} documents, seed {seed}\n\n" + render_sweep(rows))
+        for row in rows:
+            if row.rate == 0:
+                for r in row.refused:
+                    sys.stdout.write(f"refused at rate 0: {r}\n")
         return
     cassette_dir = cassettes or default_dir()
     wanted = [m.strip() for m in mode.split(",") if m.strip()]
@@ -185,3 +202,34 @@ def record(
             )
     except PlansumError as exc:
         fail(str(exc))
+
+
+def _adversary_sweep(corpus_dir: Path, spec: str, seed: int) -> None:
+    """`plansum eval --adversary RATES`: the request-only liar over the corpus."""
+    from ..eval.adversary import render_sweep, sweep
+    from ..parse.loading import load_file
+
+    rates = _rates(spec, "--adversary")
+    docs = {p.name: load_file(p).text for p in sorted(corpus_dir.glob("*.txt"))}
+    if not docs:
+        fail(f"no *.txt document in {corpus_dir}")
+    with cli_logging(False, None):
+        cells = sweep(docs, rates=[r for r in rates if r > 0], seed=seed)
+    sys.stdout.write(f"{len(docs)} documents, seed {seed}\n\n" + render_sweep(cells))
+    for c in cells:
+        for r in c.refused:
+            sys.stdout.write(f"refused at rate 0 ({c.answer}): {r}\n")
+        for e in c.examples:
+            sys.stdout.write(f"shown as verified ({c.answer}, {c.kind}, {c.rate:g}): {e}\n")
+    if any(c.exposed_items or c.exposed_prose for c in cells):
+        raise typer.Exit(1)
+
+
+def _rates(spec: str, flag: str) -> list[float]:
+    try:
+        rates = [float(r) for r in spec.split(",") if r.strip()]
+    except ValueError:
+        rates = []
+    if not rates or any(not 0 <= r <= 1 for r in rates):
+        fail(f"{flag} takes rates between 0 and 1, comma-separated, not {spec!r}")
+    return rates

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import CheckStatus, Indicator, PlanSummary
+from .adversary import refusals
 from .corruptions import (
     KINDS,
     Corruption,
@@ -124,6 +125,8 @@ class SweepRow:
     requests: int = 0
     degraded_chunks: int = 0
     chunks: int = 0
+    fields_given: int = 0  # what the simulated model said (the run's verdicts, summed)
+    refused: list[str] = field(default_factory=list)  # what the checks refused of it
 
 
 def agreement(summary: PlanSummary, gold: GoldDocument) -> dict[str, int]:
@@ -228,7 +231,8 @@ def sweep(
     rows = []
     for rate in rates:
         results, agree, corrupted, got = [], [], [], []
-        requests = degraded = chunks = 0
+        refused: list[str] = []
+        requests = degraded = chunks = given = 0
         for name, (text, gold) in documents.items():
             summary, sim = simulate_document(
                 text,
@@ -246,6 +250,9 @@ def sweep(
             requests += sim.requests
             chunks += len(summary.provenance.chunks)
             degraded += sum(1 for c in summary.provenance.chunks if c.degraded)
+            verdict = summary.provenance.verdict
+            given += verdict.fields_given if verdict is not None else 0
+            refused += [f"{name} {r}" for r in refusals(summary)]
         rows.append(
             SweepRow(
                 rate=rate,
@@ -258,6 +265,8 @@ def sweep(
                 requests=requests,
                 degraded_chunks=degraded,
                 chunks=chunks,
+                fields_given=given,
+                refused=refused,
             )
         )
     return rows
@@ -301,17 +310,19 @@ def render_sweep(rows: list[SweepRow]) -> str:
     head = (
         ["run"]
         + [c for c, _ in _METRIC_COLUMNS]
-        + ["corrupted facts", "shown verified", "degraded chunks"]
+        + ["corrupted facts", "shown verified", "degraded chunks", "fields refused"]
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     if rows:
         r = rows[0].rules
         lines.append(
-            "| rules | " + " | ".join(_f(r[k]) for _, k in _METRIC_COLUMNS) + " | – | – | – |"
+            "| rules | " + " | ".join(_f(r[k]) for _, k in _METRIC_COLUMNS) + " | – | – | – | – |"
         )
     for row in rows:
         m = row.metrics
         cells = [f"hybrid, rate {row.rate:g}"] + [_f(m[k]) for _, k in _METRIC_COLUMNS]
         cells += [str(row.corrupted), str(row.leaked), f"{row.degraded_chunks}/{row.chunks}"]
+        share = len(row.refused) / row.fields_given if row.fields_given else 0.0
+        cells.append(f"{len(row.refused)}/{row.fields_given} ({share:.1%})")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -25,9 +25,6 @@ from ._common import (
     DOC_TYPE_LABEL,
     STATUS_LABEL,
     _clamp,
-    badge_text,
-    point_text,
-    verdict_text,
     _growth_text,
     _item_ref,
     _one_line,
@@ -37,6 +34,9 @@ from ._common import (
     _status,
     _walk,
     _when,
+    badge_text,
+    point_text,
+    verdict_text,
 )
 
 _CSS = """

@@ -14,13 +14,10 @@ from ._common import (
     _FAILED,
     _FAILED_LIST_MAX,
     ATTRIBUTE_LABEL,
-    DOC_TYPE_LABEL,
     CHECK_WORDS,
+    DOC_TYPE_LABEL,
     STATUS_LABEL,
     _growth_text,
-    badge_text,
-    point_text,
-    verdict_text,
     _one_line,
     _qtext,
     _say,
@@ -28,6 +25,9 @@ from ._common import (
     _status,
     _walk,
     _when,
+    badge_text,
+    point_text,
+    verdict_text,
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
