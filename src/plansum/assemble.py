@@ -5,11 +5,7 @@ from __future__ import annotations
 from ._version import __version__
 from .document import Document, Findings
 from .headline import headline_groups, mark_headlines, say
-<<<<<<< HEAD
 from .models import Check, CheckStatus, Indicator, IndicatorKind, PlanSummary, Provenance
-=======
-from .models import Indicator, IndicatorKind, PlanSummary, Provenance
->>>>>>> main
 from .rules.extractor import timeline_of
 from .rules.indicators import date_indicators
 
