@@ -220,6 +220,7 @@ def sweep(
     from .metrics import score_document
 
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    logging.getLogger("plansum").setLevel(logging.ERROR)  # the verdicts: counted, not printed
     rules_results, rules_agree = [], []
     rules_summaries = {}
     for name, (text, gold) in documents.items():
