@@ -330,8 +330,10 @@ def test_cli_eval_simulate_prints_the_sweep() -> None:
     assert r.exit_code == 0, r.output
     rows = [ln.split("|")[1:-1] for ln in r.output.splitlines() if ln.startswith("| hybrid")]
     assert [c.strip() for c in (rows[0][0], rows[1][0])] == ["hybrid, rate 0", "hybrid, rate 1"]
-    corrupted, shown = int(rows[1][-3]), int(rows[1][-2])
+    corrupted, shown = int(rows[1][-4]), int(rows[1][-3])
     assert corrupted > 0 and shown == 0
+    refused, given = rows[0][-1].split()[0].split("/")  # rate 0: what the checks refused
+    assert int(given) > 0 and int(refused) <= 0.02 * int(given)
     bad = CliRunner().invoke(app, ["eval", "--simulate", "0,2"])
     assert bad.exit_code != 0 and "between 0 and 1" in bad.output
 

@@ -88,25 +88,7 @@ def eval_command(
         _adversary_sweep(corpus_dir, adversary, seed)
         return
     if simulate is not None:
-        from ..eval.sweep import load_corpus, render_sweep, sweep
-
-        try:
-            rates = [float(r) for r in simulate.split(",") if r.strip()]
-        except ValueError:
-            fail(f"--simulate takes rates between 0 and 1, comma-separated, not {simulate!r}")
-            return
-        if not rates or any(not 0 <= r <= 1 for r in rates):
-            fail(f"--simulate takes rates between 0 and 1, comma-separated, not {simulate!r}")
-        scored = load_corpus([(corpus_dir, gold_dir)])
-        if not scored:
-            fail(f"no document in {corpus_dir} has a gold file in {gold_dir}")
-        with cli_logging(False, None):
-            rows = sweep(scored, rates, seed=seed)
-        sys.stdout.write(f"{len(scored)} documents, seed {seed}\n\n" + render_sweep(rows))
-        for row in rows:
-            if row.rate == 0:
-                for r in row.refused:
-                    sys.stdout.write(f"refused at rate 0: {r}\n")
+        _simulate_sweep(corpus_dir, gold_dir, simulate, seed)
         return
     cassette_dir = cassettes or default_dir()
     wanted = [m.strip() for m in mode.split(",") if m.strip()]
@@ -233,3 +215,20 @@ def _rates(spec: str, flag: str) -> list[float]:
     if not rates or any(not 0 <= r <= 1 for r in rates):
         fail(f"{flag} takes rates between 0 and 1, comma-separated, not {spec!r}")
     return rates
+
+
+def _simulate_sweep(corpus_dir: Path, gold_dir: Path, simulate: str, seed: int) -> None:
+    """`plansum eval --simulate RATES`: the gold-driven liar over the corpus."""
+    from ..eval.sweep import load_corpus, render_sweep, sweep
+
+    rates = _rates(simulate, "--simulate")
+    scored = load_corpus([(corpus_dir, gold_dir)])
+    if not scored:
+        fail(f"no document in {corpus_dir} has a gold file in {gold_dir}")
+    with cli_logging(False, None):
+        rows = sweep(scored, rates, seed=seed)
+    sys.stdout.write(f"{len(scored)} documents, seed {seed}\n\n" + render_sweep(rows))
+    for row in rows:
+        if row.rate == 0:
+            for r in row.refused:
+                sys.stdout.write(f"refused at rate 0: {r}\n")

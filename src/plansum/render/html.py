@@ -70,6 +70,7 @@ a.ref{color:#0969da;text-decoration:none}a.ref:hover{text-decoration:underline}
 a.ref.nospan{color:var(--fg);cursor:default}
 .badge{display:inline-block;border-radius:1em;padding:0 .55em;font-size:12px;white-space:nowrap;
 border:1px solid currentColor}
+td.status .badge{white-space:normal}
 .st-verified .badge{color:var(--ok);background:var(--ok-bg)}
 .st-corrected .badge{color:var(--fix);background:var(--fix-bg)}
 .st-unverified .badge,.st-info .badge{color:var(--unk);background:var(--unk-bg)}
