@@ -11,6 +11,7 @@ facts the simulated model wrote and how many of them reached the summary shown a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rates", default="0,0.1,0.3,0.6,1")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    ap.add_argument(
+        "--seeds", type=Path, default=Path(os.environ.get("PLANSUM_SEEDS", ROOT.parent / "shared" / "seeds"))
+    )
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--mode", default="tools")
     ap.add_argument("--answer", default="full", help="full | compact")

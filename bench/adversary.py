@@ -12,6 +12,7 @@ Offline and deterministic for a given seed; the seeds are read from ../shared/se
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,9 +22,7 @@ from plansum.parse.loading import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "corpus"
-SEEDS = ROOT.parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(os.environ.get("PLANSUM_SEEDS", ROOT.parent / "shared" / "seeds"))  # as tests/conftest.py
 
 
 def main() -> None:
