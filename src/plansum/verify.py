@@ -469,6 +469,7 @@ _DROPPABLE = re.compile(
     r"我旗|本市|全年|今年|明年|年内|当年|其中|同时|此外|另外|并|力争|争取|确保|预计|预期|努力|将|要|年均|平均|每年|"
     r"(?:到|至|截至|截止)?(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末)?|五年来|"
     r"新建|建成|新增|实施|建设|打造|培育|引进|完成|实现|开工|新开工|改造|创建|推动|推进|加快|加快推进|"
+    r"谋划|谋划实施|规划|计划|推行|组建|牵头组建|投入|安排|现有|净增|开发|发展|培育发展|建成投运|完成投资|"
     r"累计|共|总计|合计|的)+$"
 )
 
@@ -508,7 +509,11 @@ def _respectively(n: str, text: str, where: Place) -> bool | None:
     if any(start <= x < at for x in where.numbers):
         return None  # a number between the subjects and 分别: not a plain list
     subject = re.sub(r"\s+", "", text[start:at])
-    parts = [p for p in _LIST_SPLIT.split(_HEAD_WORDS.sub("", subject)) if p]
+    subject = _HEAD_WORDS.sub("", subject)
+    if subject.startswith("城乡") and len(subject) > 4:  # 城乡居民收入 → 城镇…, 农村…
+        parts = ["城镇" + subject[2:], "农村" + subject[2:]]
+    else:
+        parts = [p for p in _LIST_SPLIT.split(subject) if p]
     after = [x for x in where.numbers if at < x <= where.number[0]]
     if len(parts) < 2 or not after:
         return None
@@ -520,6 +525,23 @@ def _respectively(n: str, text: str, where: Place) -> bool | None:
 
 
 _HEAD_WORDS = re.compile(r"^(?:其中|全年|全市|全县|全区|全省|今年|力争|争取|确保|预计|(?:到|至)?(?:19|20)\d\d年(?:底|末)?)+")
+
+
+def _splits(n: str) -> list[tuple[str, str]]:
+    """`n` as a leading part and a head noun, each of two characters or more."""
+    return [(n[:i], n[i:]) for i in range(2, len(n) - 1)]
+
+
+def _skips_only(a: str, before: str) -> bool:
+    """Whether `a` stands in `before` and what it leaves out there is droppable (a place, a
+    scope, a time, a verb of doing: 力争年均实现 → 年均)."""
+    at = before.rfind(a)
+    if at < 0:
+        return False
+    rest = before[:at] + before[at + len(a) :]
+    return not rest or bool(_DROPPABLE.fullmatch(rest)) or bool(
+        _DROPPABLE.fullmatch(before[at + len(a) :]) and _DROPPABLE.fullmatch(before[:at] or "的")
+    )
 
 
 def bound_name(name: str, text: str, where: Place) -> bool:
@@ -535,12 +557,18 @@ def bound_name(name: str, text: str, where: Place) -> bool:
     after = _compact(text[n1:c1])
     if where.counts is not None:
         # 14条断头路, 200万千瓦储能装备: the number runs into what it counts, and that names it
-        return bool(n) and (n == _compact(where.counts) or (after.startswith(n) and len(n) >= 2))
+        if n == _compact(where.counts) or (after.startswith(n) and len(n) >= 2):
+            return True
+        return any(after.startswith(b) and _skips_only(a, pre) for a, b in _splits(n))
     respectively = _respectively(n, text, where)
     if respectively is not None:
         return respectively
     if _governs(n, pre):
         return True
+    for a, b in _splits(n):  # 年均新签约项目 from 年均实现新签约项目: only droppable words left out
+        at = pre.rfind(b)
+        if at >= 0 and _governs(b, pre[at:]) and _skips_only(a, pre[:at]):
+            return True
     if len(re.sub(r"[\d.%]", "", _name_words(pre))) >= 2:
         return False  # the clause names its own number, and not so
     # the clause only says how (增长5.8%): the name stands in an earlier clause of the sentence
