@@ -511,6 +511,8 @@ def _respectively(n: str, text: str, where: Place) -> bool | None:
     subject = re.sub(r"\s+", "", text[start:at])
     subject = _HEAD_WORDS.sub("", subject)
     if subject.startswith("城乡") and len(subject) > 4:  # 城乡居民收入 → 城镇…, 农村…
+        if n == subject:
+            return True  # the text's own words for both
         parts = ["城镇" + subject[2:], "农村" + subject[2:]]
     else:
         parts = [p for p in _LIST_SPLIT.split(subject) if p]
