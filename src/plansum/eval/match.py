@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from bisect import bisect_right
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
