@@ -165,6 +165,7 @@ def _balance(s: str) -> str:
 
 _FROM = re.compile(r"由|从")
 _LIST_SEP = re.compile(r"以及|[、和与及]")
+_QUOTED_BEFORE = re.compile(r"[“「][^”」，。；\d]{1,5}$")
 _QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
 _COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
 _INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|让)?")
@@ -290,7 +291,9 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     if ("如" in window or "每" in window or "假" in window) and _HYPOTHETICAL.search(window):
         return True
     if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
-        return True  # “9个新”, “房地产39条”: a slogan or a policy's name
+        return True  # “9个新”: a slogan or a policy's name
+    if _QUOTED_BEFORE.search(text, max(0, a - 6), a) and _QUOTE_CLOSE.match(text, b, b + 5):
+        return True  # “房地产39条”: a number inside a quoted name
     if "." in q.raw and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK:
         line_start = text.rfind("\n", 0, a) + 1
         if not text[line_start:a].strip(" \t\u3000"):
@@ -397,14 +400,31 @@ _DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|�
 
 _NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
 _LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
-_LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过).*$")
+_LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过|设置|部署).*$")
 
 
 # Units that count things (as opposed to measures such as 万吨 or 亩).
 _COUNTER = re.compile(r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款)$")
 # "1000个和美乡村": 和 opens the noun, not a list of numbers (no digit before the clause ends).
 _NOUN_AFTER_AND = re.compile(r"[和与及][\u4e00-\u9fff][^\d，,。；;、]{1,12}(?=[，,。；;、]|$)")
-_PROJECT_END = re.compile(r"(?:工程|行动|计划|战略|攻坚战)$")
+_PROJECT_END = re.compile(r"(?:工程|行动|计划|战略|攻坚战|项目)$")
+_MAKING_BEFORE = re.compile(
+    r"(?:启动|完成|实施|新建|建设|建成|改造|修缮|新增|治理|修复|造林|种植|推广|开发|实现|打造|提升|"
+    r"开工|新开工|整治|复垦|保护|恢复|营造|改善|发放|筹集|安置|培训|帮扶|带动|吸纳|解决|累计|共|"
+    r"[达超破过至到在有]|以上|约|近)$"
+)
+# Places and facilities named with their size (千万亩示范区, 700万吨露天煤矿, 500公里风景大道).
+_FACILITY = re.compile(r"示范区|基地|大道|走廊|煤矿|矿井|电站|电厂|风电场|港区|园区")
+
+
+_CLAUSE_START = re.compile(r"[，,。；;：:\n]")
+
+
+def _named_before(text: str, at: int) -> bool:
+    """Whether the clause names something before offset `at`."""
+    lo = max(0, at - 40)
+    cut = max((m.end() for m in _CLAUSE_START.finditer(text, lo, at)), default=lo)
+    return len(_clean_name(text[cut:at])) >= 2
 
 
 def _counted_at_least(text: str, q: Quantity) -> bool:
@@ -441,8 +461,13 @@ def _number_first(text: str, q: Quantity) -> str | None:
     m = _LEAD_NAME.match(text, q.span.end)
     if not m:
         return "skip"
-    if _PROJECT_END.search(m.group(0)) and not _COUNTER.match(q.unit):
-        return "skip"  # 百亿斤粮食产能提升工程: the number is part of the project's name
+    if not _COUNTER.match(q.unit):
+        if _PROJECT_END.search(m.group(0)) or _FACILITY.search(m.group(0)):
+            return "skip"  # 百亿斤粮食产能提升工程, 500公里风景大道: a size inside a name
+        if not _MAKING_BEFORE.search(text, max(0, q.span.start - 6), q.span.start) and _named_before(
+            text, q.span.start
+        ):
+            return None  # 沿黄生态廊道1194公里全线贯通: a measure of what stands before it
     name = _balance(_LEAD_CUT.sub("", m.group(0)).strip(_EDGE))
     name = name[:-1] if name.endswith(("和", "及", "与", "或", "等")) else name
     if len(name) <= 2:
@@ -584,14 +609,28 @@ _SHARED_BOUND = re.compile(r"均(?:达到|达|为|在|保持在|稳定在|保持
 
 
 def _shared_bound(before: str, name: str) -> bool:
-    return "、" in name and bool(_SHARED_BOUND.search(before))
+    """Several subjects for one number: "A、B均达99%", or a measure written once after the list
+    (基本养老、基本医疗保险参保率稳定在95%以上)."""
+    if "、" not in name:
+        return False
+    if _SHARED_BOUND.search(before):
+        return True
+    parts = name.split("、")
+    return len(parts) == 2 and not _MEASURED.search(parts[0]) and bool(_SHARED_MEASURE.search(parts[1]))
+
+
+_SHARED_MEASURE = re.compile(r"(?:参保率|覆盖率|合格率|达标率|普及率|率)$")
 
 
 # A number that is part of a phrase, not a measured value: a milestone (迈上5万亿台阶), a record
 # (全球最高10米), a population class (百万人口城市).
-_MILESTONE_AFTER = re.compile(r"[^，,。；;]{0,8}台阶")
+_MILESTONE_AFTER = re.compile(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个台阶")
+_MILESTONE_BEFORE = re.compile(r"跨越[两二三四五六七八九几多]个$")
+# A number right after a counted number modifies the counted noun (5个百万亩示范园区).
+_AFTER_COUNT = re.compile(r"\d\s*[个项家座条处所]$")
 # A comparison with a benchmark (高于全国0.4个百分点) or a radius (50米内) is not an indicator.
 _BENCHMARK_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|高出|低出)(?:全国|全省|全市|全区|平均)[^，,。；;\d]{0,4}$")
+_OWN_PARTS = re.compile(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
 _RECORD_BEFORE = re.compile(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
 
 
@@ -600,10 +639,14 @@ def _part_of_phrase(text: str, q: Quantity) -> bool:
     a, b = q.span.start, q.span.end
     if q.unit == "周年":
         return True  # an anniversary
-    if _MILESTONE_AFTER.match(text, b, b + 12) or _RECORD_BEFORE.search(text, max(0, a - 2), a):
+    if _MILESTONE_AFTER.match(text, b, b + 14) or _RECORD_BEFORE.search(text, max(0, a - 2), a):
+        return True  # 迈上4万亿、5万亿两个台阶; 全球最高10米
+    if _MILESTONE_BEFORE.search(text, max(0, a - 4), a) or _AFTER_COUNT.search(text, max(0, a - 3), a):
         return True
     if text[b : b + 1] == "内" or _BENCHMARK_BEFORE.search(text, max(0, a - 10), a):
         return True
+    if _OWN_PARTS.match(text, b, b + 8):
+        return True  # 部署了13项任务举措, 做好十个方面工作: the document's own outline
     return q.unit.endswith("人") and text[b : b + 1] == "口"
 
 
@@ -726,7 +769,10 @@ def sentence_indicators(
             if before_first.lstrip().startswith("其中") and sentence_name:
                 base_name = _sub_item(base_name, sentence_name)  # 其中牛370万头 → 牛存栏
             if len(base_name) < 2:
-                base_name = sentence_name  # "…达到1280亿元，增长5.8%": the name carries over
+                # "…达到1280亿元，增长5.8%": the name carries over (the last indicator's, when
+                # the sentence named it after its number: 启动30万平方米…修缮，较“十三五”翻一番)
+                last = out[-1] if out and out[-1].span.start >= s_start else None
+                base_name = last.name if last is not None else sentence_name
             else:
                 sentence_name = base_name
             respectively = "分别" in before_first or _shared_bound(before_first, base_name)
