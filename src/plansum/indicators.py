@@ -400,7 +400,9 @@ _DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|�
 
 _NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
 _LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
-_LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过|设置|部署).*$")
+_LEAD_CUT = re.compile(
+    r"(?:建成|投产|获评|入选|受益|实现|就业(?!岗位|困难|人员|人数)|开工|完成|落地|签约|通过|设置|部署).*$"
+)
 
 
 # Units that count things (as opposed to measures such as 万吨 or 亩).
@@ -433,7 +435,7 @@ def _counted_at_least(text: str, q: Quantity) -> bool:
     assert q.span is not None
     return (
         (
-            (q.comparator == "at_least" and q.raw.endswith("以上"))
+            (q.comparator == "at_least" and (q.raw.endswith("以上") or q.raw.startswith("不少于")))
             or (q.comparator == "more_than" and q.raw.endswith(("多", "余")))
         )
         and bool(_COUNTER.match(q.unit))
@@ -468,7 +470,8 @@ def _number_first(text: str, q: Quantity) -> str | None:
             text, q.span.start
         ):
             return None  # 沿黄生态廊道1194公里全线贯通: a measure of what stands before it
-    name = _balance(_LEAD_CUT.sub("", m.group(0)).strip(_EDGE))
+    lead = m.group(0)
+    name = _balance((lead[:2] + _LEAD_CUT.sub("", lead[2:])).strip(_EDGE))
     name = name[:-1] if name.endswith(("和", "及", "与", "或", "等")) else name
     if len(name) <= 2:
         whole = _balance(m.group(0).strip(_EDGE))  # 32万户群众受益: not just 群众
