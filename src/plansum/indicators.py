@@ -531,7 +531,7 @@ _DOING = re.compile(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
 # Function words that do not open a noun phrase; the lookaheads keep real words that start
 # with the same character (对外贸易, 在校生, 和美乡村, 就业, 再生水, 达标率, 从业人员 …).
 _LEAD_FUNCTION = re.compile(
-    r"^(?:我[市县旗区省州盟]|全[市区县省旗州盟](?!级)|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?|年均|目前|"
+    r"^(?:我[市县旗区省州盟]|全[市区县省旗州盟](?!级)|(?:近|过去)?五年(?:来)?|每年|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?|年均|目前|"
     r"的|了|着|之|为|将|把|对(?!外)|在(?!校|建|职|岗|册|园|线)|被|向(?!上)|从(?!业)|由|于|与|"
     r"和(?!美|谐)|及(?!时)|并(?!购|网)|而|且|或|即|则|已|均|都(?!市|会)|也|还|又|仍|才|"
     r"再(?!生|就业|制造|贷款)|就(?!业|医|学|近)|达(?!标)|较|比(?!重|例)|使(?!用)|让|给(?!水)|"
@@ -777,7 +777,8 @@ def sentence_indicators(
                 # "…达到1280亿元，增长5.8%": the name carries over (the last indicator's, when
                 # the sentence named it after its number: 启动30万平方米…修缮，较“十三五”翻一番)
                 last = out[-1] if out and out[-1].span.start >= s_start else None
-                base_name = last.name if last is not None else sentence_name
+                own_list = "分别" in before_first or len(values) > 1
+                base_name = last.name if last is not None and not own_list else sentence_name
             else:
                 sentence_name = base_name
             respectively = "分别" in before_first or _shared_bound(before_first, base_name)
