@@ -301,8 +301,13 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     return False
 
 
+_RATE_NAMED = re.compile(r"(?:增速|增幅|增长率)")
+
+
 def _role_for(clause_before: str, q: Quantity) -> str:
     tail = clause_before[-6:]
+    if q.unit in ("%", "个百分点") and _RATE_NAMED.search(tail):
+        return "growth"  # 地区生产总值年均增速达到6%: a rate of growth, even after 达到
     if tail.endswith(("到", "至")):
         return "level"  # 提高到62%: the level reached, not the change
     if "增加值" in tail:
