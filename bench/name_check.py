@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from plansum.eval.names import name_problems
-from plansum.loading import load_file
+from plansum.parse.loading import load_file
 from plansum.pipeline import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
