@@ -2,9 +2,10 @@
 
     python bench/name_check.py [DIR ...]      # default: ../shared/seeds ../shared/realdocs
 
-Runs the rules path over every *.txt of the directories and prints each name that starts with
-a particle or a verb of doing, or ends in a tail of the sentence, with the rule it breaks and
-the number it names; then the count per directory.  Exit 0 always: this is a listing.
+Runs the rules path over every *.txt of the directories and prints each name read from a
+sentence that starts with a particle or a verb of doing, or ends in a tail of the sentence, with
+the rule it breaks and the number it names; then the count per directory.  Table rows are left
+out: their name is the document's own 指标 cell.  Exit 0 always: this is a listing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def check_dir(directory: Path) -> tuple[int, list[str]]:
         doc = load_file(path)
         summary = summarize(doc.text, engine="rules", name=path.name, encoding=doc.encoding)
         for ind in summary.indicators:
+            if "table row" in (ind.check.reason or ""):
+                continue  # a table row keeps its 指标 cell as the document wrote it
             total += 1
             problems = name_problems(ind.name)
             if problems:

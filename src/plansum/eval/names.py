@@ -24,7 +24,7 @@ _LEAD_PARTICLE = re.compile(
 # thing, not the doing): 完成投资 → 投资, 实现营业收入 → 营业收入, 打造线路 → 线路.
 _LEAD_VERB = re.compile(
     r"^(?:完成|实现|达到|突破|超过|力争|争取|确保|实施|开展|推进|推动|启动|建立|打造|建成(?!区)|培育|"
-    r"引进|获批|落实|发放|累计|全年|合计|总计|共计|拥有|提高|提升|降低|下降|增长|增加|减少|"
+    r"引进|获批|落实|发放|累计|全年|合计|总计|共计|拥有|提高|提升|降低|下降|增长|增加(?!值)|减少|"
     r"保持|稳定在|控制在|预计|预期|努力|加快|持续|进一步)"
 )
 # Tails of the sentence after the noun phrase: a state reached, a verb of change, a bound.

@@ -547,19 +547,24 @@ _LEAD_FUNCTION = re.compile(
 _LEAD_DOING = re.compile(
     r"^(?:累计|共计|合计|全年|完成|实现|达到|突破|超过|建成(?!区)|开展|引进(?:和培育|培育)?|培育|"
     r"落实|发放|启动|获批|加快|预计|预期|争取|力争|确保|推进|推动|打造|拥有|现有|落地|创作|创建|"
-    r"争创|(?:计划|谋划|规划)(?:实施)?|投入(?=[^\d]{2,})|举办|认定|运行|继续|持续|进一步|发行)"
+    r"争创|(?:计划|谋划|规划)(?:实施)?|投入(?=[^\d]{2,})|举办|认定|运行|继续|持续|进一步|发行|"
+    r"提升|提高|增加(?!值)|降低|减少)"
 )
 # Tails of the sentence after the noun phrase: a state reached, a time, a bound, a particle.
 _TAIL_WORDS = re.compile(
     r"(?:全部上线运行|上线运行|投入使用|建成投用|投用|启用|投运|试运行|取得突破|获得突破|深入推进|"
     r"显著提升|叫好又叫座|全线贯通|基本完工|完工|全面|首次|实际|连续[\d一二三四五六七八九十]+年|"
     r"建成投产|开工建设|启动建设|获得批复|颁布实施|全部兑现|全部竣工|按?可比口径|年均增速|增速|"
-    r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
+    r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|两位数增长|增长|下降|提高|逐步提升|提升|降低|"
+    r"突破|跨上|迈上|贯通|惠及|覆盖|累计|达|为|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
 )
 # "新能源汽车等7大产业集群": the examples before 等 are not part of the name.
 _EXAMPLES = re.compile(r"^[^“”\"（）()]{2,}?等(?=[^级同]{2,}$)")
 
 
+_NOT_A_NAME = re.compile(
+    r"^(?:合计|共计|总计|累计|全年|年均增速|年均增长|增速|增幅|建成投产|投产|开工|完成|实现|其中)$"
+)
 _RANGE_GLUED = re.compile(r"^.*\d\s*[-—~～至]\s*\d+\s*[批期类级届]")  # 1-5批优秀历史建筑
 _YEARS_RUN = re.compile(r"连续[\d一二三四五六七八九十]+年")
 _ERA_ONLY = re.compile(r"^[较比与]?“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?$")
@@ -569,8 +574,8 @@ _HAVE_LEAD = re.compile(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?
 def _noun_phrase(name: str) -> str:
     """The name without a leading function word or verb of doing and without a sentence tail;
     the name as it was when nothing of two characters or more would be left."""
-    if _ERA_ONLY.match(name):
-        return ""  # 较“十三五”(翻一番): a comparison, the subject is the sentence's
+    if _ERA_ONLY.match(name) or _NOT_A_NAME.match(name) or _TAIL_WORDS.fullmatch(name):
+        return ""  # 较“十三五”(翻一番), 合计, 年均增速: no subject here, the sentence's holds
     s = _YEARS_RUN.sub("", _HAVE_LEAD.sub("", _RANGE_GLUED.sub("", name)))
     for _ in range(4):
         t = _TAIL_WORDS.sub("", s).strip(_EDGE)
@@ -585,6 +590,25 @@ def _noun_phrase(name: str) -> str:
             break
         s = t
     return _balance(s) if len(s) >= 2 else name
+
+
+# 从A提高到B: "…到2025年的" before B, "从2020年的" before A.
+_TO_LEVEL = re.compile(
+    r"(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少|降|增|升)?(?:到|至)"
+    r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$"
+)
+_FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?\s*$")
+
+
+def _from_to(text: str, c_start: int, first_at: int, first_end: int, second_at: int) -> bool:
+    """Whether two numbers of one clause read 由/从 A … 到/至 B."""
+    before = text[c_start:first_at]
+    return ("由" in before or "从" in before) and bool(_TO_LEVEL.search(text[first_end:second_at]))
+
+
+def _from_year(text: str, c_start: int, first_at: int) -> int | None:
+    m = _FROM_YEAR.search(text, c_start, first_at)
+    return int(m.group(1)) if m else None
 
 
 # Verbs of making that open a list and count for every item of it (新建农村公路1647公里、
@@ -811,7 +835,7 @@ def sentence_indicators(
                 assert q.span is not None
                 if not respectively and idx > 0:
                     between = text[prev_end : q.span.start]
-                    own = _clean_name(between)
+                    own = "" if _TO_LEVEL.search(between) else _clean_name(between)
                     if len(own) >= 2:
                         listed = between.startswith("、") and "其中" not in between
                         last_name = _carry_verb(base_name, own) if listed else own
@@ -848,11 +872,12 @@ def sentence_indicators(
                     and idx > 0
                     and prev.name == name
                     and prev.baseline is None
-                    and ("由" in text[c_start : prev.span.start] or "从" in text[c_start : prev.span.start])
-                    and text[prev_span_end : q.span.start].strip().endswith(("到", "至"))
+                    and _from_to(text, c_start, prev.span.start, prev_span_end, q.span.start)
                 ):
-                    # "由17.34%提高到22.89%": the first number was the baseline.
+                    # "由17.34%提高到22.89%", "从2020年的5.2万元提高到2025年的7.4万元": the first
+                    # number was the baseline.
                     prev.baseline = prev.target or prev.actual
+                    prev.baseline_year = _from_year(text, c_start, prev.span.start)
                     prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
                     if prev.growth is not None and prev.growth.span == q.span:
                         prev.growth = None
