@@ -251,8 +251,8 @@ def _split_respectively(name: str, n: int) -> list[str]:
     return [name] * n
 
 
-_UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻"
-_DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩"
+_UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻|净增"
+_DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩|净减|减量"
 _DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
 _LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
@@ -261,7 +261,10 @@ def _direction(before: str, q: Quantity) -> Direction | None:
     """The direction of the change stated right before a number (its last verb wins)."""
     if q.value < 0:
         return "down"
-    last = _LAST_DIRECTION.search(before[-12:])
+    tail = before[-12:]
+    if "增加值" in tail:
+        tail = tail.replace("增加值", "")  # a noun (value added), not 增加
+    last = _LAST_DIRECTION.search(tail)
     if last is None:
         return None
     return "down" if last.group("down") else "up"
