@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from plansum.rules import extractor as rules
 from plansum.cli import app
 from plansum.errors import CassetteError
 from plansum.eval.gold import GoldDocument, GoldHeading, GoldIndicator
@@ -29,6 +28,7 @@ from plansum.models import (
     Section,
     Span,
 )
+from plansum.rules import extractor as rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 
-from ..parse.dating import Era, Timeline
 from ..models import (
     Check,
     CheckStatus,
@@ -23,6 +22,7 @@ from ..models import (
     Quantity,
     Span,
 )
+from ..parse.dating import Era, Timeline
 from ..parse.numbers import is_year
 
 # ---------------------------------------------------------------------------------------
@@ -558,7 +558,7 @@ _TAIL_WORDS = re.compile(
     r"(?:全部上线运行|上线运行|投入使用|建成投用|投用|启用|投运|试运行|取得突破|获得突破|深入推进|"
     r"显著提升|叫好又叫座|全线贯通|基本完工|完工|全面|首次|实际|连续[\d一二三四五六七八九十]+年|"
     r"建成投产|开工建设|启动建设|获得批复|颁布实施|全部兑现|全部竣工|按?可比口径|年均增速|增速|"
-    r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|两位数增长|增长|下降|提高|逐步提升|提升|降低|"
+    r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|两位数增长|增长|下降|提高|逐步提升|降低|"
     r"突破|跨上|迈上|贯通|惠及|覆盖|累计|达|为|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
 )
 # "新能源汽车等7大产业集群": the examples before 等 are not part of the name.
