@@ -10,7 +10,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 from ..models import (
     Check,
@@ -574,14 +574,28 @@ _ERA_ONLY = re.compile(r"^[较比与]?“?十[一二三四五六七八九]五”
 _HAVE_LEAD = re.compile(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?有")
 
 
+def _cut_tail(s: str) -> str:
+    # Tail words are at most seven characters: search the end only, not the whole name.
+    end = s[-8:]
+    m = _TAIL_WORDS.search(end)
+    return s[: len(s) - len(end) + m.start()] if m is not None else s
+
+
+@lru_cache(maxsize=8192)
 def _noun_phrase(name: str) -> str:
     """The name without a leading function word or verb of doing and without a sentence tail;
     the name as it was when nothing of two characters or more would be left."""
     if _ERA_ONLY.match(name) or _NOT_A_NAME.match(name) or _TAIL_WORDS.fullmatch(name):
         return ""  # 较“十三五”(翻一番), 合计, 年均增速: no subject here, the sentence's holds
-    s = _YEARS_RUN.sub("", _HAVE_LEAD.sub("", _RANGE_GLUED.sub("", name)))
+    s = name
+    if any(ch.isdigit() for ch in s):
+        s = _RANGE_GLUED.sub("", s)
+    if "连续" in s:
+        s = _YEARS_RUN.sub("", s)
+    if s.startswith("目前"):
+        s = _HAVE_LEAD.sub("", s)
     for _ in range(4):
-        t = _TAIL_WORDS.sub("", s).strip(_EDGE)
+        t = _cut_tail(s).strip(_EDGE)
         for lead in (_LEAD_FUNCTION, _LEAD_DOING):
             m = lead.match(t)
             if m is not None and len(t) - m.end() >= 2:
