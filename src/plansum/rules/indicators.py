@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache, partial
 
 from ..models import (
     Check,
+    CheckCause,
     CheckStatus,
     Direction,
     Indicator,
@@ -929,7 +930,11 @@ def sentence_indicators(
                     kind=kind,
                     target_year=era.last if era is not None and kind is IndicatorKind.target else None,
                     span=Span(start=q.span.start, end=q.span.end),
-                    check=Check(status=CheckStatus.verified, reason="rules: number at its span"),
+                    check=Check(
+                        status=CheckStatus.verified,
+                        reason="rules: number at its span",
+                        cause=CheckCause.number_at_span,
+                    ),
                     direction="up" if times else direction,
                     multiple=2.0**q.value if times else None,
                     year=era.last if era is not None else None,
