@@ -95,6 +95,14 @@ _TIME = re.compile(
 _BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
 # A plan named as a document to write ("制定“十五五”…方案") is not the time of a number.
 _DOCUMENT_BEFORE = re.compile(r"(?:制定|编制|谋划|出台|印发|研究|衔接|纳入)[^，。；]{0,4}[“\"]?$")
+# A plan named with its first or last year: “十四五”收官之年 is 2025, “十五五”开局之年 2026.
+_PLAN_END_BEFORE = re.compile(r"收官[“\"]?$")
+_PLAN_END_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?收官")
+_PLAN_START_BEFORE = re.compile(r"(?:开局|起步)[“\"]?$")
+_PLAN_START_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?(?:良好)?开局")
+# Words before a number that make it a figure over several years (an average or a total).
+_AVERAGE_BEFORE = re.compile(r"年均|平均每年|年平均")
+_WHOLE_YEAR = re.compile(r"全年")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _LINE_END = re.compile(r"\n")
 _TITLE_CHARS = 120
@@ -139,7 +147,14 @@ def find_eras(
             if year is not None:
                 era = Era(year=year)
         elif m.group("plan"):
-            era = Era(period=plan_period(10 + _CN_DIGIT[m.group("plan")[1]]))
+            pa, pb = plan_period(10 + _CN_DIGIT[m.group("plan")[1]])
+            pre, post = part[max(0, m.start() - 4) : m.start()], part[m.end() : m.end() + 6]
+            if _PLAN_END_BEFORE.search(pre) or _PLAN_END_AFTER.match(post):
+                era = Era(year=pb)  # “十四五”收官之年, 收官“十四五”: the plan's last year
+            elif _PLAN_START_BEFORE.search(pre) or _PLAN_START_AFTER.match(post):
+                era = Era(year=pa)  # “十五五”开局之年, 实现“十五五”良好开局: its first year
+            else:
+                era = Era(period=(pa, pb))
         elif doc_year is not None and m.group("five"):
             era = Era(period=(doc_year - 5, doc_year - 1))
         elif doc_year is not None and m.group("rel"):
@@ -272,7 +287,32 @@ class Timeline:
         s_era, p_era = near if near is not None else (
             self.sentence_era(offset), self.paragraph_era(offset)
         )
-        levels = (s_era, p_era, self.section_era(offset))
+        if s_era is None and self.doc_plan is None and self.doc_year is not None:
+            # 全年 in a report's review is the year reviewed, in its targets the year ahead.
+            start = self._start(self._sentences, offset)
+            if _WHOLE_YEAR.search(self.text[start:offset]):
+                s_era = Era(year=self.doc_year - (1 if kind is IndicatorKind.actual else 0))
+        era = self._era(offset, kind, (s_era, p_era, self.section_era(offset)))
+        if era is not None and era.period is None and era.year is not None and self._averaged(offset):
+            # 年均增长4.7%: an average over years, dated by the five-year plan it falls in.
+            plan = self._plan_of(era.year)
+            era = Era(year=plan[1], period=plan)
+        return era
+
+    def _averaged(self, offset: int) -> bool:
+        start = max(self._start(self._sentences, offset), offset - 30)
+        clause = re.split(r"[，,；;：:]", self.text[start:offset])[-1]
+        return bool(_AVERAGE_BEFORE.search(clause))
+
+    def _plan_of(self, year: int) -> tuple[int, int]:
+        if self.doc_plan is not None and self.doc_plan[0] <= year <= self.doc_plan[1]:
+            return self.doc_plan
+        n = 11 + (year - 2006) // 5
+        return plan_period(n)
+
+    def _era(
+        self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, Era | None, Era | None]
+    ) -> Era | None:
         for n, e in enumerate(levels):
             if e is None:
                 continue
