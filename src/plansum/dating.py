@@ -21,7 +21,15 @@ from functools import cached_property, lru_cache
 from .models import IndicatorKind
 from .numbers import normalize_digits
 
-__all__ = ["Era", "Timeline", "plan_label", "plan_period"]
+__all__ = [
+    "Era",
+    "Timeline",
+    "averaged_before",
+    "own_era",
+    "plan_containing",
+    "plan_label",
+    "plan_period",
+]
 
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
@@ -300,15 +308,12 @@ class Timeline:
         return era
 
     def _averaged(self, offset: int) -> bool:
-        start = max(self._start(self._sentences, offset), offset - 30)
-        clause = re.split(r"[，,；;：:]", self.text[start:offset])[-1]
-        return bool(_AVERAGE_BEFORE.search(clause))
+        return averaged_before(self.text, offset)
 
     def _plan_of(self, year: int) -> tuple[int, int]:
         if self.doc_plan is not None and self.doc_plan[0] <= year <= self.doc_plan[1]:
             return self.doc_plan
-        n = 11 + (year - 2006) // 5
-        return plan_period(n)
+        return plan_containing(year)
 
     def _era(
         self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, Era | None, Era | None]
@@ -345,3 +350,35 @@ class Timeline:
         if e.year is None and e.period is not None:
             return Era(year=e.period[1], period=e.period)
         return e
+
+
+_ENDS = "。；;！!？?\n"
+
+
+def sentence_start(text: str, offset: int) -> int:
+    return max(text.rfind(ch, 0, offset) for ch in _ENDS) + 1
+
+
+def own_era(text: str, offset: int, doc_year: int | None, kind: IndicatorKind) -> Era | None:
+    """The time a number's own sentence names before it (2025年, 今年, 过去五年, “十五五”时期,
+    “十四五”收官之年), or, for 全年, the year the part is about: the year reviewed for a result,
+    the year ahead for a target.  None when the sentence names no time."""
+    start = sentence_start(text, offset)
+    refs = [r for r in find_eras(text, doc_year, start, offset) if r.end <= offset]
+    if refs:
+        return refs[-1].era
+    if doc_year is not None and _WHOLE_YEAR.search(text, start, offset):
+        return Era(year=doc_year - (1 if kind is IndicatorKind.actual else 0))
+    return None
+
+
+def averaged_before(text: str, offset: int) -> bool:
+    """年均 / 平均每年 in the number's own clause: a figure over several years."""
+    start = max(sentence_start(text, offset), offset - 30)
+    clause = re.split(r"[，,；;：:]", text[start:offset])[-1]
+    return bool(_AVERAGE_BEFORE.search(clause))
+
+
+def plan_containing(year: int) -> tuple[int, int]:
+    """The five-year plan a year falls in: 2025 → (2021, 2025), 2026 → (2026, 2030)."""
+    return plan_period(11 + (year - 2006) // 5)
