@@ -18,7 +18,7 @@ PKG = ROOT / "src" / "plansum"
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
     ("models", "settings", "redact", "transport", "cache"),
-    ("numbers", "prompts"),
+    ("numbers", "prompts", "gazetteer"),
     ("loading", "outline", "docinfo", "dating"),
     ("indicators", "tables", "goals", "projects", "headline"),
     ("chunking",),

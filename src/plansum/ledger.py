@@ -22,8 +22,9 @@ ledger and into docs/track.md):
   actual < target; 以上 and 超过 stay floors.
 - A change stated as a fall (下降3%) is negative, and its comparator turns with it
   (降低3%以上 is a change of at most -3 %).
-- A year with no actual in the documents is *not yet known*; a slot whose sources disagree on
-  the verdict is *disputed*.
+- A target with no actual in the documents is *no result in the documents* when its year is
+  one the documents could report on (up to the year before the latest document's), else *not
+  yet known*; a slot whose sources disagree on the verdict is *disputed*.
 - A five-year (period) growth target is held against the annual chain: the compounded average
   of the annual actuals of the years in the period.  It is met or missed only when every
   year is known; until then the ledger shows the average so far and the yearly growth the
@@ -68,7 +69,9 @@ RULE = (
     f"actual > target, a range its lower end, 左右 actual >= target - {ABOUT_TOLERANCE_PP} "
     f"percentage points (figures in %) or - {ABOUT_TOLERANCE_REL:.0%} (other units), "
     "以内/以下 actual <= target, 低于 actual < target; falling indicators (失业率, 能耗, "
-    "排放, 浓度 …) mirror this; no actual: not yet known; sources that disagree: disputed; "
+    "排放, 浓度 …) mirror this; no actual: no result in the documents for a year they could "
+    "report on (up to the year before the latest document's), else not yet known; sources "
+    "that disagree: disputed; "
     "a five-year growth target against the compounded average of the annual actuals, "
     "decided only when every year is known"
 )
@@ -76,7 +79,9 @@ RULE = (
 Role = Literal["target", "actual"]
 Measure = Literal["growth", "level", "change"]
 Verdict = Literal["met", "missed", "not_yet_known"]
-Status = Literal["met", "missed", "not_yet_known", "disputed", "no_target"]
+# no_result: a target for a year the documents could have reported on (the latest document
+# speaks from a later year) but hold no result for; not_yet_known: a year still to report.
+Status = Literal["met", "missed", "not_yet_known", "disputed", "no_target", "no_result"]
 
 
 class _Model(BaseModel):
@@ -653,7 +658,8 @@ def _conflicts(cells: Sequence[Cell], what: str) -> list[str]:
 
 
 def _row_status(
-    targets: list[Cell], actuals: list[Cell], direction: str
+    targets: list[Cell], actuals: list[Cell], direction: str, year: int | None = None,
+    reach: int | None = None,
 ) -> tuple[Status, list[Assessment]]:
     assessments = [
         Assessment(target=i, actual=j, verdict=v, reason=r)
@@ -664,6 +670,8 @@ def _row_status(
     if not targets:
         return "no_target", assessments
     if not actuals:
+        if year is not None and reach is not None and year <= reach:
+            return "no_result", assessments  # the documents go past the year, no result in them
         return "not_yet_known", assessments
     verdicts = {a.verdict for a in assessments}
     if len(verdicts) == 1:
@@ -809,6 +817,10 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
                 chars=len(it.text),
             )
         )
+    # The last year whose results the documents could hold: the year before the latest one
+    # they speak from (a 2026 report reviews 2025).
+    years = [y for it in items if (y := document_year(it.summary.document)) is not None]
+    reach = max(years) - 1 if years else None
     # annual rows
     annual: dict[tuple[Any, ...], list[_Placed]] = defaultdict(list)
     period: dict[tuple[Any, ...], list[_Placed]] = defaultdict(list)
@@ -839,7 +851,7 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         actuals = sorted(
             (p.cell for p in pls if p.cell.role == "actual"), key=lambda c: _order(c, docs)
         )
-        status, assessments = _row_status(targets, actuals, first.direction)
+        status, assessments = _row_status(targets, actuals, first.direction, k[4], reach)
         rows[k] = LedgerRow(
             region=first.region,
             indicator=first.key,
