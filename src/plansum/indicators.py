@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 
-from .dating import Era, Timeline
+from .dating import Era, Timeline, averaged_before, plan_containing
 from .models import (
     Check,
     CheckStatus,
@@ -644,6 +644,15 @@ def sentence_indicators(
                 if owner is not None:
                     owner.growth = q
                     owner.direction = direction
+                    if (
+                        tl is not None
+                        and owner.period is None
+                        and owner.year is not None
+                        and averaged_before(text, q.span.start)
+                    ):
+                        # 突破3万亿元、年均增长4.7%: the level ends the plan the average is over
+                        a, b = plan_containing(owner.year)
+                        owner.year, owner.period = b, f"{a}-{b}"
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
                 times = "番" if q.unit == "番" else ""
