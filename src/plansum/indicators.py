@@ -614,10 +614,11 @@ def sentence_indicators(
                     and idx > 0
                     and prev.name == name
                     and prev.baseline is None
-                    and "由" in text[c_start : prev.span.start]
+                    and re.search(r"[由从]", text[c_start : prev.span.start])
                     and text[prev_span_end : q.span.start].strip().endswith(("到", "至"))
                 ):
-                    # "由17.34%提高到22.89%": the first number was the baseline.
+                    # "由17.34%提高到22.89%", "从7248亿元提高到8865亿元": the first number
+                    # was the baseline.
                     prev.baseline = prev.target or prev.actual
                     prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
                     if prev.growth is not None and prev.growth.span == q.span:
