@@ -111,6 +111,11 @@ _PLAN_START_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?(?:良好)?开局")
 # Words before a number that make it a figure over several years (an average or a total).
 _AVERAGE_BEFORE = re.compile(r"年均|平均每年|年平均")
 _WHOLE_YEAR = re.compile(r"全年")
+# A paragraph's start, and how much of it may open a part with a time.
+_PARAGRAPH = re.compile(r"(?m)^[ \t\u3000]*(?=\S)")
+_PART_HEAD = 24
+_PART_LEVEL = 2  # the index of the part's era in Timeline.era's levels
+_ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")  # 各位代表！刚刚过去的2025年，…
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _LINE_END = re.compile(r"\n")
 _TITLE_CHARS = 120
@@ -215,6 +220,38 @@ class Timeline:
                 painted[i] = e
         return points, painted
 
+    @cached_property
+    def _parts(self) -> tuple[list[int], list[Era], list[int]]:
+        """Paragraphs that open a part of a section with a time (过去五年，… / 2025年，… /
+        今年是…): the era each opens, and the section starts that close a part."""
+        starts: list[int] = []
+        eras: list[Era] = []
+        if self.doc_type != "work_report":
+            return starts, eras, []  # a report's review and targets; a plan's parts are headed
+        for m in _PARAGRAPH.finditer(self.text):
+            a = m.start()
+            head = _ADDRESS.sub("", self.text[a : a + _PART_HEAD + 8])[:_PART_HEAD]
+            cut = re.search(r"[，,。：:；;！!\n]", head)
+            clause = head[: cut.start()] if cut else head
+            refs = find_eras(clause, self.doc_year)
+            if refs and refs[0].start <= 6 and not clause.startswith("到"):
+                starts.append(a)
+                eras.append(refs[0].era)
+        bodies = sorted({a for a, _, _ in self.sections})
+        return starts, eras, bodies
+
+    def part_era(self, offset: int) -> Era | None:
+        """The era of the part (within its section) a number stands in, if a paragraph before
+        it opened one with a time."""
+        starts, eras, bodies = self._parts
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        j = bisect.bisect_right(bodies, offset) - 1
+        if j >= 0 and bodies[j] > starts[i]:
+            return None  # a heading since: the part ended with its section
+        return eras[i]
+
     def section_era(self, offset: int) -> Era | None:
         points, painted = self._painted
         i = bisect.bisect_right(points, offset) - 1
@@ -300,7 +337,7 @@ class Timeline:
             start = self._start(self._sentences, offset)
             if _WHOLE_YEAR.search(self.text[start:offset]):
                 s_era = Era(year=self.doc_year - (1 if kind is IndicatorKind.actual else 0))
-        era = self._era(offset, kind, (s_era, p_era, self.section_era(offset)))
+        era = self._era(offset, kind, (s_era, p_era, self.part_era(offset), self.section_era(offset)))
         if era is not None and era.period is None and era.year is not None and self._averaged(offset):
             # 年均增长4.7%: an average over years, dated by the five-year plan it falls in.
             plan = self._plan_of(era.year)
@@ -316,7 +353,7 @@ class Timeline:
         return plan_containing(year)
 
     def _era(
-        self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, Era | None, Era | None]
+        self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, ...]
     ) -> Era | None:
         for n, e in enumerate(levels):
             if e is None:
@@ -325,7 +362,9 @@ class Timeline:
             if k is None or k is kind:
                 if e.period is None and e.year is not None and not self._one_year_rate(offset, kind):
                     # 到2030年 inside a “十五五” passage: the year ends the period.
-                    for outer in levels[n + 1 :]:
+                    for m, outer in enumerate(levels[n + 1 :], start=n + 1):
+                        if m == _PART_LEVEL and kind is IndicatorKind.actual:
+                            continue  # a year's result told inside a five-year review keeps its year
                         if outer is not None and outer.period and outer.period[1] == e.year:
                             return Era(year=e.year, period=outer.period)
                 return self.complete(e, kind)
