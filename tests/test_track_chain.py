@@ -98,3 +98,11 @@ def test_five_year_averages_are_periods_never_a_single_year(ledger: dict[str, An
     # no single year holds an average: no row disagrees with itself
     for row in region["rows"]:
         assert not row["conflicts"], row
+
+
+def test_a_target_the_documents_went_past_reads_no_result(ledger: dict[str, Any]) -> None:
+    # 城镇化率 58% by 2025, set in the 2021 report: the 2026 report reviews 2025 but gives no
+    # rate, so the documents hold no result (not "not yet known", which 2026 still is)
+    row = _rows(ledger, "urbanization", "level")[2025]
+    assert [t["value"] for t in row["targets"]] == [58.0] and row["actuals"] == []
+    assert row["status"] == "no_result"
