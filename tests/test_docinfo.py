@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, FIXTURES
-from plansum.docinfo import read_document_info
 from plansum.eval.gold import load_gold
-from plansum.loading import load_file
+from plansum.parse.docinfo import read_document_info
+from plansum.parse.loading import load_file
 
 GOLD = sorted((FIXTURES / "gold").glob("*.json"))
 FIELDS = ("title", "issuer", "date", "doc_type", "period", "region")
@@ -143,7 +143,7 @@ def test_a_plan_report_with_a_venue_line_stays_an_annual_plan() -> None:
 
 
 def test_a_name_two_divisions_share_goes_to_the_parent_the_text_names() -> None:
-    from plansum.gazetteer import resolve
+    from plansum.parse.gazetteer import resolve
 
     beijing = resolve("朝阳区", "北京市朝阳区 北京")
     changchun = resolve("朝阳区", "长春市朝阳区 长春 吉林")

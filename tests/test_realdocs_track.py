@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, realdocs_dir
 from plansum.cli import app
-from plansum.docinfo import read_document_info
-from plansum.loading import load_file
+from plansum.parse.docinfo import read_document_info
+from plansum.parse.loading import load_file
 
 REALDOCS = realdocs_dir()
 INFO = json.loads((ROOT / "tests" / "gold" / "realdocs" / "info.json").read_text(encoding="utf-8"))
