@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._version import __version__
-from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
 from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
 
 Runner = Literal["inline", "processes", "ray"]
 
@@ -78,8 +78,7 @@ def settings_key(options: RunOptions) -> str:
         "engine": chosen,
     }
     if chosen != "rules":
-        from ..llm.answer import schema_sha
-        from ..llm.prompts import load_prompt
+        from ..llm.answer import answer_identity
 
         parts.update(
             model=s.model,
@@ -89,8 +88,7 @@ def settings_key(options: RunOptions) -> str:
             max_tokens=s.max_tokens,
             max_retries=s.max_retries,
             temperature=s.temperature,
-            prompt=load_prompt().tag,
-            answer_schema=schema_sha()[:16],
+            **answer_identity(s),
         )
     raw = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
