@@ -23,7 +23,7 @@ from ..models import (
     Quantity,
     Span,
 )
-from ..parse.dating import Era, Timeline
+from ..parse.dating import Era, Timeline, averaged_before, plan_containing
 from ..parse.numbers import is_year
 
 # ---------------------------------------------------------------------------------------
@@ -921,6 +921,15 @@ def sentence_indicators(
                 if owner is not None:
                     owner.growth = q
                     owner.direction = direction
+                    if (
+                        tl is not None
+                        and owner.period is None
+                        and owner.year is not None
+                        and averaged_before(text, q.span.start)
+                    ):
+                        # 突破3万亿元、年均增长4.7%: the level ends the plan the average is over
+                        a, b = plan_containing(owner.year)
+                        owner.year, owner.period = b, f"{a}-{b}"
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
                 times = "番" if q.unit == "番" else ""
