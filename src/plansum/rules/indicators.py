@@ -681,7 +681,10 @@ _MILESTONE_BEFORE = re.compile(r"跨越[两二三四五六七八九几多]个$")
 # A number right after a counted number modifies the counted noun (5个百万亩示范园区).
 _AFTER_COUNT = re.compile(r"\d\s*[个项家座条处所]$")
 # A comparison with a benchmark (高于全国0.4个百分点) or a radius (50米内) is not an indicator.
-_BENCHMARK_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|高出|低出)(?:全国|全省|全市|全区|平均)[^，,。；;\d]{0,4}$")
+_BENCHMARK_BEFORE = re.compile(
+    r"(?:高于|低于|快于|慢于|高出|低出)(?:全国|全省|全市|全区|平均|“?十[一二三四五六七八九]五”?)"
+    r"[^，,。；;\d]{0,4}$"
+)
 _OWN_PARTS = re.compile(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
 _RECORD_BEFORE = re.compile(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
 
