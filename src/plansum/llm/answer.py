@@ -168,7 +168,7 @@ def compact_model(mentions: dict[int, Quantity]) -> type[CompactAnswer]:
         item = create_model(
             "CompactItem",
             __base__=CompactItem,
-            m=(Literal[tuple(ids)], Field(description="数字的编号，即正文中【n】的 n")),  # type: ignore[valid-type]
+            m=(Literal[tuple(ids)], Field(description="数字的编号，即正文中【n】的 n")),  # type: ignore[valid-type,arg-type]
         )
         cap = 4
     return create_model(
