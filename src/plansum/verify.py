@@ -523,7 +523,10 @@ def _respectively(n: str, text: str, where: Place) -> bool | None:
     if i >= len(parts):
         return False
     own = parts[i]
-    return n == own or _governs(n, own) or (n.startswith(own) and len(own) >= 2)
+    if n == own or _governs(n, own):
+        return True
+    # 城镇和农村居民人均可支配收入: the head noun written once, at the end, goes to every part
+    return n.startswith(own) and len(n) > len(own) and parts[-1].endswith(n[len(own) :])
 
 
 _HEAD_WORDS = re.compile(r"^(?:其中|全年|全市|全县|全区|全省|今年|力争|争取|确保|预计|(?:到|至)?(?:19|20)\d\d年(?:底|末)?)+")
@@ -598,6 +601,10 @@ def check_name(name: str, text: str, where: Place, rules_names: Iterable[str] = 
         return rejected(f"name {name[:40]!r} is a number, not a name")
     if _VERBS_ONLY.fullmatch(n):
         return rejected(f"name {name[:40]!r} is a verb, not a name")
+    if re.search(r"\d", normalize_model_text(n)) and (
+        where.clause is None or n not in _compact(text[where.clause[0] : where.clause[1]])
+    ):
+        return rejected(f"name {name[:40]!r} holds numbers its clause does not")
     if bound_name(name, text, where):
         return verified("the name governs its number in the number's clause")
     return rejected(f"name {name[:40]!r} is not the name of this number in its clause")
