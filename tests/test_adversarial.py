@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 
 from fake_llm import TEXT, FakeLLM, document, run_llm
-from plansum.parse.chunking import Chunk
 from plansum.document import Document
-from plansum.eval.gold import load_gold
 from plansum.eval.corruptions import KINDS, PARAPHRASES, SimulatedModel, split_tags
+from plansum.eval.gold import load_gold
 from plansum.eval.sweep import leaks, simulate_document
 from plansum.llm.answer import build_messages
-from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
-from plansum.parse.numbers import find_mentions
 from plansum.llm.prompts import load_prompt
+from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
+from plansum.parse.chunking import Chunk
+from plansum.parse.numbers import find_mentions
 from plansum.rules.extractor import RulesExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
