@@ -406,6 +406,7 @@ def _number_first(text: str, q: Quantity) -> str | None:
 
 
 _SENTENCE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
+_NON_SPACE = re.compile(r"\S")
 
 
 def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
@@ -417,8 +418,8 @@ def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
     line = text[start:end].strip()
     if not line or len(line) > 40 or _SENTENCE_PUNCT.search(line):
         return False
-    if not text[:start].strip():
-        return True  # the first line of the document
+    if _NON_SPACE.search(text, 0, start) is None:
+        return True  # the first line of the document (no copy of the text before it: issue 22)
     return ctx.doc_type == "news" and not line[:1].isdigit()
 
 
