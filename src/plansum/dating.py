@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -204,7 +205,7 @@ class Timeline:
         return era
 
     def _line_refs(self, offset: int) -> tuple[list[int], list[_Ref]]:
-        line = self.text.rfind("\n", 0, offset) + 1
+        line = self._start(self._lines, offset)  # no scan back over a long line (issue 22)
         hit = self._by_line.get(line)
         if hit is None:
             end = self.text.find("\n", offset)
@@ -223,15 +224,15 @@ class Timeline:
         return None
 
     @cached_property
-    def _sentences(self) -> list[int]:
-        return [m.end() for m in _SENTENCE_END.finditer(self.text)]
+    def _sentences(self) -> Sequence[int]:
+        return array("q", [m.end() for m in _SENTENCE_END.finditer(self.text)])
 
     @cached_property
-    def _lines(self) -> list[int]:
-        return [m.end() for m in _LINE_END.finditer(self.text)]
+    def _lines(self) -> Sequence[int]:
+        return array("q", [m.end() for m in _LINE_END.finditer(self.text)])
 
     @staticmethod
-    def _start(bounds: list[int], offset: int) -> int:
+    def _start(bounds: Sequence[int], offset: int) -> int:
         i = bisect.bisect_right(bounds, offset) - 1
         return bounds[i] if i >= 0 else 0
 

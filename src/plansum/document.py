@@ -25,12 +25,11 @@ from .models import (
     DocumentInfo,
     Goal,
     Indicator,
-    Mention,
     Project,
     Section,
     Span,
 )
-from .numbers import find_mentions
+from .numbers import Mentions, scan_mentions
 from .outline import flatten, parse_outline
 
 
@@ -59,7 +58,7 @@ class Document:
     info: DocumentInfo
     outline: list[Section]
     sections: list[Section]  # the outline flattened in pre-order
-    mentions: list[Mention]
+    mentions: Mentions  # compact columns; doc.mentions[i] makes the Mention (numbers.Mentions)
 
     @classmethod
     def from_text(cls, text: str, name: str = "<text>", encoding: str | None = None) -> Document:
@@ -75,7 +74,7 @@ class Document:
                 info=info,
                 outline=outline,
                 sections=flatten(outline),
-                mentions=find_mentions(text),
+                mentions=scan_mentions(text),
             )
 
     @classmethod

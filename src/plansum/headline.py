@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .dating import plan_label
 from .models import HeadlineGroup, Indicator, IndicatorKind, Section
+from .numbers import LineStarts
 
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]
 
@@ -55,18 +56,20 @@ def find_passages(
             continue
         if sec.body.end - sec.body.start <= _SECTION_MAX:
             out.append(Passage(sec.body.start, sec.body.end, IndicatorKind.target))
+    line_of = LineStarts(text)  # offsets in increasing order: each stretch searched once
     for m in _TARGET_CUE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = line_of(m.start())
         end = _line_end(text, m.end())
         if end - line_start < 30 and not re.search(r"[，,。；;：:]", text[line_start:end]):
             continue  # a heading or a table title: handled above and below
         out.append(Passage(m.start(), end, IndicatorKind.target))
     # The main results: the paragraph where the economy's results are told, from that sentence.
     seen_lines: set[int] = set()
+    line_of = LineStarts(text)
     for ind in indicators:
         if ind.kind is not IndicatorKind.actual or not _RESULT_LEAD.search(ind.name):
             continue
-        line_start = text.rfind("\n", 0, ind.span.start) + 1
+        line_start = line_of(ind.span.start)
         if line_start in seen_lines:
             continue
         seen_lines.add(line_start)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 
@@ -23,7 +23,7 @@ from .models import (
     Quantity,
     Span,
 )
-from .numbers import is_year
+from .numbers import LineStarts, Mentions, is_year
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -277,8 +277,10 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
         return True  # “9个新”, “房地产39条”: a slogan or a policy's name
     if "." in q.raw and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK:
-        line_start = text.rfind("\n", 0, a) + 1
-        if not text[line_start:a].strip(" \t\u3000"):
+        j = a - 1  # read back over blanks only: no copy of the line (issue 22)
+        while j >= 0 and text[j] in " \t\u3000":
+            j -= 1
+        if j < 0 or text[j] == "\n":
             return True  # "6.15分钟生活圈": item 6 of a list, then a slogan
     return False
 
@@ -473,16 +475,14 @@ def _qualify(name: str, before: str) -> str:
     return name
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out = []
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:
-            out.append((start, m.start()))
+            yield start, m.start()
         start = m.end()
     if start < len(text):
-        out.append((start, len(text)))
-    return out
+        yield start, len(text)
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
@@ -498,12 +498,23 @@ def sentence_indicators(
     skip: Sequence[Span] = (),
 ) -> list[Indicator]:
     """One indicator per quantity with a unit in a sentence, named by the words before it."""
-    starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+    starts: Sequence[int]
+    plain: Callable[[int], bool]  # a year or a number without a unit: never an indicator
+    if isinstance(mentions, Mentions):  # a Document's columns: objects only for candidates
+        starts = mentions.starts
+        plain = lambda k: mentions.is_year(k) or mentions.unit(k) in ("", "date")  # noqa: E731
+    else:
+        starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+
+        def plain(k: int) -> bool:
+            q = mentions[k].quantity
+            return is_year(q) or q.unit in ("", "date")
     skip_sorted = sorted((s.start, s.end) for s in skip)
     skip_starts = [s for s, _ in skip_sorted]
     out: list[Indicator] = []
     carry = ""
     prev_span_end = 0
+    line_of = LineStarts(text)
     for s_start, s_end in _sentences(text):
         lo = bisect.bisect_left(starts, s_start)
         hi = bisect.bisect_left(starts, s_end)
@@ -517,29 +528,28 @@ def sentence_indicators(
             continue  # a sentence running into a table row; `|` alone (a footer) is not a table
         if _is_headline_line(text, s_start, s_end, ctx):
             continue  # a news headline or the document's title line
-        ms = [mentions[k] for k in range(lo, hi)]
         cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
-        line_start = text.rfind("\n", 0, s_start) + 1
+        line_start = line_of(s_start)
         paragraph_kind = (
             IndicatorKind.actual if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40]) else None
         )
         # Group the number mentions by clause.
         clause_bounds = [s_start]
         clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
-        groups: dict[int, list[Mention]] = {}
-        for m in ms:
-            assert m.quantity.span is not None
-            ci = bisect.bisect_right(clause_bounds, m.quantity.span.start) - 1
-            groups.setdefault(ci, []).append(m)
-        for ci, cms in sorted(groups.items()):
+        groups: dict[int, list[int]] = {}
+        for k in range(lo, hi):
+            ci = bisect.bisect_right(clause_bounds, starts[k]) - 1
+            groups.setdefault(ci, []).append(k)
+        for ci, cks in sorted(groups.items()):
             c_start = clause_bounds[ci]
             year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
             lead: dict[int, str] = {}
             values = []
-            for m in cms:
-                if is_year(m.quantity) or m.quantity.unit in ("", "date"):
+            for k in cks:
+                if plain(k):
                     continue
+                m = mentions[k]
                 if _not_an_indicator(text, m.quantity):
                     continue
                 how = _number_first(text, m.quantity)
@@ -716,9 +726,10 @@ def drop_repeats(indicators: list[Indicator], text: str) -> list[Indicator]:
     alone: there it is the text's own list, not a restatement."""
     seen: dict[tuple[object, ...], int] = {}
     out = []
+    line_of = LineStarts(text)
     for ind in indicators:
         key = _row_key(ind)
-        line = text.rfind("\n", 0, ind.span.start)
+        line = line_of(ind.span.start) - 1  # the newline before it (-1: the first line)
         first = seen.setdefault(key, line)
         if first != line:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 from .models import Project, Section, Span
 
@@ -174,6 +175,15 @@ def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:
     return out
 
 
+def _split_lazily(pattern: re.Pattern[str], s: str) -> Iterator[str]:
+    """`pattern.split(s)` one piece at a time (a line of 50 MB is not held as a list of pieces)."""
+    pos = 0
+    for m in pattern.finditer(s):
+        yield s[pos : m.start()]
+        pos = m.end()
+    yield s[pos:]
+
+
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
     out: list[Project] = []
     seen: set[str] = set()
@@ -242,7 +252,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         in_box = box_at(base) is not None
         seg_end = -1
-        for seg in _CLAUSE_SPLIT.split(line):
+        for seg in _split_lazily(_CLAUSE_SPLIT, line):
             seg_start = seg_end + 1  # every separator is one character
             seg_end = seg_start + len(seg)
             if not seg:
