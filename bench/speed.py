@@ -4,7 +4,10 @@
 Every figure is printed with its ratio to what the floor gives on the same text in the same
 process, so that a loaded machine stretches both sides alike:
 
-seeds      the seed documents joined with "\\n" and repeated 8 times (about 1 M characters):
+Copy k of the seeds has its numbers varied by k (`vary`; years kept, copy 0 as written), so a
+repeated document does not collapse into the rows it already showed (drop_repeats).
+
+seeds      the seed documents joined with "\\n", 8 copies (about 1 M characters):
            `summarize(text, engine="rules")` against `re.finditer(r"\\d+(?:\\.\\d+)?")` over the
            same text; best wall and best CPU of --repeat runs each.
 big        a document of --big-mb MB (the joined seeds repeated to that size, UTF-8), in a fresh
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -47,6 +51,26 @@ SEEDS = next(
 )
 SMALL = ROOT / "tests" / "fixtures" / "corpus" / "lanxi_news_2026.txt"  # 1,011 bytes, fictional
 FLOOR = r"\d+(?:\.\d+)?"
+_NUMBER = re.compile(r"\d+")
+
+
+def vary(text: str, k: int) -> str:
+    """Copy k of `text`: the last two digits of every number other than a year moved by k
+    (same length, same shapes), so that copies differ; copy 0 is `text`."""
+    if k == 0:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if len(s) == 4 and s[:2] in ("19", "20"):
+            return s
+        d = list(s)
+        d[-1] = str((int(d[-1]) + k) % 10)
+        if len(d) >= 2 and d[-2] != "0":
+            d[-2] = str((int(d[-2]) - 1 + k // 10) % 9 + 1)
+        return "".join(d)
+
+    return _NUMBER.sub(one, text)
 
 # One child: the seeds x k against the regex floor, in the same process.
 SEEDS_CHILD = r"""
@@ -54,9 +78,12 @@ import json, re, sys, time
 from pathlib import Path
 from plansum.loading import load_file
 from plansum.pipeline import summarize
+sys.path.insert(0, sys.argv[5])
+from speed import vary
 seeds = sorted(p for p in Path(sys.argv[1]).glob("*.txt") if p.name[:1].isdigit())
 joined = "\n".join(load_file(p).text for p in seeds)
-text = "\n".join([joined] * int(sys.argv[2]))
+text = "\n".join(vary(joined, k) for k in range(int(sys.argv[2])))
+plain = "\n".join([joined] * int(sys.argv[2]))
 repeat = int(sys.argv[3])
 pat = re.compile(sys.argv[4])
 def best(fn):
@@ -75,8 +102,10 @@ summarize(joined, engine="rules")  # warm: lazy imports and compiled patterns
 fw, fc, fws = best(floor)
 rw, rc, rws = best(lambda: summarize(text, engine="rules"))
 fw2, fc2, _ = best(floor)  # the floor again after: the load may have moved
+pw, pc, _ = best(lambda: summarize(plain, engine="rules"))  # the same copies, numbers not varied
 print(json.dumps({"chars": len(text), "bytes": len(text.encode()), "floor_wall": min(fw, fw2),
-                  "floor_cpu": min(fc, fc2), "rules_wall": rw, "rules_cpu": rc, "rules_walls": rws}))
+                  "floor_cpu": min(fc, fc2), "rules_wall": rw, "rules_cpu": rc, "rules_walls": rws,
+                  "plain_wall": pw, "plain_cpu": pc}))
 """
 
 # One child: what `plansum summarize FILE --offline -f json -o OUT` does, step by step.
@@ -162,7 +191,7 @@ def joined_seeds(src: Path) -> str:
 
 
 def part_seeds(a: argparse.Namespace) -> dict[str, Any]:
-    r = run_child(SEEDS_CHILD, [str(SEEDS), str(a.scale), str(a.repeat), FLOOR], a.src)
+    r = run_child(SEEDS_CHILD, [str(SEEDS), str(a.scale), str(a.repeat), FLOOR, str(Path(__file__).parent)], a.src)
     r["ratio_wall"] = r["rules_wall"] / r["floor_wall"]
     r["ratio_cpu"] = r["rules_cpu"] / r["floor_cpu"]
     r["chars_per_s"] = r["chars"] / r["rules_wall"]
@@ -174,19 +203,23 @@ def part_seeds(a: argparse.Namespace) -> dict[str, Any]:
         f"seeds x{a.scale}: {r['chars']:,} chars; rules {r['rules_wall']:.3f} s wall "
         f"({r['rules_cpu']:.3f} s CPU), regex floor {r['floor_wall'] * 1000:.1f} ms: "
         f"{r['ratio_wall']:.1f}x the floor (CPU {r['ratio_cpu']:.1f}x); "
-        f"{r['chars_per_s'] / 1e6:.2f} M chars/s, {r['mb_per_s']:.2f} MB/s; load {r['loadavg']}",
+        f"{r['chars_per_s'] / 1e6:.2f} M chars/s, {r['mb_per_s']:.2f} MB/s; the same 8 copies unvaried "
+        f"{r['plain_wall'] / r['floor_wall']:.1f}x (CPU {r['plain_cpu'] / r['floor_cpu']:.1f}x); load {r['loadavg']}",
         flush=True,
     )
     return r
 
 
 def build_big(path: Path, megabytes: float, joined: str, one_line: bool) -> None:
-    unit = joined.replace("\n", "") if one_line else joined + "\n"
-    data = unit.encode("utf-8")
     want = int(megabytes * 1_000_000)
     with path.open("wb") as f:
         written = 0
+        k = 0
         while written < want:
+            unit = vary(joined, k)
+            unit = unit.replace("\n", "") if one_line else unit + "\n"
+            data = unit.encode("utf-8")
+            k += 1
             piece = data[: want - written] if one_line and want - written < len(data) else data
             if one_line and len(piece) < len(data):  # cut at a character boundary
                 piece = piece.decode("utf-8", "ignore").encode("utf-8")
