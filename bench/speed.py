@@ -114,7 +114,7 @@ import json, re, resource, sys, time
 t_start = time.perf_counter()
 from plansum.document import Document
 from plansum.pipeline import summarize_document
-from plansum.render import render
+from plansum.render import render_parts
 path, out = sys.argv[1], sys.argv[2]
 c0, t0 = time.process_time(), time.perf_counter()
 doc = Document.load(path)
@@ -122,12 +122,12 @@ t_load = time.perf_counter() - t0
 s = summarize_document(doc, engine="rules")
 t_sum = time.perf_counter() - t0
 c_sum = time.process_time() - c0
-data = render(s, doc.text, "json")
-with open(out, "w", encoding="utf-8") as f:
-    f.write(data)
+with open(out, "wb") as f:  # as the command writes it: the JSON streamed item by item
+    for part in render_parts(s, doc.text, "json"):
+        f.write(part)
 t_all = time.perf_counter() - t0
 chars = len(doc.text)
-del s, data
+del s
 c1, t1 = time.process_time(), time.perf_counter()
 n = sum(1 for _ in re.finditer(sys.argv[3], doc.text))
 fw, fc = time.perf_counter() - t1, time.process_time() - c1

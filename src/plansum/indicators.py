@@ -167,6 +167,7 @@ _LIST_SEP = re.compile(r"以及|[、和与及]")
 _QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
 _COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
 _INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|让)?")
+_INTENT_FIRST = re.compile("[将力争确努]")
 
 
 def _clean_name(prefix: str) -> str:
@@ -177,7 +178,7 @@ def _clean_name(prefix: str) -> str:
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
     s = _YEAR_PHRASE.sub("", prefix)
-    intents = list(_INTENT.finditer(s)) if any(c in s for c in "将力争确努") else []
+    intents = list(_INTENT.finditer(s)) if _INTENT_FIRST.search(s) else []
     intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent

@@ -358,7 +358,8 @@ class LineStarts:
 def _representable(hit: _Hit) -> bool:
     """A value a float can hold: a grouped number of 310 digits reads as inf, which JSON
     writes as null and the schema refuses; such a string is not a quantity of a plan."""
-    return all(math.isfinite(v) for v in (hit.value, hit.scaled, hit.upper) if v is not None)
+    isfinite = math.isfinite
+    return isfinite(hit.value) and isfinite(hit.scaled) and (hit.upper is None or isfinite(hit.upper))
 
 
 def _scan(text: str) -> list[_Hit]:
