@@ -177,8 +177,15 @@ def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:
     return out
 
 
-def _split_lazily(pattern: re.Pattern[str], s: str) -> Iterator[str]:
-    """`pattern.split(s)` one piece at a time (a line of 50 MB is not held as a list of pieces)."""
+def _split_lazily(pattern: re.Pattern[str], s: str) -> Iterator[str] | list[str]:
+    """`pattern.split(s)`, one piece at a time for a long line (a line of 50 MB is not held as a
+    list of a million pieces); a line of ordinary length is split at once, which is quicker."""
+    if len(s) <= 100_000:
+        return pattern.split(s)
+    return _split_iter(pattern, s)
+
+
+def _split_iter(pattern: re.Pattern[str], s: str) -> Iterator[str]:
     pos = 0
     for m in pattern.finditer(s):
         yield s[pos : m.start()]
