@@ -137,3 +137,40 @@ def test_one_line_document_reads_like_the_same_text_with_lines() -> None:
     assert summary.indicators
     for ind in summary.indicators:
         assert 0 <= ind.span.start < ind.span.end <= len(body)
+
+
+def test_a_finished_batch_keeps_its_parquet_without_exporting_again(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Resuming a finished batch does not load pyarrow and every row again (issue 22); a
+    document written since, or a Parquet file gone, makes the export run again."""
+    pytest.importorskip("pyarrow")
+    from conftest import CORPUS
+    from plansum.batch import run_batch
+    from plansum.dataset import Store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("lanxi_news_2026.txt", "yunxi_ecology_plan.txt"):
+        (src / name).write_bytes((CORPUS / name).read_bytes())
+    out = tmp_path / "out"
+    first = run_batch(src, out, engine="inline")
+    parquet = [p for p in first.files if p.suffix == ".parquet"]
+    assert parquet and all(p.is_file() for p in parquet)
+
+    calls: list[int] = []
+    real = Store.export_parquet
+
+    def counting(self, *a, **k):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Store, "export_parquet", counting)
+    again = run_batch(src, out, engine="inline")
+    assert again.skipped == 2 and calls == []
+    assert [p for p in again.files if p.suffix == ".parquet"] == parquet
+
+    (src / "lanxi_news_2026.txt").write_text("青禾县今年新增就业1.5万人。\n", encoding="utf-8")
+    run_batch(src, out, engine="inline")
+    assert calls == [1]  # a document changed: exported again
+    parquet[0].unlink()
+    run_batch(src, out, engine="inline")
+    assert calls == [1, 1]  # a file is gone: exported again

@@ -548,7 +548,10 @@ def run_batch(
             bar.stop()
         report.seconds = time.perf_counter() - t0
         report.files = [store.path]
-        if parquet:
+        current = store.exported() if parquet and not jobs else None
+        if current is not None:
+            report.files += current  # nothing new: the Parquet files written last time stand
+        elif parquet:
             try:
                 report.files += store.export_parquet()
             except PlansumError as exc:

@@ -278,6 +278,7 @@ class Store:
                 have = {r[1] for r in self.conn.execute(f'PRAGMA table_info("{table}")')}
                 for c in cols:  # a newer plansum added a field: add its column
                     if c.name not in have:
+                        self.conn.execute("DELETE FROM meta WHERE key = 'exported'")
                         self.conn.execute(
                             f'ALTER TABLE "{table}" ADD COLUMN "{c.name}" {_SQL_TYPE[c.kind]}'
                         )
@@ -305,6 +306,7 @@ class Store:
                     (doc["source"], doc["document_id"]),
                 )
             ]
+            self.conn.execute("DELETE FROM meta WHERE key = 'exported'")  # the Parquet is behind now
             for table in TABLES:
                 self.conn.executemany(
                     f'DELETE FROM "{table}" WHERE document_id = ?', [(d,) for d in stale]
@@ -336,6 +338,16 @@ class Store:
         self.conn.close()
 
     # -- Parquet
+    def exported(self) -> list[Path] | None:
+        """The Parquet files of the last export, if no document was written since and they are
+        all still there: a finished batch that is run again need not load pyarrow and every
+        row to write them again (issue 22)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'exported'").fetchone()
+        if row is None:
+            return None
+        paths = [self.dir / f"{table}.parquet" for table in TABLES]
+        return paths if row[0] == str(self.dir.resolve()) and all(p.is_file() for p in paths) else None
+
     def export_parquet(self, out_dir: Path | None = None, batch_rows: int = 50_000) -> list[Path]:
         """Write one Parquet file per table (atomically: a reader never sees half a file)."""
         try:
@@ -371,6 +383,11 @@ class Store:
                     writer.write_batch(pa.RecordBatch.from_arrays(data, schema=schema))
             os.replace(tmp, path)
             written.append(path)
+        if out_dir is None or out_dir.resolve() == self.dir.resolve():
+            with self.conn:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('exported', ?)", (str(self.dir.resolve()),)
+                )
         return written
 
 
