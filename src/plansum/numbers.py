@@ -286,6 +286,9 @@ _PATTERN = re.compile(
 _PREFIX = re.compile(
     rf"(?P<asp>(?:力争|争取)(?:达到|实现)?)?(?P<cmp>{_alt(list(_PREFIX_COMPARATORS))})?$"
 )
+# The characters a prefix word can end with (and "\n", before which `$` also matches): before
+# any other character _PREFIX finds nothing, and the search is skipped.
+_PREFIX_LAST = frozenset(w[-1] for w in [*_PREFIX_COMPARATORS, "力争", "争取", "达到", "实现"]) | {"\n"}
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?\n]")
 _PREFIX_WINDOW = 7  # len("力争达到不低于")
 
@@ -378,7 +381,7 @@ def _scan(text: str) -> list[_Hit]:
             continue
         # comparator / aspiration words written right before the number
         lo = max(prev_end, start - _PREFIX_WINDOW)
-        pm = _PREFIX.search(norm, lo, start)
+        pm = _PREFIX.search(norm, lo, start) if start > lo and norm[start - 1] in _PREFIX_LAST else None
         if pm is not None and pm.start() < start:
             cmp_word = pm.group("cmp")
             asp_word = pm.group("asp")
