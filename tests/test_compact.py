@@ -15,7 +15,7 @@ import pytest
 from plansum.document import Document
 from plansum.headline import Passage, _FirstCover
 from plansum.models import IndicatorKind
-from plansum.numbers import (
+from plansum.parse.numbers import (
     LineStarts,
     Mentions,
     _line_is_blank_before,
@@ -144,15 +144,15 @@ def test_a_finished_batch_keeps_its_parquet_without_exporting_again(tmp_path, mo
     document written since, or a Parquet file gone, makes the export run again."""
     pytest.importorskip("pyarrow")
     from conftest import CORPUS
-    from plansum.batch import run_batch
-    from plansum.dataset import Store
+    from plansum.batch.run import run_batch
+    from plansum.batch.store import Store
 
     src = tmp_path / "in"
     src.mkdir()
     for name in ("lanxi_news_2026.txt", "yunxi_ecology_plan.txt"):
         (src / name).write_bytes((CORPUS / name).read_bytes())
     out = tmp_path / "out"
-    first = run_batch(src, out, engine="inline")
+    first = run_batch(src, out, runner="inline")
     parquet = [p for p in first.files if p.suffix == ".parquet"]
     assert parquet and all(p.is_file() for p in parquet)
 
@@ -164,13 +164,13 @@ def test_a_finished_batch_keeps_its_parquet_without_exporting_again(tmp_path, mo
         return real(self, *a, **k)
 
     monkeypatch.setattr(Store, "export_parquet", counting)
-    again = run_batch(src, out, engine="inline")
+    again = run_batch(src, out, runner="inline")
     assert again.skipped == 2 and calls == []
     assert [p for p in again.files if p.suffix == ".parquet"] == parquet
 
     (src / "lanxi_news_2026.txt").write_text("青禾县今年新增就业1.5万人。\n", encoding="utf-8")
-    run_batch(src, out, engine="inline")
+    run_batch(src, out, runner="inline")
     assert calls == [1]  # a document changed: exported again
     parquet[0].unlink()
-    run_batch(src, out, engine="inline")
+    run_batch(src, out, runner="inline")
     assert calls == [1, 1]  # a file is gone: exported again

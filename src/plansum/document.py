@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .chunking import Chunk, chunk_text
-from .docinfo import read_document_info
-from .loading import clean_text, load_file
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -29,8 +26,11 @@ from .models import (
     Section,
     Span,
 )
-from .numbers import Mentions, scan_mentions
-from .outline import flatten, parse_outline
+from .parse.chunking import Chunk, chunk_text
+from .parse.docinfo import read_document_info
+from .parse.loading import clean_text, load_file
+from .parse.numbers import Mentions, scan_mentions
+from .parse.outline import flatten, parse_outline
 
 
 @contextmanager

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dating import plan_label
 from .models import HeadlineGroup, Indicator, IndicatorKind, Section
-from .numbers import LineStarts
+from .parse.dating import plan_label
+from .parse.numbers import LineStarts
 
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]
 
