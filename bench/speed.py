@@ -76,7 +76,10 @@ def vary(text: str, k: int) -> str:
 SEEDS_CHILD = r"""
 import json, re, sys, time
 from pathlib import Path
-from plansum.loading import load_file
+try:
+    from plansum.parse.loading import load_file
+except ImportError:  # a tree from before the layout move
+    from plansum.loading import load_file
 from plansum.pipeline import summarize
 sys.path.insert(0, sys.argv[5])
 from speed import vary
@@ -140,7 +143,10 @@ print(json.dumps({"chars": chars, "load_s": t_load, "summarize_wall": t_sum, "su
 JOB_CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from plansum.loading import load_file
+try:
+    from plansum.parse.loading import load_file
+except ImportError:  # a tree from before the layout move
+    from plansum.loading import load_file
 from plansum.pipeline import summarize
 seeds = sorted(p for p in Path(sys.argv[1]).glob("*.txt") if p.name[:1].isdigit())
 joined = "\n".join(load_file(p).text for p in seeds)
@@ -184,7 +190,10 @@ def revision(src: Path) -> str:
 
 def joined_seeds(src: Path) -> str:
     sys.path.insert(0, str(src))
-    from plansum.loading import load_file
+    try:
+        from plansum.parse.loading import load_file
+    except ImportError:  # a tree from before the layout move
+        from plansum.loading import load_file  # type: ignore[no-redef]
 
     seeds = sorted(p for p in SEEDS.glob("*.txt") if p.name[:1].isdigit())
     return "\n".join(load_file(p).text for p in seeds)
