@@ -9,11 +9,13 @@ repeated document does not collapse into the rows it already showed (drop_repeat
 
 seeds      the seed documents joined with "\\n", 8 copies (about 1 M characters):
            `summarize(text, engine="rules")` against `re.finditer(r"\\d+(?:\\.\\d+)?")` over the
-           same text; best wall and best CPU of --repeat runs each.
-big        a document of --big-mb MB (the joined seeds repeated to that size, UTF-8), in a fresh
-           process that does what `plansum summarize FILE --offline -f json -o OUT` does (load,
-           summarize, render, write): chars/s of the summarize step against the seeds figure of
-           the same run, peak RSS (ru_maxrss) against the file size.
+           same text; best wall and best CPU of --repeat runs each (the floor 5 times as
+           many, before and after); also the same 8 copies without the variation.
+big        a document of --big-mb MB (copies of the joined seeds to that size, UTF-8), in a
+           fresh process that does what `plansum summarize FILE --offline -f json -o OUT` does
+           (load, summarize, stream the JSON to the file): chars/s of the summarize step against
+           the seeds figure of the same run (wall and CPU), the floor over the same text in that
+           process, peak RSS (ru_maxrss) against the file size.
 oneline    the same with every newline of the joined seeds removed: one line of --big-mb MB.
 startup    `plansum summarize SMALL --offline` (a 1 KB fixture) against `python -c pass`: median of
            --startup-runs whole processes each, run alternately.
