@@ -19,6 +19,7 @@ big        a document of --big-mb MB (copies of the joined seeds to that size, U
 oneline    the same with every newline of the joined seeds removed: one line of --big-mb MB.
 startup    `plansum summarize SMALL --offline` (a 1 KB fixture) against `python -c pass`: median of
            --startup-runs whole processes each, run alternately.
+split      CPU seconds of each step of the rules path on seeds x8 (after the layout move only).
 procs      the same CPU-bound job (summarize the joined seeds N times) in one process, then split
            over two processes started at once: wall and CPU seconds of each, and the ratio of the
            walls; whether two cores were free is judged from the load average and from
@@ -157,6 +158,51 @@ for _ in range(int(sys.argv[2])):
 """
 
 
+# One child: CPU seconds of each step of the rules path on the seeds x k (best of --repeat).
+SPLIT_CHILD = r"""
+import functools, json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from speed import vary
+from plansum.parse.loading import load_file
+import plansum.assemble as A, plansum.document as D, plansum.rules.extractor as R
+acc = {}
+def wrap(mod, name):
+    f = getattr(mod, name)
+    @functools.wraps(f)
+    def g(*a, **k):
+        t = time.process_time()
+        try:
+            return f(*a, **k)
+        finally:
+            acc[name] = acc.get(name, 0.0) + time.process_time() - t
+    setattr(mod, name, g)
+for mod, names in [
+    (D, ["clean_text", "read_document_info", "parse_outline", "scan_mentions"]),
+    (R, ["table_indicators", "sentence_indicators", "date_indicators", "_innermost_titles",
+         "drop_repeats", "find_projects", "find_goals", "timeline_of"]),
+    (A, ["assemble"]),
+]:
+    for n in names:
+        if hasattr(mod, n):
+            wrap(mod, n)
+from plansum.pipeline import summarize
+seeds = sorted(p for p in Path(sys.argv[1]).glob("*.txt") if p.name[:1].isdigit())
+joined = "\n".join(load_file(p).text for p in seeds)
+text = "\n".join(vary(joined, k) for k in range(int(sys.argv[2])))
+summarize(joined, engine="rules")
+best = None
+for _ in range(int(sys.argv[3])):
+    acc.clear()
+    t = time.process_time()
+    summarize(text, engine="rules")
+    total = time.process_time() - t
+    if best is None or total < best[0]:
+        best = (total, dict(acc))
+print(json.dumps({"total_cpu": best[0], "steps": best[1]}))
+"""
+
+
 def log(msg: str) -> None:
     print(f"[speed] {msg}", file=sys.stderr, flush=True)
 
@@ -218,6 +264,16 @@ def part_seeds(a: argparse.Namespace) -> dict[str, Any]:
         f"{r['plain_wall'] / r['floor_wall']:.1f}x (CPU {r['plain_cpu'] / r['floor_cpu']:.1f}x); load {r['loadavg']}",
         flush=True,
     )
+    return r
+
+
+def part_split(a: argparse.Namespace) -> dict[str, Any]:
+    r = run_child(SPLIT_CHILD, [str(SEEDS), str(a.scale), str(a.repeat), str(Path(__file__).parent)], a.src)
+    r["loadavg"] = loadavg()
+    total = r["total_cpu"]
+    print(f"split of seeds x{a.scale}, CPU (best of {a.repeat}): total {total * 1000:.0f} ms; load {r['loadavg']}")
+    for name, sec in sorted(r["steps"].items(), key=lambda kv: -kv[1]):
+        print(f"  {name:22s} {sec * 1000:7.1f} ms {sec / total * 100:5.1f} %")
     return r
 
 
@@ -356,6 +412,8 @@ def main() -> None:
     print(f"plansum {res['revision']} ({a.src}); {res['when']}; load {res['loadavg_start']}", flush=True)
     if "seeds" in parts:
         res["seeds"] = part_seeds(a)
+    if "split" in parts:
+        res["split"] = part_split(a)
     if "startup" in parts:
         res["startup"] = part_startup(a)
     if "procs" in parts:
