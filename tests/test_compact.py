@@ -56,6 +56,7 @@ def test_mentions_give_the_same_mentions_as_the_list() -> None:
         assert compact.is_year(k) == is_year(m.quantity)
         assert compact.unit(k) == m.quantity.unit
         assert compact.quantity(k) == m.quantity
+        assert compact.ref(k) == (m.id, m.quantity)
 
 
 def test_mentions_match_on_random_text() -> None:

@@ -24,7 +24,7 @@ from ..models import (
     Span,
 )
 from ..parse.dating import Era, Timeline, averaged_before, plan_containing
-from ..parse.numbers import LineStarts, Mentions, is_year
+from ..parse.numbers import LineStarts, MentionRef, Mentions, is_year
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -427,7 +427,7 @@ def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
     return ctx.doc_type == "news" and not line[:1].isdigit()
 
 
-def _share_comparator(text: str, values: list[Mention], quantity: dict[int, Quantity]) -> None:
+def _share_comparator(text: str, values: Sequence[Mention | MentionRef], quantity: dict[int, Quantity]) -> None:
     """分别增长5%、6.5%左右: a comparator written once after a list applies to all of it."""
     last = values[-1].quantity
     assert last.span is not None
@@ -502,11 +502,14 @@ def sentence_indicators(
     """One indicator per quantity with a unit in a sentence, named by the words before it."""
     starts: Sequence[int]
     plain: Callable[[int], bool]  # a year or a number without a unit: never an indicator
+    get: Callable[[int], Mention | MentionRef]
     if isinstance(mentions, Mentions):  # a Document's columns: objects only for candidates
         starts = mentions.starts
         plain = lambda k: mentions.is_year(k) or mentions.unit(k) in ("", "date")  # noqa: E731
+        get = mentions.ref
     else:
         starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+        get = mentions.__getitem__
 
         def plain(k: int) -> bool:
             q = mentions[k].quantity
@@ -551,7 +554,7 @@ def sentence_indicators(
             for k in cks:
                 if plain(k):
                     continue
-                m = mentions[k]
+                m = get(k)
                 if _not_an_indicator(text, m.quantity):
                     continue
                 how = _number_first(text, m.quantity)
