@@ -175,3 +175,22 @@ def test_instructor_only_through_its_public_api_or_the_adapter() -> None:
         if "_total_usage" in src or "completions.create =" in src:
             bad.append(f"{rel}: private usage or a reassigned create")
     assert not bad, bad
+
+
+def test_merge_is_pure() -> None:
+    """merge returns its own items: annotating the result leaves both inputs as they were."""
+    from conftest import CORPUS
+    from plansum.document import Document, Findings
+    from plansum.merge import merge
+    from plansum.pipeline import extractor
+
+    doc = Document.load(CORPUS / "qinglan_annual_2024.txt")
+    rules = extractor("rules")().extract(doc)
+    before = [i.model_dump_json() for i in rules.indicators]
+    out = merge(rules, Findings(), "hybrid")
+    for ind in out.indicators:
+        ind.name = "changed"
+    for g in out.goals:
+        g.text = "changed"
+    assert [i.model_dump_json() for i in rules.indicators] == before
+    assert all(g.text != "changed" for g in rules.goals)
