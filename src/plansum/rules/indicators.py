@@ -493,6 +493,27 @@ def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int)
     return i >= 0 and spans[i][1] > lo
 
 
+def _mention_access(
+    mentions: Sequence[Mention],
+) -> tuple[Sequence[int], Callable[[int], bool], Callable[[int], Mention | MentionRef]]:
+    """Start offsets of the mentions; whether mention k is a year or has no unit (never an
+    indicator); mention k as (id, quantity).  A Document's `Mentions` answers from its columns,
+    so objects are made only for the candidates (issue 22)."""
+    if isinstance(mentions, Mentions):
+        return (
+            mentions.starts,
+            lambda k: mentions.is_year(k) or mentions.unit(k) in ("", "date"),
+            mentions.ref,
+        )
+
+    def plain(k: int) -> bool:
+        q = mentions[k].quantity
+        return is_year(q) or q.unit in ("", "date")
+
+    starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+    return starts, plain, mentions.__getitem__
+
+
 def sentence_indicators(
     text: str,
     mentions: Sequence[Mention],
@@ -500,20 +521,7 @@ def sentence_indicators(
     skip: Sequence[Span] = (),
 ) -> list[Indicator]:
     """One indicator per quantity with a unit in a sentence, named by the words before it."""
-    starts: Sequence[int]
-    plain: Callable[[int], bool]  # a year or a number without a unit: never an indicator
-    get: Callable[[int], Mention | MentionRef]
-    if isinstance(mentions, Mentions):  # a Document's columns: objects only for candidates
-        starts = mentions.starts
-        plain = lambda k: mentions.is_year(k) or mentions.unit(k) in ("", "date")  # noqa: E731
-        get = mentions.ref
-    else:
-        starts = [m.quantity.span.start for m in mentions if m.quantity.span]
-        get = mentions.__getitem__
-
-        def plain(k: int) -> bool:
-            q = mentions[k].quantity
-            return is_year(q) or q.unit in ("", "date")
+    starts, plain, get = _mention_access(mentions)
     skip_sorted = sorted((s.start, s.end) for s in skip)
     skip_starts = [s for s, _ in skip_sorted]
     out: list[Indicator] = []
