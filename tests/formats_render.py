@@ -67,11 +67,63 @@ def blocks_of(text: str) -> list[Block]:
             out.append(_table(run))
             i = j
             continue
+        cell_table = _cell_per_line(lines, i)
+        if cell_table is not None:
+            table, i = cell_table
+            out.append(table)
+            continue
         line = lines[i].strip()
         if line:
             out.append(("h" if HEADING.match(line) and len(line) < 40 else "p", line))
         i += 1
     return out
+
+
+_ATTRS = ("预期性", "约束性")
+
+
+def _cell_per_line(lines: list[str], i: int) -> tuple[TableBlock, int] | None:
+    """A table saved one cell per line (blank lines between): a header that starts with
+    类别/序号/指标 and ends with 属性, then rows that each end with an attribute cell; a row
+    one cell short has its 类别 merged with the row above."""
+    if lines[i].strip() not in ("类别", "序号", "指标"):
+        return None
+    cells: list[tuple[str, int]] = []
+    j = i
+    while j < len(lines) and len(cells) < 400:
+        s = lines[j].strip()
+        if s:
+            if len(s) > 30:
+                break
+            cells.append((s, j))
+        j += 1
+    names = [c for c, _ in cells]
+    if "属性" not in names[:10]:
+        return None
+    width = names.index("属性") + 1
+    rows = [names[:width]]
+    k, end = width, cells[width - 1][1] + 1
+    spans: list[tuple[int, int]] = []
+    start = None
+    while k < len(names):
+        nxt = [n for n in range(k, min(k + width, len(names))) if names[n] in _ATTRS]
+        if not nxt:
+            break
+        row = names[k : nxt[0] + 1]
+        if len(row) == width - 1:
+            row.insert(0, "")
+            if start is not None:
+                spans = [s for s in spans if s[0] != start] + [(start, len(rows))]
+        elif len(row) == width:
+            start = len(rows)
+        else:
+            break
+        rows.append(row)
+        end = cells[nxt[0]][1] + 1
+        k = nxt[0] + 1
+    if len(rows) < 2:
+        return None
+    return TableBlock(rows, spans, 0), end
 
 
 def _table(run: list[list[str]]) -> TableBlock:
@@ -83,6 +135,9 @@ def _table(run: list[list[str]]) -> TableBlock:
         if (k == 0 and len(r) == width - 1) or (k > 0 and width >= 6 and len(r) < width and r[0].isdigit()):
             r.insert(1, "类别" if k == 0 else "")  # the merged 类别 cell of a `|` row
             inserted = inserted or k > 0
+        if k > 0 and len(r) == width - 1 and len(r) > 4 and set(r[4]) <= set("—-"):
+            # `2 | 全员劳动生产率增长 | % | —— | 6以上 | 预期性`: the dash spans both years
+            r.insert(4, r[4])
         r += [""] * (width - len(r))
         rows.append(r)
     # the merged column: 1 where `|` rows lacked their 类别, 0 where tab rows start empty

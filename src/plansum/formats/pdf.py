@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
@@ -33,7 +34,7 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many kinds for a damaged file
         raise InputError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    pages: list[list[Block]] = []
+    raw_pages: list[tuple[list[dict[str, Any]], list[Table]]] = []
     chars = 0
     with pdf:
         total = len(pdf.pages)
@@ -42,9 +43,9 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
         if pdf.doc.encryption is not None and not pdf.doc.is_extractable:
             raise InputError(f"{name}: the PDF forbids text extraction; save an unprotected copy")
         for i, page in enumerate(pdf.pages, start=1):
-            blocks, n = _page_blocks(page, i)
+            lines, tables, n = _page_content(page, i)
             chars += n
-            pages.append(blocks)
+            raw_pages.append((lines, tables))
             page.close()  # frees the page's cached objects: memory stays flat on long files
             if progress is not None:
                 progress(i, total)
@@ -53,6 +54,14 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
             f"{name}: the PDF has no text layer ({chars} characters on {total} page(s)); it is a "
             "scan.  Run OCR first (e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) and give the result"
         )
+    geometry = _geometry([ln for lines, _ in raw_pages for ln in lines])
+    pages: list[list[Block]] = []
+    for i, (lines, tables) in enumerate(raw_pages, start=1):
+        placed: list[tuple[float, Block]] = [(ln.box[1] if ln.box else 0.0, ln)
+                                             for ln in _lines(lines, i, geometry)]
+        placed += [(t.box[1] if t.box else 0.0, t) for t in tables]
+        placed.sort(key=lambda x: x[0])
+        pages.append([b for _, b in placed])
     pages = drop_page_furniture(pages)
     blocks = _join_split_tables(pages)
     out = assemble(blocks, "pdf", paged=True)
@@ -67,43 +76,71 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _page_blocks(page: Any, number: int) -> tuple[list[Block], int]:
+def _page_content(page: Any, number: int) -> tuple[list[dict[str, Any]], list[Table], int]:
+    """The page's text lines (outside tables, as pdfplumber gives them) and its ruled tables."""
     n_chars = len(page.chars)
     if n_chars == 0:
-        return [], 0
+        return [], [], 0
     tables: list[Table] = []
     boxes: list[tuple[float, float, float, float]] = []
     if page.lines or page.rects:
         for t in page.find_tables(_TABLE_SETTINGS):
-            rows = t.extract()
-            tables.append(Table(rows=rows, page=number, box=tuple(t.bbox)))
+            tables.append(Table(rows=t.extract(), page=number, box=tuple(t.bbox)))
             boxes.append(tuple(t.bbox))
-    text_page = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
-    raw = text_page.extract_text_lines(strip=True, return_chars=True)
-    lines = _lines(raw, number)
-    blocks: list[tuple[float, Block]] = [(ln.box[1] if ln.box else 0.0, ln) for ln in lines]
-    blocks += [(t.box[1] if t.box else 0.0, t) for t in tables]
-    blocks.sort(key=lambda x: x[0])
-    return [b for _, b in blocks], n_chars
+    text_page = (
+        page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
+        if boxes
+        else page
+    )
+    raw = [r for r in text_page.extract_text_lines(strip=True, return_chars=True) if r["text"].strip()]
+    for r in raw:  # keep what the geometry needs, not every char object
+        sizes = [c["size"] for c in r["chars"][:20] if c.get("size")]
+        r["size"] = statistics.median(sizes) if sizes else 10.0
+        del r["chars"]
+    return raw, tables, n_chars
 
 
-def _lines(raw: list[dict[str, Any]], number: int) -> list[Line]:
-    """Lines with runs_on / new_paragraph from their position against the page's text block."""
-    raw = [r for r in raw if r["text"].strip()]
+@dataclass(frozen=True)
+class _Geometry:
+    left: float  # the text block's left margin (a paragraph's first line is indented from it)
+    right: float  # its right margin (a wrapped line reaches it)
+    size: float  # the body font size
+    gap: float  # the usual gap between lines of a paragraph
+
+
+def _common(values: list[float], pick: Callable[[list[float]], float]) -> float:
+    """`pick` (min/max) among values that recur on at least three lines, else among all."""
+    counts: dict[float, int] = {}
+    for v in values:
+        counts[round(v)] = counts.get(round(v), 0) + 1
+    common = [v for v in counts if counts[v] >= 3]
+    return float(pick(common or list(counts)))
+
+
+def _geometry(raw: list[dict[str, Any]]) -> _Geometry:
+    """Margins, font size and line gap of the whole document: one page of one-line
+    paragraphs has no line at the margin, the document has."""
     if not raw:
-        return []
-    sizes = [c["size"] for r in raw for c in r["chars"][:20] if c.get("size")]
-    size = statistics.median(sizes) if sizes else 10.0
-    left = min(r["x0"] for r in raw)
-    right = max(r["x1"] for r in raw)
-    gaps = [b["top"] - a["bottom"] for a, b in zip(raw, raw[1:], strict=False) if b["top"] > a["bottom"]]
-    gap = statistics.median(gaps) if gaps else size * 0.5
+        return _Geometry(0.0, 0.0, 10.0, 5.0)
+    size = statistics.median(r["size"] for r in raw)
+    gaps = [b["top"] - a["bottom"] for a, b in zip(raw, raw[1:], strict=False)
+            if 0 < b["top"] - a["bottom"] < 3 * size]
+    return _Geometry(
+        left=_common([r["x0"] for r in raw], min),
+        right=_common([r["x1"] for r in raw], max),
+        size=size,
+        gap=statistics.median(gaps) if gaps else size * 0.5,
+    )
+
+
+def _lines(raw: list[dict[str, Any]], number: int, g: _Geometry) -> list[Line]:
+    """Lines with runs_on / new_paragraph from their position against the text block."""
     out: list[Line] = []
     prev: dict[str, Any] | None = None
     for r in raw:
-        indented = r["x0"] > left + 1.2 * size
-        after_gap = prev is not None and r["top"] - prev["bottom"] > gap + 0.8 * size
-        reaches_right = r["x1"] >= right - 1.5 * size
+        indented = r["x0"] > g.left + 1.2 * g.size
+        after_gap = prev is not None and r["top"] - prev["bottom"] > g.gap + 0.8 * g.size
+        reaches_right = r["x1"] >= g.right - 1.5 * g.size
         ends_sentence = r["text"].rstrip()[-1:] in _SENTENCE_END
         out.append(
             Line(
@@ -112,7 +149,7 @@ def _lines(raw: list[dict[str, Any]], number: int) -> list[Line]:
                 box=(round(r["x0"], 1), round(r["top"], 1), round(r["x1"], 1), round(r["bottom"], 1)),
                 # a line runs on unless it is centred (a title) or ends a sentence short of
                 # the margin; a token too long for the line leaves a wrapped line short too
-                runs_on=not centred(r, left, right, size) and (reaches_right or not ends_sentence),
+                runs_on=not centred(r, g) and (reaches_right or not ends_sentence),
                 new_paragraph=indented or after_gap,
             )
         )
@@ -120,9 +157,9 @@ def _lines(raw: list[dict[str, Any]], number: int) -> list[Line]:
     return out
 
 
-def centred(r: dict[str, Any], left: float, right: float, size: float) -> bool:
+def centred(r: dict[str, Any], g: _Geometry) -> bool:
     """A centred line (a title) reaches neither margin; it never runs on."""
-    return r["x0"] > left + 3 * size and r["x1"] < right - 0.5 * size
+    return r["x0"] > g.left + 3 * g.size and r["x1"] < g.right - 0.5 * g.size
 
 
 def _join_split_tables(pages: list[list[Block]]) -> list[Block]:
