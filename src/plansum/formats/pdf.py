@@ -1,11 +1,14 @@
-"""PDF → text with pdfplumber (MIT; the `pdf` extra): ruled tables as rows, lines with boxes.
+"""PDF → text: lines from PDFium (pypdfium2), ruled tables from pdfplumber (the `pdf` extra).
 
-Per page: the ruled tables are found (only on pages that have ruling lines: finding tables is
-the slow part, and a page of prose has none), the text outside them is read as lines with
-their boxes, and tables and lines are put in reading order by their top.  Whether a line runs
-on into the next is read from the geometry: a line that reaches the right margin of the text
-runs on; an indented line, or one after a larger gap, starts a paragraph.  Page numbers and
-running headers/footers are dropped (`cleanup.drop_page_furniture`) before lines are joined.
+PDFium reads a page's text runs with their boxes in C, some twenty times faster than
+pdfminer (which pdfplumber runs on); pdfplumber, the only one of the two that finds ruled
+tables (its `find_tables` returns rows of cells, a merged cell as None), is opened only for
+pages that draw lines.  Text inside a table's box is left to the table.  Runs on one
+baseline make a line; whether a line runs on into the next is read from the geometry of the
+whole document: a line that reaches the right margin, or stops short without ending a
+sentence, runs on; an indented line, or one after a larger gap, starts a paragraph.  Page
+numbers and running headers/footers are dropped (`cleanup.drop_page_furniture`) before
+lines are joined, and a table cut by a page break is joined again.
 """
 
 from __future__ import annotations
@@ -28,27 +31,48 @@ _SENTENCE_END = set("。！？!?；;：:”」』")
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
+PageContent = tuple[list[dict[str, Any]], list[Table], int]
+# A page with at least this many drawn paths may hold a ruled table: pdfplumber looks there.
+TABLE_PATHS = 4
+
+
 def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Converted:
+    """Text lines from PDFium (fast, C), ruled tables from pdfplumber on the pages that draw
+    lines; page numbers, running headers and hard wraps undone; a scan refused."""
     pdfplumber = need("pdfplumber", "pdf", "PDF")
+    pdfium = need("pypdfium2", "pdf", "PDF")
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # pdfminer raises many kinds for a damaged file
+        doc = pdfium.PdfDocument(data)
+    except Exception as exc:  # PdfiumError for a damaged or encrypted file
         raise InputError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    raw_pages: list[tuple[list[dict[str, Any]], list[Table]]] = []
-    chars = 0
-    with pdf:
-        total = len(pdf.pages)
+    plumber: Any = None
+    contents: list[PageContent] = []
+    try:
+        total = len(doc)
         if total == 0:
             raise InputError(f"{name}: the PDF has no pages")
-        if pdf.doc.encryption is not None and not pdf.doc.is_extractable:
-            raise InputError(f"{name}: the PDF forbids text extraction; save an unprotected copy")
-        for i, page in enumerate(pdf.pages, start=1):
-            lines, tables, n = _page_content(page, i)
-            chars += n
-            raw_pages.append((lines, tables))
-            page.close()  # frees the page's cached objects: memory stays flat on long files
+        for i in range(total):
+            page = doc[i]
+            try:
+                paths = _path_count(page, pdfium)
+                tables: list[Table] = []
+                if paths >= TABLE_PATHS:
+                    if plumber is None:
+                        plumber = pdfplumber.open(io.BytesIO(data))
+                    pp = plumber.pages[i]
+                    tables = _tables(pp, i + 1)
+                    pp.close()
+                contents.append(_page_content(page, i + 1, tables))
+            finally:
+                page.close()
             if progress is not None:
-                progress(i, total)
+                progress(i + 1, total)
+    finally:
+        if plumber is not None:
+            plumber.close()
+        doc.close()
+    chars = sum(n for _, _, n in contents)
+    raw_pages = [(lines, tables) for lines, tables, _ in contents]
     if chars < MIN_CHARS_PER_PAGE * total:
         raise InputError(
             f"{name}: the PDF has no text layer ({chars} characters on {total} page(s)); it is a "
@@ -70,34 +94,79 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
     return out
 
 
-def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+def _path_count(page: Any, pdfium: Any) -> int:
+    import pypdfium2.raw as raw
+
+    n = 0
+    for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        n += 1
+        if n >= TABLE_PATHS:
+            break
+    return n
 
 
-def _page_content(page: Any, number: int) -> tuple[list[dict[str, Any]], list[Table], int]:
-    """The page's text lines (outside tables, as pdfplumber gives them) and its ruled tables."""
-    n_chars = len(page.chars)
-    if n_chars == 0:
-        return [], [], 0
-    tables: list[Table] = []
-    boxes: list[tuple[float, float, float, float]] = []
-    if page.lines or page.rects:
-        for t in page.find_tables(_TABLE_SETTINGS):
-            tables.append(Table(rows=t.extract(), page=number, box=tuple(t.bbox)))
-            boxes.append(tuple(t.bbox))
-    text_page = (
-        page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
-        if boxes
-        else page
+def _tables(page: Any, number: int) -> list[Table]:
+    """pdfplumber's ruled tables of a page (a frame around prose is rejected later)."""
+    return [Table(rows=t.extract(), page=number, box=tuple(t.bbox))
+            for t in page.find_tables(_TABLE_SETTINGS)]
+
+
+def _inside(box: tuple[float, float, float, float], boxes: list[Table]) -> bool:
+    cx = (box[0] + box[2]) / 2
+    cy = (box[1] + box[3]) / 2
+    return any(
+        t.box is not None and t.box[0] <= cx <= t.box[2] and t.box[1] <= cy <= t.box[3]
+        for t in boxes
     )
-    raw = [r for r in text_page.extract_text_lines(strip=True, return_chars=True) if r["text"].strip()]
-    for r in raw:  # keep what the geometry needs, not every char object
-        sizes = [c["size"] for c in r["chars"][:20] if c.get("size")]
-        r["size"] = statistics.median(sizes) if sizes else 10.0
-        del r["chars"]
-    return raw, tables, n_chars
+
+
+def _page_content(page: Any, number: int, tables: list[Table]) -> PageContent:
+    """The page's text lines outside its tables, each with its box (top-left origin, as
+    pdfplumber's) and the width of its characters, and the tables."""
+    height = page.get_height()
+    tp = page.get_textpage()
+    try:
+        n_chars = tp.count_chars()
+        segs = []
+        for j in range(tp.count_rects()):
+            left, bottom, right, top = tp.get_rect(j)
+            text = tp.get_text_bounded(left, bottom, right, top)
+            if not text.strip():
+                continue
+            box = (left, height - top, right, height - bottom)
+            if tables and _inside(box, tables):
+                continue
+            segs.append({"x0": left, "x1": right, "top": box[1], "bottom": box[3],
+                         "text": text.replace("\r", "").replace("\n", " ")})
+    finally:
+        tp.close()
+    return _group_lines(segs), tables, n_chars
+
+
+def _group_lines(segs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Text runs on one baseline made one line (PDFium cuts a line at wide gaps), top to
+    bottom; each line knows the width of its characters (the font size, for CJK)."""
+    for sg in segs:
+        n = len(sg["text"].strip()) or 1
+        sg["size"] = (sg["x1"] - sg["x0"]) / n
+    segs.sort(key=lambda sg: (round(sg["bottom"], 0), sg["x0"]))
+    lines: list[dict[str, Any]] = []
+    for sg in segs:
+        cur = lines[-1] if lines else None
+        tol = 0.5 * max(sg["size"], 4.0)
+        if cur is not None and abs(cur["bottom"] - sg["bottom"]) <= tol:
+            gap = sg["x0"] - cur["x1"]
+            cur["text"] += (" " if gap > 0.5 * sg["size"] else "") + sg["text"]
+            cur["x1"] = max(cur["x1"], sg["x1"])
+            cur["top"] = min(cur["top"], sg["top"])
+            cur["n"] += len(sg["text"].strip())
+            cur["w"] += sg["x1"] - sg["x0"]
+        else:
+            lines.append({**sg, "n": len(sg["text"].strip()), "w": sg["x1"] - sg["x0"]})
+    for ln in lines:
+        ln["text"] = ln["text"].strip()
+        ln["size"] = ln["w"] / ln["n"] if ln["n"] else 10.0
+    return [ln for ln in lines if ln["text"]]
 
 
 @dataclass(frozen=True)
