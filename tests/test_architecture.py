@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
     ("models", "settings", "redact", "transport", "cache"),
     ("numbers", "prompts"),
+    ("formats",),
     ("loading", "outline", "docinfo", "dating"),
     ("indicators", "tables", "goals", "projects", "headline"),
     ("chunking",),
