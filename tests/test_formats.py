@@ -351,3 +351,28 @@ def test_url_size_cap_and_timeout(server: str, monkeypatch: pytest.MonkeyPatch) 
             url.fetch(f"http://127.0.0.1:{sock.getsockname()[1]}/slow", timeout=0.5)
     finally:
         sock.close()
+
+
+# ------------------------------------------------------------------------------------- batch
+
+
+def test_batch_reads_a_folder_of_pdf_docx_and_pages(tmp_path: Path) -> None:
+    import sqlite3
+
+    from plansum.batch import run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(rendered("lanxi_annual_2025", "pdf"))
+    (src / "b.docx").write_bytes(rendered("yunxi_ecology_plan", "docx"))
+    (src / "c.html").write_bytes(rendered("qiwu_outline_notice", "html"))
+    (src / "d.txt").write_text(source("songqiao_news_2026"), encoding="utf-8")
+    (src / "e.pdf").write_bytes(render.scanned_pdf())
+    (src / "f.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)  # not globbed by default
+    report = run_batch(src, tmp_path / "out", engine="inline", parquet=False)
+    assert report.total == 5 and report.done == 4
+    assert [(s, k) for s, k, _ in report.failed] == [("e.pdf", "input")]
+    conn = sqlite3.connect(tmp_path / "out" / "plansum.sqlite")
+    n = dict(conn.execute("SELECT source, n_indicators FROM documents WHERE status = 'ok'").fetchall())
+    conn.close()
+    assert set(n) == {"a.pdf", "b.docx", "c.html", "d.txt"} and all(v > 0 for v in n.values())
