@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import formats_render as render  # noqa: E402
-
 from plansum.document import Document  # noqa: E402
 from plansum.loading import load_bytes, load_file  # noqa: E402
 

@@ -21,7 +21,6 @@ pytest.importorskip("docx")
 pytest.importorskip("lxml")
 
 import formats_render as render  # noqa: E402
-
 from plansum.document import Document  # noqa: E402
 from plansum.errors import InputError  # noqa: E402
 from plansum.eval.gold import load_gold  # noqa: E402
