@@ -9,6 +9,8 @@
   seconds, spaces left between Hanzi, table rows found with their 属性 cell; and the
   government page through trafilatura (if installed) and plansum's HTML converter: chrome
   text leaked, table rows kept.
+- --real: the real documents of ../shared (seeds against their gold; realdocs, which have
+  no indicator gold, item by item against the same document read as text).
 - --quality: every gold fixture as text, PDF, DOCX, government page and bare page: indicator
   precision / recall of the rules (the test's scoring).
 Figures depend on load: the script prints `uptime` first.
@@ -159,11 +161,70 @@ def quality() -> None:
     print(f"\nlargest difference from the text, precision or recall: {worst:.3f}")
 
 
+def _key(i: object) -> tuple[str, float | None]:
+    from plansum.formats.cleanup import squeeze
+
+    q = i.headline()  # type: ignore[attr-defined]
+    return squeeze(i.name).replace(" ", ""), (q.value if q is not None else None)  # type: ignore[attr-defined]
+
+
+def real(seeds: Path, realdocs: Path) -> None:
+    """The real documents (never committed): seeds scored against their gold, realdocs (no
+    indicator gold) compared item by item with the same document read as text."""
+    from collections import Counter
+
+    from plansum.eval.gold import load_gold
+    from plansum.pipeline import summarize_document
+
+    gold_dir = ROOT / "tests" / "gold" / "seeds"
+    fmts = [("pdf", render.to_pdf, "x.pdf"), ("docx", render.to_docx, "x.docx"),
+            ("gov page", render.to_gov_page, "x.html")]
+    print("\n| real document | text P/R or items | " + " | ".join(f"{f}" for f, _, _ in fmts)
+          + " | PDF pages, s |")
+    print("|---" * (3 + len(fmts)) + "|")
+    worst = 0.0
+    files = sorted(seeds.glob("[0-9]*.txt")) + sorted(realdocs.glob("*.txt"))
+    for f in files:
+        text = load_file(f).text
+        gold_path = gold_dir / f"{f.stem}.json"
+        base = Document.from_text(text, name=f.name)
+        cells: list[str] = []
+        pdf_note = ""
+        if gold_path.exists():
+            gold = load_gold(gold_path)
+            p0, r0, _ = render.score(base, gold, text)
+            cells.append(f"{p0:.3f}/{r0:.3f}")
+        else:
+            want = Counter(_key(i) for i in summarize_document(base, engine="rules").indicators)
+            cells.append(f"{sum(want.values())} indicators")
+        for fmt, fn, name in fmts:
+            data = fn(text)
+            t = time.perf_counter()
+            raw = load_bytes(data, name)
+            dt = time.perf_counter() - t
+            if fmt == "pdf" and raw.pages is not None:
+                pdf_note = f"{raw.pages.page_count}, {dt:.1f}"
+            doc = Document.from_text(raw.text, name=name, pages=raw.pages)
+            if gold_path.exists():
+                p, r, _ = render.score(doc, gold, text)
+                worst = max(worst, abs(p - p0), abs(r - r0))
+                cells.append(f"{p:.3f}/{r:.3f}")
+            else:
+                got = Counter(_key(i) for i in summarize_document(doc, engine="rules").indicators)
+                same = sum((want & got).values())
+                cells.append(f"{same}/{sum(want.values())} same, {sum(got.values()) - same} other")
+        print(f"| {f.name[:24]} | " + " | ".join(cells) + f" | {pdf_note} |", flush=True)
+    print(f"\nseeds with gold: largest difference from the text, precision or recall: {worst:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--libraries", action="store_true")
     ap.add_argument("--quality", action="store_true")
+    ap.add_argument("--real", action="store_true", help="the real documents in ../shared")
+    ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    ap.add_argument("--realdocs", type=Path, default=ROOT.parent / "shared" / "realdocs")
     a = ap.parse_args()
     print("load:", os.getloadavg())
     pdf, repeat = long_pdf(a.pages)
@@ -172,6 +233,8 @@ def main() -> None:
         libraries(pdf, repeat)
     if a.quality:
         quality()
+    if a.real:
+        real(a.seeds, a.realdocs)
 
 
 if __name__ == "__main__":

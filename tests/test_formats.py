@@ -375,3 +375,11 @@ def test_batch_reads_a_folder_of_pdf_docx_and_pages(tmp_path: Path) -> None:
     n = dict(conn.execute("SELECT source, n_indicators FROM documents WHERE status = 'ok'").fetchall())
     conn.close()
     assert set(n) == {"a.pdf", "b.docx", "c.html", "d.txt"} and all(v > 0 for v in n.values())
+
+
+def test_a_line_ending_in_a_closing_quote_runs_on_unless_a_sentence_ends() -> None:
+    from plansum.formats.pdf import _ends_sentence
+
+    assert not _ends_sentence("新增国家级专精特新“小巨人”")  # wrapped before 企业50户以上
+    assert _ends_sentence("加快建设“美丽青岚”。”") and _ends_sentence("主要指标如下：")
+    assert not _ends_sentence("（2025年）") and not _ends_sentence("地区生产总值")

@@ -27,7 +27,8 @@ Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 # A PDF whose pages carry on average fewer characters than this has no text layer.
 MIN_CHARS_PER_PAGE = 20
-_SENTENCE_END = set("。！？!?；;：:”」』")
+_SENTENCE_END = set("。！？!?；;：:")
+_CLOSING = set("”」』）)")  # ends a sentence only after one of the marks above: `。”`
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
@@ -210,7 +211,7 @@ def _lines(raw: list[dict[str, Any]], number: int, g: _Geometry) -> list[Line]:
         indented = r["x0"] > g.left + 1.2 * g.size
         after_gap = prev is not None and r["top"] - prev["bottom"] > g.gap + 0.8 * g.size
         reaches_right = r["x1"] >= g.right - 1.5 * g.size
-        ends_sentence = r["text"].rstrip()[-1:] in _SENTENCE_END
+        ends_sentence = _ends_sentence(r["text"])
         out.append(
             Line(
                 text=r["text"],
@@ -224,6 +225,15 @@ def _lines(raw: list[dict[str, Any]], number: int, g: _Geometry) -> list[Line]:
         )
         prev = r
     return out
+
+
+def _ends_sentence(text: str) -> bool:
+    t = text.rstrip()
+    while t and t[-1] in _CLOSING:
+        t = t[:-1]
+        if t[-1:] in _SENTENCE_END:
+            return True
+    return t[-1:] in _SENTENCE_END and t == text.rstrip()
 
 
 def centred(r: dict[str, Any], g: _Geometry) -> bool:
