@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import formats_render as render  # noqa: E402
 from plansum.document import Document  # noqa: E402
-from plansum.loading import load_bytes, load_file  # noqa: E402
+from plansum.parse.loading import load_bytes, load_file  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 LONG = ["qinglan_outline", "qinglan_work_report_2025", "qinglan_proposal", "qiwu_outline_notice"]

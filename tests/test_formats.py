@@ -26,7 +26,7 @@ from plansum.errors import InputError  # noqa: E402
 from plansum.eval.gold import load_gold  # noqa: E402
 from plansum.formats import cleanup, detect  # noqa: E402
 from plansum.formats.pagemap import PageMap  # noqa: E402
-from plansum.loading import load_bytes, load_file, load_source  # noqa: E402
+from plansum.parse.loading import load_bytes, load_file, load_source  # noqa: E402
 from plansum.pipeline import summarize_document  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -358,7 +358,7 @@ def test_url_size_cap_and_timeout(server: str, monkeypatch: pytest.MonkeyPatch) 
 def test_batch_reads_a_folder_of_pdf_docx_and_pages(tmp_path: Path) -> None:
     import sqlite3
 
-    from plansum.batch import run_batch
+    from plansum.batch.run import run_batch
 
     src = tmp_path / "in"
     src.mkdir()
@@ -368,7 +368,7 @@ def test_batch_reads_a_folder_of_pdf_docx_and_pages(tmp_path: Path) -> None:
     (src / "d.txt").write_text(source("songqiao_news_2026"), encoding="utf-8")
     (src / "e.pdf").write_bytes(render.scanned_pdf())
     (src / "f.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)  # not globbed by default
-    report = run_batch(src, tmp_path / "out", engine="inline", parquet=False)
+    report = run_batch(src, tmp_path / "out", runner="inline", parquet=False)
     assert report.total == 5 and report.done == 4
     assert [(s, k) for s, k, _ in report.failed] == [("e.pdf", "input")]
     conn = sqlite3.connect(tmp_path / "out" / "plansum.sqlite")

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .chunking import Chunk, chunk_text
-from .docinfo import read_document_info
 from .formats import PageMap, Progress
-from .loading import clean_text, load_source
+from .parse.chunking import Chunk, chunk_text
+from .parse.docinfo import read_document_info
+from .parse.loading import clean_text, load_source
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -31,8 +31,8 @@ from .models import (
     Section,
     Span,
 )
-from .numbers import find_mentions
-from .outline import flatten, parse_outline
+from .parse.numbers import find_mentions
+from .parse.outline import flatten, parse_outline
 
 
 @contextmanager
