@@ -383,3 +383,85 @@ def test_a_line_ending_in_a_closing_quote_runs_on_unless_a_sentence_ends() -> No
     assert not _ends_sentence("新增国家级专精特新“小巨人”")  # wrapped before 企业50户以上
     assert _ends_sentence("加快建设“美丽青岚”。”") and _ends_sentence("主要指标如下：")
     assert not _ends_sentence("（2025年）") and not _ends_sentence("地区生产总值")
+
+
+# --------------------------------------------------------------------------------------- CLI
+
+
+def _cli(*args: str):  # noqa: ANN202
+    from typer.testing import CliRunner
+
+    from plansum.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def plan_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("pdf") / "qinglan_outline.pdf"
+    p.write_bytes(rendered("qinglan_outline", "pdf"))
+    return p
+
+
+def test_cli_summary_of_a_pdf_cites_pages(plan_pdf: Path, tmp_path: Path) -> None:
+    import json
+    import re
+
+    r = _cli("summarize", str(plan_pdf), "--offline")
+    assert r.exit_code == 0, r.output
+    rows = [ln for ln in r.stdout.splitlines() if ln.startswith("| ") and "页" in ln]
+    assert "页码 (page)" in r.stdout
+    pages = [int(m) for ln in rows for m in re.findall(r"\| 第(\d+)页 \|$", ln)]
+    assert len(pages) >= 40 and min(pages) >= 1 and max(pages) >= 4  # every indicator row
+    assert "- **原文 (original)**: pdf," in r.stdout
+
+    out = tmp_path / "s.html"
+    assert _cli("summarize", str(plan_pdf), "--offline", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count('class="page" href="#page-') >= 40
+    marks = re.findall(r'<span class="page-mark" id="page-(\d+)">第\1页</span>', page)
+    assert [int(m) for m in marks] == list(range(1, len(marks) + 1)) and len(marks) >= 4
+
+    js = tmp_path / "s.json"
+    assert _cli("summarize", str(plan_pdf), "--offline", "-o", str(js)).exit_code == 0
+    info = json.loads(js.read_text(encoding="utf-8"))["document"]
+    assert info["format"] == "pdf" and info["pages"][0] == [0, 1] and len(info["pages"]) >= 4
+
+
+def test_cli_text_output_has_no_page_column(tmp_path: Path) -> None:
+    r = _cli("summarize", str(CORPUS / "yunxi_ecology_plan.txt"), "--offline")
+    assert r.exit_code == 0 and "页码" not in r.stdout and "第1页" not in r.stdout
+
+
+def test_cli_outline_and_indicators_of_files_and_urls(plan_pdf: Path, server: str) -> None:
+    import re
+
+    r = _cli("outline", str(plan_pdf))
+    assert r.exit_code == 0, r.output
+    lines = [ln for ln in r.stdout.splitlines() if ln.strip()]
+    assert len(lines) >= 20 and all(re.search(r"\] 第\d+页$", ln) for ln in lines)
+    assert any(ln.startswith("二 构建现代产业体系") for ln in lines), lines
+    pages = [int(re.search(r"第(\d+)页$", ln)[1]) for ln in lines]  # type: ignore[index]
+    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] >= 6
+    r = _cli("indicators", server + "/plan.html", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert "湿地保护率" in r.stdout
+    r = _cli("indicators", server + "/to-file")
+    assert r.exit_code == 2 and "only http(s) redirects" in r.output
+
+
+def test_cli_track_reads_a_folder_of_pdfs(tmp_path: Path) -> None:
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "songqiao_work_report_2026.pdf").write_bytes(rendered("songqiao_work_report_2026", "pdf"))
+    (d / "yunxi_news_2025.docx").write_bytes(rendered("yunxi_news_2025", "docx"))
+    r = _cli("track", str(d), "--offline", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert "songqiao_work_report_2026.pdf" in r.stdout and "yunxi_news_2025.docx" in r.stdout
+
+
+def test_cli_doc_file_names_a_converter(tmp_path: Path) -> None:
+    f = tmp_path / "plan.doc"
+    f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    r = _cli("summarize", str(f), "--offline")
+    assert r.exit_code == 2 and "soffice --headless --convert-to docx" in r.output

@@ -78,6 +78,8 @@ class Document:
         with paused_gc():
             info = read_document_info(text)
             info.encoding = encoding
+            info.format = format
+            info.pages = pages.page_starts() if pages is not None else None
             outline = parse_outline(text)
             return cls(
                 text=text,

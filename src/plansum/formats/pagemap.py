@@ -63,6 +63,15 @@ class PageMap:
             i += 1
         return out
 
+    def page_starts(self) -> list[tuple[int, int]]:
+        """(offset, page) where the page changes, in text order: the compact map a summary
+        carries (`DocumentInfo.pages`)."""
+        out: list[tuple[int, int]] = []
+        for m in self.marks:
+            if not out or out[-1][1] != m.page:
+                out.append((m.start, m.page))
+        return out
+
     def label(self, start: int, end: int | None = None) -> str | None:
         """第N页 (or 第N–M页 for a span across pages); None when the offset is unmapped."""
         pages = self.pages_of(start, end if end is not None else start + 1)
