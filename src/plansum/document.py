@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from .formats import PageMap, Progress
-from .parse.chunking import Chunk, chunk_text
-from .parse.docinfo import read_document_info
-from .parse.loading import clean_text, load_source
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -31,6 +28,9 @@ from .models import (
     Section,
     Span,
 )
+from .parse.chunking import Chunk, chunk_text
+from .parse.docinfo import read_document_info
+from .parse.loading import clean_text, load_source
 from .parse.numbers import find_mentions
 from .parse.outline import flatten, parse_outline
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .models import CheckCause, HeadlineGroup, Indicator, IndicatorKind, Section
 from .parse.dating import plan_label
-from .models import HeadlineGroup, Indicator, IndicatorKind, Section
 
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]
 
@@ -77,7 +77,7 @@ def find_passages(
 
 
 def _in_table(ind: Indicator) -> bool:
-    return ind.check.reason.startswith("rules: table") or ind.attribute is not None
+    return ind.check.cause is CheckCause.table_row or ind.attribute is not None
 
 
 def label(ind: Indicator) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .document import Findings
-from .models import Check, CheckRecord, CheckStatus, Goal, Indicator, Project
+from .models import Check, CheckCause, CheckRecord, CheckStatus, Goal, Indicator, Project
 from .verify import overall, same_name
 
 Policy = Literal["llm", "hybrid"]
@@ -54,7 +54,7 @@ def _overlay(
             checks.append(
                 CheckRecord(
                     item=f"indicator {base.name if base else model.name}.{fld}",
-                    status=CheckStatus.rejected if c.status == CheckStatus.rejected else "info",
+                    status=CheckStatus.rejected if c.status == CheckStatus.rejected else CheckStatus.info,
                     reason=f"the model's {fld} {said!r} ({c.status}: {c.reason}); the rules' reading is kept",
                     span=where,
                 )
@@ -97,7 +97,7 @@ def _overlay(
             refuse("role", m_role)
             fc["role"] = kept
     # kind
-    if fc.get("kind") is not None and fc["kind"].status == CheckStatus.corrected and "no kind" in fc["kind"].reason:
+    if fc.get("kind") is not None and fc["kind"].cause is CheckCause.no_kind_from_model:
         fc["kind"] = kept  # the model gave no kind: the rules' reading stands
     elif model.kind == base.kind and fc.get("kind") is not None and fc["kind"].status != CheckStatus.verified:
         fc["kind"] = kept

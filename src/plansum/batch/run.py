@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._version import __version__
+from ..errors import ConfigError, InputError, LLMError, PlansumError
 from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
-from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 
 Runner = Literal["inline", "processes", "ray"]
 
@@ -78,8 +78,7 @@ def settings_key(options: RunOptions) -> str:
         "engine": chosen,
     }
     if chosen != "rules":
-        from ..llm.answer import schema_sha
-        from ..llm.prompts import load_prompt
+        from ..llm.answer import answer_identity
 
         parts.update(
             model=s.model,
@@ -89,8 +88,7 @@ def settings_key(options: RunOptions) -> str:
             max_tokens=s.max_tokens,
             max_retries=s.max_retries,
             temperature=s.temperature,
-            prompt=load_prompt().tag,
-            answer_schema=schema_sha()[:16],
+            **answer_identity(s),
         )
     raw = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
@@ -101,17 +99,10 @@ def settings_key(options: RunOptions) -> str:
 
 
 def _error_kind(exc: BaseException) -> str:
-    for cls, kind in (
-        (InputError, "input"),
-        (ConfigError, "config"),
-        (CassetteError, "cassette"),
-        (LLMError, "llm"),
-        (PlansumError, "plansum"),
-        (MemoryError, "memory"),
-    ):
-        if isinstance(exc, cls):
-            return kind
-    return "bug"
+    """The error's own kind (`PlansumError.kind`); out of memory; else a bug."""
+    if isinstance(exc, PlansumError):
+        return exc.kind
+    return "memory" if isinstance(exc, MemoryError) else "bug"
 
 
 def _summarize(text: str, name: str, encoding: str | None, options: RunOptions) -> Any:

@@ -13,6 +13,7 @@ from ..document import Document, Findings
 from ..errors import FailureKind, LLMError
 from ..models import (
     Check,
+    CheckCause,
     CheckRecord,
     CheckStatus,
     ChunkUsage,
@@ -203,6 +204,7 @@ def model_indicator(
             Check(
                 status=CheckStatus.corrected,
                 reason=f"no kind from the model; the sentence and its passage make it a {kind}",
+                cause=CheckCause.no_kind_from_model,
             )
             if cue_kind
             else Check(status=CheckStatus.unverified, reason=kind_check.reason)
@@ -287,7 +289,7 @@ class LLMExtractor:
                 out.checks.append(
                     CheckRecord(
                         item=f"chunk[{chunk.index}]",
-                        status="degraded",
+                        status=CheckStatus.degraded,
                         reason=f"fell back to the rules: {oc.failure.message}",
                         span=chunk.span,
                     )

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import PlansumError
-from ..pipeline import summarize_document
 from ..llm.prompts import load_prompt
+from ..pipeline import summarize_document
 from ..settings import Settings
 from .cassettes import RecordingMeta, cassette_name, recording, scan_for_secrets
 

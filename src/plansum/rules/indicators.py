@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 
-from ..parse.dating import Era, Timeline
 from ..models import (
     Check,
+    CheckCause,
     CheckStatus,
     Direction,
     Indicator,
@@ -23,6 +23,7 @@ from ..models import (
     Quantity,
     Span,
 )
+from ..parse.dating import Era, Timeline
 from ..parse.numbers import is_year
 
 # ---------------------------------------------------------------------------------------
@@ -653,7 +654,11 @@ def sentence_indicators(
                     kind=kind,
                     target_year=era.last if era is not None and kind is IndicatorKind.target else None,
                     span=Span(start=q.span.start, end=q.span.end),
-                    check=Check(status=CheckStatus.verified, reason="rules: number at its span"),
+                    check=Check(
+                        status=CheckStatus.verified,
+                        reason="rules: number at its span",
+                        cause=CheckCause.number_at_span,
+                    ),
                     direction="up" if times else direction,
                     multiple=2.0**q.value if times else None,
                     year=era.last if era is not None else None,

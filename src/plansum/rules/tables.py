@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..models import (
     Attribute,
     Check,
+    CheckCause,
     CheckStatus,
     Comparator,
     Indicator,
@@ -287,7 +288,11 @@ def _read_row(pairs: list[tuple[_Column, Cell]], state: _State, layout: str) -> 
         attribute=attribute,
         kind=IndicatorKind.target,
         span=Span(start=first[1], end=last[2]),
-        check=Check(status=CheckStatus.verified, reason=f"rules: table row ({layout})"),
+        check=Check(
+            status=CheckStatus.verified,
+            reason=f"rules: table row ({layout})",
+            cause=CheckCause.table_row,
+        ),
     )
     for col, cell in pairs:
         if col.role not in ("baseline", "target", "growth") or _is_empty(cell[0]):
@@ -400,7 +405,9 @@ def _serial_row(header: _Header, cells: list[Cell], span: Span, state: _State) -
         attribute=attribute,
         kind=IndicatorKind.target,
         span=span,
-        check=Check(status=CheckStatus.verified, reason="rules: table row"),
+        check=Check(
+            status=CheckStatus.verified, reason="rules: table row", cause=CheckCause.table_row
+        ),
     )
     notes: list[str] = []
     cols = header.value_cols
@@ -432,7 +439,11 @@ def _serial_row(header: _Header, cells: list[Cell], span: Span, state: _State) -
         else:
             ind.growth = q
     if notes:
-        ind.check = Check(status=CheckStatus.verified, reason="rules: table row; " + "; ".join(notes))
+        ind.check = Check(
+            status=CheckStatus.verified,
+            reason="rules: table row; " + "; ".join(notes),
+            cause=CheckCause.table_row,
+        )
     return ind
 
 
