@@ -10,6 +10,7 @@ files are refused with the converter to use.  The libraries are extras (`pdf`, `
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from ..errors import InputError
@@ -17,12 +18,18 @@ from .cleanup import Converted
 from .pagemap import PageMap
 from .pdf import Progress
 
-__all__ = ["Converted", "PageMap", "Progress", "convert", "detect", "CONVERTED"]
+__all__ = ["Converted", "PageMap", "Progress", "convert", "detect", "is_url", "CONVERTED"]
 
 CONVERTED = ("pdf", "docx", "html")  # the formats a converter turns into text
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
             ".shtml": "html", ".doc": "doc", ".wps": "wps", ".wpt": "wps", ".dot": "doc"}
 _OLE = b"\xd0\xcf\x11\xe0"
+
+
+def is_url(source: object) -> bool:
+    """Whether a source is an http(s) URL (fetched by `url.fetch`, which imports httpx: the
+    text path never does)."""
+    return isinstance(source, str) and bool(re.match(r"^https?://", source, re.I))
 
 
 def detect(data: bytes, name: str = "", hint: str | None = None) -> str:

@@ -3,13 +3,13 @@ redirects followed only to http(s) (a redirect to file:, ftp: or data: is refuse
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ..errors import InputError
+from . import is_url
 
 MAX_URL_BYTES = 50 * 1024 * 1024
 TIMEOUT_S = 30.0
@@ -37,10 +37,6 @@ class Fetched:
     url: str  # after redirects
     format: str | None  # from the content type; None: decide by suffix and bytes
     charset: str | None
-
-
-def is_url(s: str) -> bool:
-    return bool(re.match(r"^https?://", s, re.I))
 
 
 def fetch(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_URL_BYTES,

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..formats import CONVERTED, PageMap, Progress, convert, detect
-from ..formats.url import fetch, is_url
+from ..formats import CONVERTED, PageMap, Progress, convert, detect, is_url
 
 # Signatures of formats people mistake for text.
 _BINARY_MAGIC: dict[bytes, str] = {
@@ -257,6 +256,8 @@ def load_bytes(data: bytes, name: str, *, hint: str | None = None, charset: str 
 def load_source(source: str | Path, *, progress: Progress | None = None) -> Decoded:
     """A path, or an http(s) URL of a page or file (fetched with a size cap and a timeout)."""
     if isinstance(source, str) and is_url(source):
+        from ..formats.url import fetch  # httpx only when a URL is given
+
         got = fetch(source)
         return load_bytes(got.data, source, hint=got.format, charset=got.charset, progress=progress)
     return load_file(source, progress=progress)
