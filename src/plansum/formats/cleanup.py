@@ -101,14 +101,16 @@ def drop_page_furniture(pages: Sequence[list[Block]], edge: int = 2) -> list[lis
     Only the first and last `edge` lines of a page are candidates: a running header is at the
     top, a page number or footer at the bottom.  A text counts as repeated (digits ignored,
     so `青岚市人民政府公报 第3期` repeats) when it stands at a page edge on at least three pages
-    and on at least 40% of them."""
+    (on every page of a two-page file) and on at least 40% of them.  A one-page file keeps
+    its header: nothing shows it is one."""
     counts: Counter[str] = Counter()
     for blocks in pages:
         seen = set()
         for b in _edges(blocks, edge):
             seen.add(_norm_furniture(b.text))
         counts.update(seen)
-    repeated = {t for t, n in counts.items() if t and n >= 3 and n >= 0.4 * len(pages)}
+    least = min(3, len(pages)) if len(pages) >= 2 else 2
+    repeated = {t for t, n in counts.items() if t and n >= least and n >= 0.4 * len(pages)}
     out = []
     for blocks in pages:
         edges = {id(b) for b in _edges(blocks, edge)}

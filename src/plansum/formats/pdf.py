@@ -82,12 +82,14 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
     geometry = _geometry([ln for lines, _ in raw_pages for ln in lines])
     pages: list[list[Block]] = []
     for i, (lines, tables) in enumerate(raw_pages, start=1):
+        lines = _small_type_edges(lines, geometry)
         placed: list[tuple[float, Block]] = [(ln.box[1] if ln.box else 0.0, ln)
                                              for ln in _lines(lines, i, geometry)]
         placed += [(t.box[1] if t.box else 0.0, t) for t in tables]
         placed.sort(key=lambda x: x[0])
         pages.append([b for _, b in placed])
     pages = drop_page_furniture(pages)
+    _gaps(pages, geometry)
     blocks = _join_split_tables(pages)
     out = assemble(blocks, "pdf", paged=True)
     if out.pages is not None:
@@ -144,11 +146,18 @@ def _page_content(page: Any, number: int, tables: list[Table]) -> PageContent:
     return _group_lines(segs), tables, n_chars
 
 
+def _ems(text: str) -> float:
+    """The width of a text in ems: a Hanzi or full-width mark one, an ASCII character half,
+    so that width / ems is the font size whatever mix of digits a line holds."""
+    t = text.strip()
+    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in t)
+
+
 def _group_lines(segs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Text runs on one baseline made one line (PDFium cuts a line at wide gaps), top to
     bottom; each line knows the width of its characters (the font size, for CJK)."""
     for sg in segs:
-        n = len(sg["text"].strip()) or 1
+        n = _ems(sg["text"]) or 1
         sg["size"] = (sg["x1"] - sg["x0"]) / n
     segs.sort(key=lambda sg: (round(sg["bottom"], 0), sg["x0"]))
     lines: list[dict[str, Any]] = []
@@ -160,10 +169,10 @@ def _group_lines(segs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             cur["text"] += (" " if gap > 0.5 * sg["size"] else "") + sg["text"]
             cur["x1"] = max(cur["x1"], sg["x1"])
             cur["top"] = min(cur["top"], sg["top"])
-            cur["n"] += len(sg["text"].strip())
+            cur["n"] += _ems(sg["text"])
             cur["w"] += sg["x1"] - sg["x0"]
         else:
-            lines.append({**sg, "n": len(sg["text"].strip()), "w": sg["x1"] - sg["x0"]})
+            lines.append({**sg, "n": _ems(sg["text"]), "w": sg["x1"] - sg["x0"]})
     for ln in lines:
         ln["text"] = ln["text"].strip()
         ln["size"] = ln["w"] / ln["n"] if ln["n"] else 10.0
@@ -179,11 +188,12 @@ class _Geometry:
 
 
 def _common(values: list[float], pick: Callable[[list[float]], float]) -> float:
-    """`pick` (min/max) among values that recur on at least three lines, else among all."""
+    """`pick` (min/max) among values that recur on at least two lines (a stray mark is not
+    the margin), else among all."""
     counts: dict[float, int] = {}
     for v in values:
         counts[round(v)] = counts.get(round(v), 0) + 1
-    common = [v for v in counts if counts[v] >= 3]
+    common = [v for v in counts if counts[v] >= 2] if len(values) >= 20 else []
     return float(pick(common or list(counts)))
 
 
@@ -195,21 +205,30 @@ def _geometry(raw: list[dict[str, Any]]) -> _Geometry:
     size = statistics.median(r["size"] for r in raw)
     gaps = [b["top"] - a["bottom"] for a, b in zip(raw, raw[1:], strict=False)
             if 0 < b["top"] - a["bottom"] < 3 * size]
+    # body lines only (a page number's or a header's small type is not the text block)
+    body = [r for r in raw if 0.8 * size <= r["size"] <= 1.3 * size] or raw
     return _Geometry(
-        left=_common([r["x0"] for r in raw], min),
-        right=_common([r["x1"] for r in raw], max),
+        left=_common([r["x0"] for r in body], min),
+        right=_common([r["x1"] for r in body], max),
         size=size,
         gap=statistics.median(gaps) if gaps else size * 0.5,
     )
 
 
 def _lines(raw: list[dict[str, Any]], number: int, g: _Geometry) -> list[Line]:
-    """Lines with runs_on / new_paragraph from their position against the text block."""
+    """Lines with runs_on / new_paragraph from their position against the text block.  A
+    centred line under a full-width one that does not end a sentence is the second line of
+    a wrapped title, not a paragraph of its own."""
     out: list[Line] = []
-    prev: dict[str, Any] | None = None
-    for r in raw:
+    width = max(g.right - g.left, 1.0)
+    for k, r in enumerate(raw):
         indented = r["x0"] > g.left + 1.2 * g.size
-        after_gap = prev is not None and r["top"] - prev["bottom"] > g.gap + 0.8 * g.size
+        if indented and k > 0 and centred(r, g):
+            above = raw[k - 1]
+            full = above["x1"] - above["x0"] >= 0.85 * width
+            if full and not _ends_sentence(above["text"]) and r["top"] - above["bottom"] < 2 * g.size:
+                indented = False
+                out[-1].runs_on = True
         reaches_right = r["x1"] >= g.right - 1.5 * g.size
         ends_sentence = _ends_sentence(r["text"])
         out.append(
@@ -220,11 +239,38 @@ def _lines(raw: list[dict[str, Any]], number: int, g: _Geometry) -> list[Line]:
                 # a line runs on unless it is centred (a title) or ends a sentence short of
                 # the margin; a token too long for the line leaves a wrapped line short too
                 runs_on=not centred(r, g) and (reaches_right or not ends_sentence),
-                new_paragraph=indented or after_gap,
+                new_paragraph=indented,  # and after a larger gap: `_gaps`, once furniture is gone
             )
         )
-        prev = r
     return out
+
+
+def _small_type_edges(raw: list[dict[str, Any]], g: _Geometry) -> list[dict[str, Any]]:
+    """The page's first and last line dropped when set in small type, apart from the text
+    block: a running header or footer, which a one-page file cannot show by repeating it."""
+    def furniture(r: dict[str, Any], other: dict[str, Any]) -> bool:
+        apart = max(other["top"] - r["bottom"], r["top"] - other["bottom"]) > 1.5 * g.size
+        return r["size"] < 0.85 * g.size and apart and len(r["text"]) <= 40
+
+    if len(raw) >= 2 and furniture(raw[0], raw[1]):
+        raw = raw[1:]
+    if len(raw) >= 2 and furniture(raw[-1], raw[-2]):
+        raw = raw[:-1]
+    return raw
+
+
+def _gaps(pages: list[list[Block]], g: _Geometry) -> None:
+    """A line after a larger gap than the usual line gap starts a paragraph.  Run after the
+    running headers are dropped: the gap below a header is no paragraph break."""
+    for blocks in pages:
+        prev: Line | None = None
+        for b in blocks:
+            if not isinstance(b, Line):
+                prev = None
+                continue
+            if prev is not None and prev.box and b.box and b.box[1] - prev.box[3] > g.gap + 0.8 * g.size:
+                b.new_paragraph = True
+            prev = b
 
 
 def _ends_sentence(text: str) -> bool:
