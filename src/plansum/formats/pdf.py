@@ -55,7 +55,7 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
         for i in range(total):
             page = doc[i]
             try:
-                paths = _path_count(page, pdfium)
+                paths = _path_count(page)
                 tables: list[Table] = []
                 if paths >= TABLE_PATHS:
                     if plumber is None:
@@ -97,7 +97,8 @@ def convert_pdf(data: bytes, name: str, progress: Progress | None = None) -> Con
     return out
 
 
-def _path_count(page: Any, pdfium: Any) -> int:
+def _path_count(page: Any) -> int:
+    """Drawn paths on the page, counted up to TABLE_PATHS (PDFium, no parsing in Python)."""
     import pypdfium2.raw as raw
 
     n = 0
