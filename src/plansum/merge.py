@@ -164,7 +164,7 @@ def merge(rules: Findings, llm: Findings, policy: Policy = "hybrid") -> Findings
     for rule_ind in keep_rules:
         key = (_headline_span(rule_ind), rule_ind.name)
         if key not in merged:
-            merged[key] = rule_ind
+            merged[key] = rule_ind.model_copy()  # the output's own item: callers may annotate it
             at_span.setdefault(key[0], []).append(key)
     by_number: dict[tuple[int, int], list[Indicator]] = {}
     for r in rules.indicators:
@@ -199,9 +199,9 @@ def merge(rules: Findings, llm: Findings, policy: Policy = "hybrid") -> Findings
     )
     for goal in rule_goals:
         if not any(goal.span.overlaps(y.span) for y in goals.values()):
-            goals[(goal.span.start, goal.span.end)] = goal
+            goals[(goal.span.start, goal.span.end)] = goal.model_copy()
     for proj in rule_projects:
-        projects.setdefault(proj.name, proj)
+        projects.setdefault(proj.name, proj.model_copy())
     return Findings(
         indicators=indicators,
         goals=sorted(goals.values(), key=lambda x: x.span.start),

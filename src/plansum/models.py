@@ -281,6 +281,12 @@ class DocumentInfo(_Model):
     doc_type: DocType = Field(default="other", description="What kind of document it is.")
     period: str | None = Field(default=None, description='The years it covers: "2021-2025" or "2023".')
     region: str | None = Field(default=None, description="The place it is about.")
+    region_code: str | None = Field(
+        default=None, description="The place's 行政区划代码 (six digits), when the gazetteer knows it."
+    )
+    region_parent: str | None = Field(
+        default=None, description="The division the place belongs to (北京市 for 朝阳区), when known."
+    )
     encoding: str | None = Field(default=None, description="How the file was decoded.")
     chars: int = Field(default=0, description="Length of the decoded text in characters.")
     format: str = Field(

@@ -100,6 +100,8 @@ def load_gold_dir(directory: Path) -> dict[str, GoldDocument]:
     """All gold files in a directory, keyed by the document file name they describe."""
     out: dict[str, GoldDocument] = {}
     for p in sorted(Path(directory).glob("*.json")):
+        if p.name == "info.json":
+            continue  # the folder's document facts (region, type, date, GDP pair), no gold document
         g = load_gold(p)
         out[g.document] = g
     return out

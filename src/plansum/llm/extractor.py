@@ -127,11 +127,19 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             item.name, item.role, item.year, q, chunk, Check(status=status, reason=reason)
         )
         for fld, c in ind.field_checks.items():
-            if c.status == CheckStatus.rejected or (fld == "name" and c.status == CheckStatus.corrected):
-                note(f"indicators[{k}].{fld}", Check(status=CheckStatus.rejected, reason=c.reason), q.span)
+            if c.status == CheckStatus.rejected or (
+                fld == "name" and c.status == CheckStatus.corrected
+            ):
+                note(
+                    f"indicators[{k}].{fld}",
+                    Check(status=CheckStatus.rejected, reason=c.reason),
+                    q.span,
+                )
         # a refused field is not shown (a refused name stays, for merge to replace or drop)
         ind.field_checks = {
-            f: c for f, c in ind.field_checks.items() if c.status != CheckStatus.rejected or f == "name"
+            f: c
+            for f, c in ind.field_checks.items()
+            if c.status != CheckStatus.rejected or f == "name"
         }
         found.indicators.append(ind)
     for name in (n.strip() for n in ex.projects):

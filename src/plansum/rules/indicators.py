@@ -23,7 +23,7 @@ from ..models import (
     Quantity,
     Span,
 )
-from ..parse.dating import Era, Timeline
+from ..parse.dating import Era, Timeline, averaged_before, plan_containing
 from ..parse.numbers import is_year
 
 # ---------------------------------------------------------------------------------------
@@ -615,10 +615,11 @@ def sentence_indicators(
                     and idx > 0
                     and prev.name == name
                     and prev.baseline is None
-                    and "由" in text[c_start : prev.span.start]
+                    and re.search(r"[由从]", text[c_start : prev.span.start])
                     and text[prev_span_end : q.span.start].strip().endswith(("到", "至"))
                 ):
-                    # "由17.34%提高到22.89%": the first number was the baseline.
+                    # "由17.34%提高到22.89%", "从7248亿元提高到8865亿元": the first number
+                    # was the baseline.
                     prev.baseline = prev.target or prev.actual
                     prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
                     if prev.growth is not None and prev.growth.span == q.span:
@@ -645,6 +646,15 @@ def sentence_indicators(
                 if owner is not None:
                     owner.growth = q
                     owner.direction = direction
+                    if (
+                        tl is not None
+                        and owner.period is None
+                        and owner.year is not None
+                        and averaged_before(text, q.span.start)
+                    ):
+                        # 突破3万亿元、年均增长4.7%: the level ends the plan the average is over
+                        a, b = plan_containing(owner.year)
+                        owner.year, owner.period = b, f"{a}-{b}"
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
                 times = "番" if q.unit == "番" else ""
