@@ -118,7 +118,7 @@ class _Column:
 _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("serial", re.compile(r"^(?:序号|编号|序)$")),
     ("attribute", re.compile(r"属性|^性质$")),
-    ("unit", re.compile(r"^(?:计量)?单位")),
+    ("unit", re.compile(r"^(?:计量|指标)?单位")),
     ("category", re.compile(r"^(?:指标)?(?:类别|类型|领域|分类|方面|维度|板块)$")),
     ("name", re.compile(r"^指标(?:名称|名|项目|内容)?$")),
     ("growth", re.compile(r"年均|增长|增速|增幅|累计")),
