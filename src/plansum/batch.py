@@ -211,7 +211,8 @@ def discover(target: Path, pattern: str = "*.txt") -> list[tuple[str, Path]]:
     (recursively), or the paths a manifest lists (one per line, or a `path` column of a
     .csv/.tsv/.jsonl file; relative paths are relative to the manifest)."""
     if target.is_dir():
-        return [(p.relative_to(target).as_posix(), p) for p in sorted(target.rglob(pattern)) if p.is_file()]
+        found = sorted(target.rglob(pattern))
+        return [(display_name(p.relative_to(target).as_posix()), p) for p in found if p.is_file()]
     if not target.is_file():
         raise InputError(f"{target}: no such directory or manifest file")
     base = target.parent
@@ -233,6 +234,25 @@ def discover(target: Path, pattern: str = "*.txt") -> list[tuple[str, Path]]:
     else:
         names = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return [(n, p if (p := Path(n)).is_absolute() else base / p) for n in names]
+
+
+def display_name(name: str) -> str:
+    """A file name as text.  A name that is not UTF-8 (Python keeps its bytes as surrogates,
+    which SQLite, Parquet and the terminal refuse) is read as GB18030, the encoding of
+    Chinese names made on Windows (GBK is a subset); bytes that are neither stay visible
+    as \\xNN escapes.  The file itself is still opened by its own path."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        text = raw.decode("gb18030")
+        if text.isprintable():
+            return text
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass
