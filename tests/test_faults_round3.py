@@ -226,10 +226,11 @@ def test_batch_api_output_with_junk_and_repeats_is_collected_once(corpus: Path, 
         live = fake.live_requests
     assert report.done == len(DOCS) and not report.failed
     summary = [m for m in notes if "Batch API:" in m][-1]
-    # n answers, each once: the one with a wrong number and the one with a bad usage go live
+    # n answers, each once: the one with a wrong number and the one with a bad usage go live;
+    # 6 junk lines and the bad usage are malformed, the n second copies repeated
     assert f"{n - 2} answers cached, 1 failed the check" in summary, summary
     assert f"batch tokens {100 * (n - 1):,} in / {20 * (n - 1):,} out" in summary, summary
-    assert "6 malformed line(s)" in summary, summary
+    assert "7 malformed line(s)" in summary and f"{n} repeated" in summary, summary
     assert live == 2
     db = sqlite3.connect(out / "plansum.sqlite")
     assert db.execute("SELECT status, collected_at IS NOT NULL FROM llm_batches").fetchall() == [("completed", 1)]
