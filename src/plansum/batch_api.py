@@ -311,6 +311,7 @@ def run(
     `max_wait` seconds: rerun later to collect it (it is not submitted again)."""
     from .llm import ChunkClient
 
+    check_timing(poll_seconds, max_wait)
     if not settings.cache:
         if required:
             raise ConfigError("the Batch API fills the response cache: drop --no-cache")
@@ -419,6 +420,17 @@ def _wait_and_collect(
     ledger.close_batch(batch_id, b.status)
 
 
+def check_timing(poll_seconds: float, max_wait: float | None) -> None:
+    """--poll and --batch-wait: finite, not negative (nan would sleep forever or raise)."""
+    import math
+
+    for flag, v in (("--poll", poll_seconds), ("--batch-wait", max_wait)):
+        if v is None and flag == "--batch-wait":
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+            raise ConfigError(f"{flag} takes a number of seconds, 0 or more, not {v!r}")
+
+
 def cache_filler(
     settings: Any,
     *,
@@ -430,6 +442,7 @@ def cache_filler(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[list[Any], Any, str], None]:
     """A `run_batch(before=...)` hook: the jobs' chunks through the Batch API first."""
+    check_timing(poll_seconds, max_wait)
 
     def fill(jobs: list[Any], store: Any, settings_key: str) -> None:
         from .loading import decode
