@@ -17,7 +17,8 @@ PKG = ROOT / "src" / "plansum"
 # Lowest first.  Read it as the flow: text → Document → findings → summary → outputs.
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
-    ("models", "settings", "redact", "transport", "cache"),
+    ("models", "settings", "redact"),
+    ("transport", "cache"),
     ("numbers", "prompts"),
     ("loading", "outline", "docinfo", "dating"),
     ("indicators", "tables", "goals", "projects", "headline"),

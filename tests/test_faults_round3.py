@@ -422,7 +422,7 @@ def test_a_timeout_no_request_can_meet_is_refused(value: str, tmp_path: Path) ->
 # ---------------------------------------------------------------------------------------
 # 9. A partial echo of the key: any run of 12 or more of its characters is masked
 
-KEY56 = "sk-proj-Hq7Tz2Lw9Xc4Vb8Nm1Kd6Rf3Gy5Js0Ap2Ue7Wi4Oo9Lz3Q"  # 56 characters
+KEY56 = "sk-proj-Hq7Tz2Lw9Xc4Vb8Nm1Kd6Rf3Gy5Js0Ap2Ue7Wi4Oo9Lz3QxY"  # 56 characters
 
 
 def _leaks(text: str, key: str = KEY56, run: int = 12) -> list[str]:
@@ -440,6 +440,32 @@ def test_mask_any_run_of_twelve() -> None:
         assert _leaks(SecretFilter([KEY56]).scrub_bytes(text.encode()).decode()) == []
     assert scrub(f"id {KEY56[:11]} is short", KEY56) == f"id {KEY56[:11]} is short"  # 11: kept
     assert scrub("no key here", KEY56) == "no key here"
+
+
+def test_secret_runs_match_a_plain_search() -> None:
+    """Against the obvious O(n·k²) search: every character inside some 12-run of the key."""
+    import random
+
+    from plansum.redact import secret_runs
+
+    rng = random.Random(25)
+    keys = [KEY56, "aaaaaaaaaaaaaaaaaaaa", "abcabcabcabcabcabcab", "sk-test-SECRET123456789"]
+    for _ in range(300):
+        key = rng.choice(keys)
+        parts = []
+        for _ in range(rng.randint(0, 4)):
+            a = rng.randrange(len(key))
+            parts += ["".join(rng.choice("abcXY-") for _ in range(rng.randint(0, 8))), key[a : a + rng.randint(1, 30)]]
+        text = "".join(parts)
+        want = [False] * len(text)
+        for i in range(len(text)):
+            for j in range(i + 12, len(text) + 1):
+                if text[i:j] in key:
+                    want[i:j] = [True] * (j - i)
+        got = [False] * len(text)
+        for lo, hi in secret_runs(text, key):
+            got[lo:hi] = [True] * (hi - lo)
+        assert got == want, (key, text)
 
 
 def _partial_echo(fake: FakeLLM) -> FakeLLM:
@@ -531,7 +557,8 @@ def test_outline_on_other_line_ends(eol: str, tmp_path: Path) -> None:
 def test_one_nul_byte_is_not_binary(where: int, tmp_path: Path) -> None:
     text = (CORPUS / "qinglan_annual_2024.txt").read_text(encoding="utf-8")
     data = text.encode("utf-8")
-    cut = len(data[:where].decode("utf-8", "ignore").encode("utf-8"))  # on a character boundary
+    cut = data.index(b"\n", where) if where else 0  # at a line end: read as a space there
+    assert cut < 4096
     path = tmp_path / "plan.txt"
     path.write_bytes(data[:cut] + b"\x00" + data[cut:])
     r = cli("summarize", str(path), "--offline", "-f", "json")  # before: "looks like binary data"
