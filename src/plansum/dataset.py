@@ -508,29 +508,42 @@ def _salvage_sqlite(path: Path) -> tuple[Salvage, list[tuple[str, str, list[str]
         except sqlite3.Error:
             others = []
         for table in TABLES:
-            try:
-                cur = conn.execute(f'SELECT * FROM "{table}"')
-                names = [d[0] for d in cur.description]
-                for row in cur:
-                    out[table].append(dict(zip(names, row, strict=True)))
-            except sqlite3.Error:
-                continue  # what was read before the damage is kept
+            got = _readable_rows(conn, table)
+            if got is not None:
+                names, rows = got
+                out[table] = [dict(zip(names, row, strict=True)) for row in rows]
         for name, sql in others:
             if name in TABLES or name == "meta" or not sql:
                 continue
-            rows: list[tuple[Any, ...]] = []
-            try:
-                cur = conn.execute(f'SELECT * FROM "{name}"')
-                cols = [d[0] for d in cur.description]
-                for row in cur:
-                    rows.append(tuple(row))
-            except sqlite3.Error:
-                if not rows:
-                    continue
-            extra.append((sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1), name, cols, rows))
+            got = _readable_rows(conn, name)
+            if got is not None and got[1]:
+                create = sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
+                extra.append((create, name, got[0], [tuple(r) for r in got[1]]))
     finally:
         conn.close()
     return out, extra
+
+
+def _readable_rows(conn: sqlite3.Connection, table: str) -> tuple[list[str], list[Any]] | None:
+    """(columns, rows) of `table` that can be read, in rowid order.  A damaged leaf page
+    stops a scan; the scan goes on from further rowids (by leaps that double), so the rows
+    of the pages after the damage are read too.  None when the table cannot be read at all."""
+    query = f'SELECT rowid, * FROM "{table}" WHERE rowid > ? ORDER BY rowid'
+    try:
+        names = [d[0] for d in conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+    except sqlite3.Error:
+        return None
+    rows: list[Any] = []
+    after, leap, misses = 0, 1, 0
+    while misses < 48:  # 2**48 rowids past the last good one: nothing more is there
+        try:
+            for row in conn.execute(query, (after,)):
+                rows.append(row[1:])
+                after, leap, misses = row[0], 1, 0
+            return names, rows
+        except sqlite3.DatabaseError:
+            after, leap, misses = after + leap, leap * 2, misses + 1
+    return names, rows
 
 
 def _salvage_parquet(directory: Path) -> Salvage:
