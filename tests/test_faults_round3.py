@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS
 from fake_batch_server import FakeBatchEndpoint
-from fake_llm import CHUNK_CHARS, TEXT, FakeLLM, answer, document, run_llm
+from fake_llm import TEXT, FakeLLM, answer, document, run_llm
 from plansum.batch import RunOptions, run_batch
 from plansum.cli import app
 from plansum.errors import ConfigError, PlansumError
@@ -489,12 +489,11 @@ def _partial_echo(fake: FakeLLM) -> FakeLLM:
 
 
 def test_a_partial_echo_of_the_key_reaches_no_output_cache_or_cassette(tmp_path: Path) -> None:
-    from test_faults_round2 import fake_handler, live_settings, serve
-
     from plansum.cache import ResponseCache
     from plansum.llm import ChunkClient
     from plansum.render import render
     from plansum.replay.cassettes import recording
+    from test_faults_round2 import fake_handler, live_settings, serve
 
     chunks = document()[1]
     summary, _ = run_llm(tmp_path, _partial_echo(FakeLLM(chunks)), api_key=KEY56)

@@ -308,7 +308,7 @@ def run_processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Ite
     every document in flight.  Those are then run again one at a time in a pool of one, so
     that only the document that kills its worker fails; then a new pool goes on."""
     import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("spawn")  # no fork of a process with threads (the progress bar)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any, TypeVar
 
-
 #: A run of this many characters of the key, anywhere, is masked: a server that echoes part
 #: of the key ("…the last 40 characters") gives most of it away.  Shorter runs are common
 #: prefixes ("sk-proj-") and pieces that can occur by chance.

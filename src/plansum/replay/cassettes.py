@@ -18,9 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..redact import mask, secret_runs
-
 from ..errors import CassetteError
+from ..redact import mask, secret_runs
 
 DIGEST_PREFIX = b"sha256:"
 SECRET_HEADERS = [
@@ -83,9 +82,13 @@ def _match_body(r1: Any, r2: Any) -> None:
 
 
 def _mask_value(value: Any, masks: list[str]) -> Any:
-    if isinstance(value, bytes | str):
+    if isinstance(value, bytes):
         for m in masks:
             value = mask(value, m)  # the key, or any 12 characters of it in a row
+        return value
+    if isinstance(value, str):
+        for m in masks:
+            value = mask(value, m)
         return value
     if isinstance(value, list):
         return [_mask_value(v, masks) for v in value]
