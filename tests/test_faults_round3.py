@@ -506,7 +506,7 @@ def test_a_partial_echo_of_the_key_reaches_no_output_cache_or_cassette(tmp_path:
     assert entries and _leaks(json.dumps(entries, ensure_ascii=False)) == []
     # Through the real transport and vcrpy, with the tail echoed in a header too
     fake = _partial_echo(FakeLLM(chunks))
-    with serve(fake_handler(fake, {"x-echo-key": "…" + KEY56[-40:]})) as (url, _):
+    with serve(fake_handler(fake, {"x-echo-key": "key ..." + KEY56[-40:]})) as (url, _):
         s = live_settings(tmp_path, url, api_key=KEY56)
         with recording("plan.txt", tmp_path / "cassettes", [KEY56]):
             client = ChunkClient(s)
