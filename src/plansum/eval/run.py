@@ -89,7 +89,11 @@ def _summarize(
         return summarize(text, engine="rules", name=document, encoding=encoding)
     try:
         return replay.summarize_replay(
-            text, document, cassette_dir=cassette_dir, engine=mode, encoding=encoding  # type: ignore[arg-type]
+            text,
+            document,
+            cassette_dir=cassette_dir,
+            engine=mode,
+            encoding=encoding,  # type: ignore[arg-type]
         )
     except CassetteError as exc:
         raise CassetteError(f"{document} ({mode} mode): stale or missing cassette: {exc}") from exc
@@ -107,7 +111,7 @@ def evaluate(
     (naming the documents) before any work when an llm/hybrid mode lacks cassettes.
     """
     from .._version import __version__
-    from ..loading import load_file
+    from ..parse.loading import load_file
     from ..replay.cassettes import RecordingMeta, default_dir
 
     corpus_dir, gold_dir = Path(corpus_dir), Path(gold_dir)
@@ -157,5 +161,3 @@ def evaluate(
         no_gold=sorted(set(paths) - set(golds)),
         no_document=sorted(set(golds) - set(paths)),
     )
-
-
