@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from conftest import CORPUS
 from fake_batch_server import FakeBatchEndpoint
 from fake_llm import TEXT, FakeLLM, answer, document, run_llm
-from plansum.batch import RunOptions, run_batch
+from plansum.batch.run import RunOptions, run_batch
 from plansum.cli import app
 from plansum.errors import ConfigError, PlansumError
 from plansum.settings import Settings
@@ -99,13 +99,13 @@ def test_a_damaged_store_is_kept_aside_and_rebuilt(
     damage: Any, corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     out = tmp_path / "out"
-    first = run_batch(corpus, out, engine="inline")
+    first = run_batch(corpus, out, runner="inline")
     assert first.done == len(DOCS)
     db = out / "plansum.sqlite"
     damage(db)
     damaged = db.read_bytes()
     with caplog.at_level(logging.WARNING, logger="plansum"):
-        report = run_batch(corpus, out, engine="inline")  # before: sqlite3.DatabaseError
+        report = run_batch(corpus, out, runner="inline")  # before: sqlite3.DatabaseError
     said = " ".join(r.getMessage() for r in caplog.records)
     kept = sorted(out.glob("plansum.sqlite.damaged-*[0-9Z]"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged, said
@@ -146,9 +146,9 @@ def test_a_damaged_store_without_parquet_keeps_the_documents_that_read_whole(
     page: str, redone: int, corpus: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    run_batch(corpus, out, engine="inline", parquet=False)
+    run_batch(corpus, out, runner="inline", parquet=False)
     _zero_page_of(out / "plansum.sqlite", page)
-    report = run_batch(corpus, out, engine="inline", parquet=False)
+    report = run_batch(corpus, out, runner="inline", parquet=False)
     # an index page lost: every row still reads, nothing is redone; the table's root page
     # lost: nothing of it reads, both are redone; its first leaf lost: the document with rows
     # there is redone, the other (rows on the leaves after it) is kept.  Never a document
@@ -163,9 +163,9 @@ def test_a_damaged_store_without_parquet_keeps_the_documents_that_read_whole(
 
 def test_a_damaged_store_through_the_cli_is_one_warning(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert plansum("batch", str(corpus), "-o", str(out), "--offline", "--engine", "inline").returncode == 0
+    assert plansum("batch", str(corpus), "-o", str(out), "--offline", "--runner", "inline").returncode == 0
     _garbage(out / "plansum.sqlite")
-    r = plansum("batch", str(corpus), "-o", str(out), "--offline", "--engine", "inline")
+    r = plansum("batch", str(corpus), "-o", str(out), "--offline", "--runner", "inline")
     assert r.returncode == 0, r.stderr  # before: exit 1 and a 41-line traceback
     assert "Traceback" not in r.stderr
     warned = [ln for ln in r.stderr.splitlines() if "was damaged" in ln]
@@ -183,14 +183,14 @@ def test_a_gbk_file_name_is_read_and_the_batch_goes_on(corpus: Path, tmp_path: P
         with open(os.path.join(os.fsencode(corpus), name), "wb") as f:
             f.write(src.read_bytes())
     out = tmp_path / "out"
-    report = run_batch(corpus, out, engine="inline")  # before: UnicodeEncodeError, no Parquet
+    report = run_batch(corpus, out, runner="inline")  # before: UnicodeEncodeError, no Parquet
     assert report.done == len(DOCS) + 2 and not report.failed and report.parquet_error is None
     import pyarrow.parquet as pq
 
     sources = set(pq.read_table(out / "documents.parquet").column("source").to_pylist())
     assert "青岚市十四五规划.txt" in sources
     assert "\\xff\\xfe-plan.txt" in sources
-    r = plansum("batch", str(corpus), "-o", str(tmp_path / "out2"), "--offline", "--engine", "inline")
+    r = plansum("batch", str(corpus), "-o", str(tmp_path / "out2"), "--offline", "--runner", "inline")
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     assert f"{len(DOCS) + 2} summarized" in r.stderr
 
@@ -223,14 +223,14 @@ def _api_settings(base_url: str, tmp_path: Path) -> Settings:
 
 
 def test_batch_api_output_with_junk_and_repeats_is_collected_once(corpus: Path, tmp_path: Path) -> None:
-    from plansum.batch_api import cache_filler
+    from plansum.llm.batch_api import cache_filler
 
     out = tmp_path / "out"
     notes: list[str] = []
     with _MessyOutput(polls_to_complete=1) as fake:
         s = _api_settings(fake.base_url, tmp_path)
         report = run_batch(  # before: json.JSONDecodeError, and the batch stayed uncollected
-            corpus, out, options=RunOptions(settings=s), engine="inline", parquet=False,
+            corpus, out, options=RunOptions(settings=s), runner="inline", parquet=False,
             before=cache_filler(s, poll_seconds=0, sleep=lambda x: None, echo=notes.append),
         )
         n = len(fake.bodies)
@@ -254,7 +254,7 @@ def test_batch_api_output_with_junk_and_repeats_is_collected_once(corpus: Path, 
 def test_a_parquet_path_that_is_a_directory_is_named(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "documents.parquet").mkdir(parents=True)
-    r = plansum("batch", str(corpus), "-o", str(out), "--offline", "--engine", "inline")
+    r = plansum("batch", str(corpus), "-o", str(out), "--offline", "--runner", "inline")
     assert "standard output" not in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert str(out / "documents.parquet") in r.stderr and "Is a directory" in r.stderr
     assert "plansum.sqlite" in r.stderr  # the rows are kept there
@@ -282,14 +282,14 @@ def test_a_second_batch_on_the_same_folder_is_refused(corpus: Path, tmp_path: Pa
 
     first: dict[str, Any] = {}
     t = threading.Thread(
-        target=lambda: first.setdefault("report", run_batch(corpus, out, engine="inline", before=hold))
+        target=lambda: first.setdefault("report", run_batch(corpus, out, runner="inline", before=hold))
     )
     t.start()
     try:
         assert inside.wait(30)
         with pytest.raises(PlansumError) as err:  # before: both ran, and both did every document
-            run_batch(corpus, out, engine="inline")
-        r = cli("batch", str(corpus), "-o", str(out), "--offline", "--engine", "inline")
+            run_batch(corpus, out, runner="inline")
+        r = cli("batch", str(corpus), "-o", str(out), "--offline", "--runner", "inline")
     finally:
         release.set()
         t.join(60)
@@ -297,7 +297,7 @@ def test_a_second_batch_on_the_same_folder_is_refused(corpus: Path, tmp_path: Pa
     assert "in use" in msg and f"pid {os.getpid()}" in msg and socket.gethostname() in msg
     assert "pid" in one_error(r)
     assert first["report"].done == len(DOCS)
-    assert run_batch(corpus, out, engine="inline").skipped == len(DOCS)  # released at the end
+    assert run_batch(corpus, out, runner="inline").skipped == len(DOCS)  # released at the end
 
 
 # ---------------------------------------------------------------------------------------
@@ -366,8 +366,8 @@ def test_workers_exit_when_the_batch_is_killed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("n_docs", [1, 2])
-@pytest.mark.parametrize("engine", ["inline", "processes"])
-def test_batch_against_an_unreachable_endpoint_exits_2(n_docs: int, engine: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("runner", ["inline", "processes"])
+def test_batch_against_an_unreachable_endpoint_exits_2(n_docs: int, runner: str, tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     for name in DOCS[:n_docs]:
@@ -377,7 +377,7 @@ def test_batch_against_an_unreachable_endpoint_exits_2(n_docs: int, engine: str,
         "PLANSUM_API_KEY": "sk-test-unreachable-0000", "PLANSUM_RETRIES": "1", "PLANSUM_MAX_WAIT": "0",
         "PLANSUM_CACHE_DIR": str(tmp_path / "cache"),
     }
-    r = plansum("batch", str(src), "-o", str(tmp_path / "out"), "--engine", engine, "--workers", "2",
+    r = plansum("batch", str(src), "-o", str(tmp_path / "out"), "--runner", runner, "--workers", "2",
                 "--no-progress", env=env)
     assert r.returncode == 2, r.stderr  # before: exit 0 for 1 or 2 documents
     assert "cannot reach" in r.stderr or "could not use the model endpoint" in r.stderr, r.stderr
@@ -409,7 +409,7 @@ def test_bad_batch_numbers_are_refused(args: list[str], flag: str, corpus: Path,
 
 
 def test_bad_batch_numbers_in_the_library(corpus: Path, tmp_path: Path) -> None:
-    from plansum.batch_api import cache_filler
+    from plansum.llm.batch_api import cache_filler
 
     with pytest.raises(ConfigError, match="workers"):
         run_batch(corpus, tmp_path / "out", workers=0)
@@ -489,8 +489,8 @@ def _partial_echo(fake: FakeLLM) -> FakeLLM:
 
 
 def test_a_partial_echo_of_the_key_reaches_no_output_cache_or_cassette(tmp_path: Path) -> None:
-    from plansum.cache import ResponseCache
-    from plansum.llm import ChunkClient
+    from plansum.llm.cache import ResponseCache
+    from plansum.llm.client import ChunkClient
     from plansum.render import render
     from plansum.replay.cassettes import recording
     from test_faults_round2 import fake_handler, live_settings, serve

@@ -71,6 +71,17 @@ class NotACompletion(Exception):
     """HTTP 200, but the body is an HTML page or an error object, not a chat completion."""
 
 
+class ContentFiltered(Exception):
+    """The provider's content filter stopped the answer (finish_reason=content_filter)."""
+
+
+def _finish_reason(response: Any) -> str | None:
+    try:
+        return str(response.choices[0].finish_reason)
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
 def _title(html: str) -> str:
     m = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
     text = m.group(1) if m else re.sub(r"<[^>]+>", " ", html)
@@ -98,17 +109,32 @@ def checked(create: Callable[..., Any]) -> Callable[..., Any]:
     takes it for a bad answer and re-asks (it is not about the answer; re-asking repeats it)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        response = create(*args, **kwargs)
+        try:
+            response = create(*args, **kwargs)
+        except json.JSONDecodeError as exc:
+            # a 200 said to be JSON that is a page (a login or proxy page): not a body cut off
+            # mid-JSON, so sending it again gets the same page
+            page = str(getattr(exc, "doc", "") or "")
+            if page.lstrip()[:1] == "<":
+                raise NotACompletion(
+                    f"the endpoint answered HTTP 200 with an HTML page, not a completion ({_title(page)!r})"
+                ) from exc
+            raise
         problem = not_a_completion(response)
         if problem:
             raise NotACompletion(problem)
+        if _finish_reason(response) == "content_filter":
+            # the provider withheld the answer; at temperature 0 a re-ask is withheld too
+            raise ContentFiltered(
+                "the endpoint's content filter stopped the answer (finish_reason=content_filter)"
+            )
         return response
 
     return call
 
 
 _NO_ANSWER = (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError)
-_NOT_RETRIED = (CassetteError, NotACompletion, ResponseTooLarge)
+_NOT_RETRIED = (CassetteError, NotACompletion, ContentFiltered, ResponseTooLarge)
 
 
 def is_transport_error(exc: BaseException) -> bool:
@@ -225,7 +251,11 @@ def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str],
             "--model, or check PLANSUM_BASE_URL"
         ) from None
     odd = _find(exc, (NotACompletion, ResponseTooLarge))
-    if odd is not None:
+    filtered = _find(exc, (ContentFiltered,))
+    if filtered is not None:
+        kind = FailureKind.refused
+        msg = f"{filtered}; not retried"
+    elif odd is not None:
         kind = FailureKind.transport
         msg = f"{odd}; not retried"
     elif _find(exc, (IncompleteOutputException,)):

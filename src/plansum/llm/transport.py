@@ -23,7 +23,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from .redact import mask
+from ..redact import mask
 
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a chat completion capped at max_tokens is a few KB
 
