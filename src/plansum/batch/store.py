@@ -33,7 +33,7 @@ from ..models import CheckRecord, DocumentInfo, Goal, Indicator, PlanSummary, Pr
 
 Kind = Literal["string", "int64", "float64", "bool"]
 
-log = logging.getLogger("plansum.dataset")
+log = logging.getLogger(__name__)  # plansum.batch.store
 
 DATASET_VERSION = "1"
 
