@@ -5,9 +5,9 @@ from __future__ import annotations
 from ._version import __version__
 from .document import Document, Findings
 from .headline import headline_groups, mark_headlines, say
-from .rules.indicators import date_indicators
 from .models import Indicator, IndicatorKind, PlanSummary, Provenance
 from .rules.extractor import timeline_of
+from .rules.indicators import date_indicators
 
 _KINDS = {
     "outline": "五年规划纲要", "proposal": "规划建议", "annual_plan": "年度计划",
@@ -34,8 +34,10 @@ def headline_overview(indicators: list[Indicator]) -> str:
     out = []
     for g in headline_groups(indicators):
         bits = list(dict.fromkeys(say(indicators[i]) for i in g.indicators))
-        more = "等" if len(bits) > _OVERVIEW_PER_GROUP else ""
-        out.append(f"{g.label}：" + "；".join(bits[:_OVERVIEW_PER_GROUP]) + more + "。")
+        # every headline target is told; a long list of results is cut
+        keep = len(bits) if g.kind is IndicatorKind.target else _OVERVIEW_PER_GROUP
+        more = "等" if len(bits) > keep else ""
+        out.append(f"{g.label}：" + "；".join(bits[:keep]) + more + "。")
     if not out:
         top = [i for i in indicators if i.kind == IndicatorKind.target and i.headline()]
         bits = list(dict.fromkeys(say(i) for i in top))[:5]

@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .parse.chunking import Chunk, chunk_text
-from .parse.docinfo import read_document_info
-from .parse.loading import clean_text, load_file
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -30,6 +27,9 @@ from .models import (
     Section,
     Span,
 )
+from .parse.chunking import Chunk, chunk_text
+from .parse.docinfo import read_document_info
+from .parse.loading import clean_text, load_file
 from .parse.numbers import find_mentions
 from .parse.outline import flatten, parse_outline
 

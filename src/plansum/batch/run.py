@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._version import __version__
-from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+from ..errors import ConfigError, InputError, LLMError, PlansumError
 from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
 
 Runner = Literal["inline", "processes", "ray"]
@@ -100,17 +100,10 @@ def settings_key(options: RunOptions) -> str:
 
 
 def _error_kind(exc: BaseException) -> str:
-    for cls, kind in (
-        (InputError, "input"),
-        (ConfigError, "config"),
-        (CassetteError, "cassette"),
-        (LLMError, "llm"),
-        (PlansumError, "plansum"),
-        (MemoryError, "memory"),
-    ):
-        if isinstance(exc, cls):
-            return kind
-    return "bug"
+    """The error's own kind (`PlansumError.kind`); out of memory; else a bug."""
+    if isinstance(exc, PlansumError):
+        return exc.kind
+    return "memory" if isinstance(exc, MemoryError) else "bug"
 
 
 def _summarize(text: str, name: str, encoding: str, options: RunOptions) -> Any:

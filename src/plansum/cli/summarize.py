@@ -135,25 +135,12 @@ def indicators(
     """Print the indicators the rules find (no model)."""
     from ..document import Document
     from ..pipeline import summarize_document
-    from ..render import render
+    from ..render import INDICATOR_RENDERERS
 
     try:
+        r = INDICATOR_RENDERERS.get(fmt)
         doc = Document.load(file)
-        summary = summarize_document(doc, engine="rules")
-        if fmt == "json":
-            import json
-
-            out = json.dumps(
-                [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
-                ensure_ascii=False,
-                indent=2,
-            )
-        elif fmt == "csv":
-            out = str(render(summary, doc.text, "csv"))
-        else:
-            from ..render import indicator_table_markdown
-
-            out = indicator_table_markdown(summary.indicators)
+        out = r.render(summarize_document(doc, engine="rules"), doc.text)
     except PlansumError as exc:
         fail(str(exc))
         return

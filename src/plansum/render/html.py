@@ -8,6 +8,7 @@ import html
 from dataclasses import dataclass
 
 from ..models import (
+    ITEM_STATUSES,
     CheckStatus,
     Goal,
     Indicator,
@@ -387,7 +388,7 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
         + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in info if v)
         + "</dl>",
         '<p class="legend">'
-        + "".join(f'<span class="st-{s.value}">{_badge(s.value)}</span>' for s in CheckStatus)
+        + "".join(f'<span class="st-{s.value}">{_badge(s.value)}</span>' for s in ITEM_STATUSES)
         + "</p>",
         *_headline_html(summary, linked),
         "<h3>概述 (overview)</h3>",
