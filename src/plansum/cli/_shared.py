@@ -14,8 +14,39 @@ import typer
 from ..errors import PlansumError
 
 FileArg = Annotated[
-    Path, typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16).")
+    str,
+    typer.Argument(
+        help="A plan document: plain text (UTF-8, GB18030/GBK, UTF-16), a PDF, a Word .docx or "
+        "a web page (.html), or an http(s) URL of one (the pdf/docx/html extras read them)."
+    ),
 ]
+
+
+def load_document(source: str, *, progress: bool | None = None) -> Any:
+    """The Document of a path or URL; a PDF's pages counted on a progress bar on stderr
+    (when stderr is a terminal, or `progress` says so)."""
+    from ..document import Document
+
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return Document.load(source)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading pages", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return Document.load(source, progress=tick)
 
 
 # The model options, one definition each, shared by summarize, batch, record and track.
