@@ -19,6 +19,7 @@ PKG = ROOT / "src" / "plansum"
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
     ("models", "settings", "redact"),
+    ("formats",),
     ("parse",),
     ("document", "headline", "verify"),
     ("rules",),

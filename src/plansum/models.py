@@ -289,6 +289,23 @@ class DocumentInfo(_Model):
     )
     encoding: str | None = Field(default=None, description="How the file was decoded.")
     chars: int = Field(default=0, description="Length of the decoded text in characters.")
+    format: str = Field(
+        default="text", description="What the file was: text, pdf, docx or html (converted to text)."
+    )
+    pages: list[tuple[int, int]] | None = Field(
+        default=None,
+        description="Where each page of the original begins in the text: [offset, page] pairs "
+        "in text order (a PDF, or a .docx with page breaks); null when the file has no pages.",
+    )
+
+    def page_of(self, offset: int) -> int | None:
+        """The page of the original the character at `offset` is on; None without pages."""
+        if not self.pages:
+            return None
+        from bisect import bisect_right
+
+        i = bisect_right([o for o, _ in self.pages], offset) - 1
+        return self.pages[max(i, 0)][1]
 
 
 class CheckRecord(_Model):

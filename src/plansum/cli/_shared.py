@@ -14,8 +14,39 @@ import typer
 from ..errors import PlansumError
 
 FileArg = Annotated[
-    Path, typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16).")
+    str,
+    typer.Argument(
+        help="A plan document: plain text (UTF-8, GB18030/GBK, UTF-16), a PDF, a Word .docx or "
+        "a web page (.html), or an http(s) URL of one (the pdf/docx/html extras read them)."
+    ),
 ]
+
+
+def load_document(source: str, *, progress: bool | None = None) -> Any:
+    """The Document of a path or URL; a PDF's pages counted on a progress bar on stderr
+    (when stderr is a terminal, or `progress` says so)."""
+    from ..document import Document
+
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return Document.load(source)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading pages", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return Document.load(source, progress=tick)
 
 
 # The model options, one definition each, shared by summarize, batch, record and track.
@@ -194,16 +225,30 @@ def guarded(
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise  # click's exits are exceptions too (Exit is a RuntimeError)
+    except OSError as exc:
+        if exc.filename is None:
+            _bug(exc, secret, verbose)
+        fail(secret.scrub(os_error_line(exc)))
     except Exception as exc:  # noqa: BLE001 - a bug must not print a traceback with the key in it
-        if verbose:
-            import traceback
+        _bug(exc, secret, verbose)
 
-            typer.echo(secret.scrub("".join(traceback.format_exception(exc))), err=True)
-        fail(
-            secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
-            + " — this is a bug in plansum; rerun with --verbose and report it",
-            1,
-        )
+
+def os_error_line(exc: OSError) -> str:
+    """A file error as the file and what is wrong with it (`… -> …` for a rename)."""
+    where = str(exc.filename) + (f" -> {exc.filename2}" if exc.filename2 is not None else "")
+    return f"{where}: {exc.strerror or exc}"
+
+
+def _bug(exc: BaseException, secret: Any, verbose: bool) -> None:
+    if verbose:
+        import traceback
+
+        typer.echo(secret.scrub("".join(traceback.format_exception(exc))), err=True)
+    fail(
+        secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
+        + " — this is a bug in plansum; rerun with --verbose and report it",
+        1,
+    )
 
 
 def write_output(parts: Iterable[bytes], output: Path | None, secret: Any) -> None:

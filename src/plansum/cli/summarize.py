@@ -22,6 +22,7 @@ from ._shared import (
     fail,
     guarded,
     llm_settings,
+    load_document,
     no_model_note,
     same_file,
     write_output,
@@ -66,14 +67,13 @@ def summarize(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize one plan document."""
-    from ..document import Document
     from ..pipeline import summarize_document
     from ..redact import SecretFilter
     from ..render import RENDERERS, render_parts
 
     secret = SecretFilter([api_key])
     settings: Any = None
-    if output is not None and same_file(output, file):
+    if output is not None and same_file(output, Path(file)):
         fail(f"-o {output} is the input document itself; write the summary to another file")
 
     def interrupted() -> str:
@@ -85,7 +85,7 @@ def summarize(
         out_fmt = RENDERERS.choose(fmt, output).name
         check_engine(engine)
         offline = offline or engine == "rules"
-        doc = Document.load(file)
+        doc = load_document(file, progress=True if verbose else None)
         settings = llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
         no_model_note(settings, offline, engine)
         if settings is not None:
@@ -134,12 +134,12 @@ def report_chunks(summary: Any, *, verbose: bool, strict: bool) -> None:
 
 
 def outline(file: FileArg) -> None:
-    """Print the heading outline with character offsets."""
-    from ..parse.loading import load_file
+    """Print the heading outline with character offsets (and 第N页 for a PDF)."""
+    from ..parse.loading import load_source
     from ..parse.outline import flatten, parse_outline
 
     try:
-        doc = load_file(file)
+        doc = load_source(file)
     except PlansumError as exc:
         fail(str(exc))
         return
@@ -147,7 +147,8 @@ def outline(file: FileArg) -> None:
     for s in flatten(parse_outline(doc.text)):
         indent = "  " * (s.level - 1)
         num = f"{s.number} " if s.number else ""
-        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]\n")
+        page = f" 第{doc.pages.page_of(s.span.start)}页" if doc.pages is not None else ""
+        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]{page}\n")
     write_stdout("".join(lines))
 
 
@@ -156,13 +157,12 @@ def indicators(
     fmt: Annotated[str, typer.Option("--format", "-f", help="markdown | csv | json")] = "markdown",
 ) -> None:
     """Print the indicators the rules find (no model)."""
-    from ..document import Document
     from ..pipeline import summarize_document
     from ..render import INDICATOR_RENDERERS
 
     try:
         r = INDICATOR_RENDERERS.get(fmt)
-        doc = Document.load(file)
+        doc = load_document(file)
         out = r.render(summarize_document(doc, engine="rules"), doc.text)
     except PlansumError as exc:
         fail(str(exc))

@@ -28,7 +28,7 @@ from ._shared import (
 
 def track(
     paths: Annotated[
-        list[Path], typer.Argument(help="Plan documents, or directories of .txt documents.")
+        list[Path], typer.Argument(help="Plan documents, or directories of them (.txt, .pdf, .docx, .html).")
     ],
     fmt: Annotated[
         str | None,

@@ -363,16 +363,20 @@ def _worth_keeping(
     return headline | {k for k, d in docs.items() if len(d) >= 2 and len(k[1]) >= 4}
 
 
+_READABLE = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a directory is searched for
+
+
 def _files(paths: Sequence[str | Path]) -> list[Path]:
     from ..errors import PlansumError
 
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.suffix.lower() == ".txt")
+            found = sorted(x for x in p.iterdir() if x.suffix.lower() in _READABLE)
             if not found:
                 raise PlansumError(
-                    f"{p} holds no .txt documents; pass files or a directory of them"
+                    f"{p} holds no documents (.txt, .pdf, .docx, .html); pass files or a "
+                    "directory of them"
                 )
             out += found
         elif p.exists():
@@ -402,7 +406,7 @@ def load_inputs(
     offline: bool = False,
     summarize: Summarizer | None = None,
 ) -> list[TrackInput]:
-    """Load and summarize each document (files, or directories of .txt files).
+    """Load and summarize each document (files, or directories of .txt/.pdf/.docx/.html files).
 
     engine as in `plansum.summarize` (auto: hybrid when `settings` names a model, else the
     rules); `offline=True` is engine "rules".  `summarize`, when given, is called with each

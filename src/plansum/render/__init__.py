@@ -142,7 +142,7 @@ INDICATOR_RENDERERS: Renderers[PlanSummary, str] = Renderers(
             "markdown",
             (".md", ".markdown"),
             ("md",),
-            lambda s, _t: indicator_table_markdown(s.indicators),
+            lambda s, _t: indicator_table_markdown(s.indicators, s.document),
         ),
         Renderer("json", (".json",), (), _indicators_json),
         Renderer("csv", (".csv",), (), render_csv),
