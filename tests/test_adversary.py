@@ -202,3 +202,22 @@ def test_the_adversary_catches_the_old_window(monkeypatch: pytest.MonkeyPatch) -
     assert doc.mentions
     summary, adv = run_document(text, 1.0, kinds=["names_swapped"], chunk_chars=400)
     assert exposed(adv.corruptions, text, summary)
+
+
+def test_cli_eval_adversary_prints_the_sweep(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from plansum.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text((CORPUS / "qinglan_annual_2024.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    r = CliRunner().invoke(app, ["eval", "--adversary", "1", "--corpus", str(corpus)])
+    assert r.exit_code == 0, r.output
+    rows = [ln.split("|")[1:-1] for ln in r.output.splitlines() if ln.startswith("| full") or ln.startswith("| compact")]
+    kinds = {c[1].strip() for c in rows}
+    assert set(KINDS) <= kinds and "(honest)" in kinds
+    lies = [c for c in rows if c[1].strip() != "(honest)"]
+    assert sum(int(c[3]) for c in lies) > 0 and all(int(c[4]) == 0 and c[6].strip() == "0" for c in lies)
+    bad = CliRunner().invoke(app, ["eval", "--adversary", "2", "--corpus", str(corpus)])
+    assert bad.exit_code != 0 and "between 0 and 1" in bad.output
