@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Span,
     )
     from .pipeline import Engine, summarize, summarize_document, summarize_file
+    from .render import render
     from .settings import Settings
 
 # Where each public name lives.  They are imported on first use, so that `plansum --help`
@@ -49,6 +50,7 @@ _HOME = {
     "summarize_file": "pipeline",
     "Settings": "settings",
     "TrackLedger": "ledger", "track": "ledger",
+    "render": "render",
 }
 
 
@@ -59,6 +61,11 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f".{home}", __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public API too, though its names load on first use (`dir(plansum)`, completion)."""
+    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})
 
 
 __all__ = [
@@ -84,6 +91,7 @@ __all__ = [
     "Span",
     "TrackLedger",
     "__version__",
+    "render",
     "summarize",
     "summarize_document",
     "summarize_file",

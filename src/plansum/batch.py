@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ._version import __version__
-from .dataset import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
+from .dataset import (
+    DATASET_VERSION,
+    Store,
+    failure_row,
+    schema_fingerprint,
+    summary_rows,
+    write_datasette_metadata,
+)
 from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 
 Engine = Literal["inline", "processes", "ray"]
@@ -548,6 +555,10 @@ def run_batch(
             bar.stop()
         report.seconds = time.perf_counter() - t0
         report.files = [store.path]
+        try:
+            report.files.append(write_datasette_metadata(out_dir))
+        except OSError:
+            pass  # the dataset is whole without it; the SQLite file was written
         if parquet:
             try:
                 report.files += store.export_parquet()
