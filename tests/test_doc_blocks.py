@@ -200,7 +200,11 @@ def run_sh(body: str, box: dict[str, object], where: str) -> None:
         if line.startswith("datasette serve"):
             _datasette(line, work, env)
             continue
-        out = subprocess.run(["bash", "-c", line], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+        line_env = env
+        if re.search(r"--model |PLANSUM_MODEL=", line) and "PLANSUM_BASE_URL" not in env:
+            # a line that names a model: its endpoint is the fake one, as "Using a model" sets up
+            line_env = {**env, "PLANSUM_BASE_URL": fake_url, "PLANSUM_API_KEY": "sk-test"}
+        out = subprocess.run(["bash", "-c", line], cwd=work, env=line_env, capture_output=True, text=True, timeout=300)
         want = EXPECT.get(raw.strip(), 0)
         assert out.returncode == want, f"{where}: {line!r} exited {out.returncode}\n{out.stderr[-3000:]}"
 
@@ -295,7 +299,9 @@ def _check_gdp_table(doc: Path, rows: list[tuple[object, ...]], real: bool) -> N
     shown = re.search(r"<!-- gdp-output -->\n(.*?)\n<!-- /gdp-output -->", text, re.S)
     assert shown, "docs/dataset.md lost its GDP table"
     assert rows, "the GDP query gave no row"
-    if real:  # the table was made from ../shared; without it the fixtures stand in
+    if real and os.environ.get("DOCS_WRITE"):  # re-record the table
+        doc.write_text(text.replace(shown.group(1), gdp_table(rows)), encoding="utf-8")
+    elif real:  # the table was made from ../shared; without it the fixtures stand in
         assert shown.group(1).strip() == gdp_table(rows), (
             "docs/dataset.md's GDP table is not the query's output; new table:\n" + gdp_table(rows)
         )
@@ -318,12 +324,16 @@ def test_gdp_rows_against_the_hand_checked_figures(sandbox: dict[str, object]) -
         f"SELECT source, year, period, kind, rate_value, rate_upper FROM '{out}' "
         "WHERE indicator_key = 'gdp' AND rate_raw IS NOT NULL"
     ).fetchall()
-    right = 0
-    for g in gold.values():
+    right, wrong = 0, []
+    for region, g in gold.items():
         src = f"realdocs/{g['file']}"
         value, upper, _cmp = g["target_2026"]
-        right += any(r[0] == src and r[1] == 2026 and r[2] is None and r[3] == "target"
-                     and r[4] == value and r[5] == upper for r in rows)
-        right += any(r[0] == src and r[1] == 2025 and r[3] == "actual" and r[4] == g["actual_2025"]
-                     for r in rows)
-    assert right >= 22, f"{right} of {2 * len(gold)} hand-checked GDP figures found"
+        for kind, year, want in (("target", 2026, (value, upper)), ("actual", 2025, (g["actual_2025"],))):
+            # one year's figure: no period; right when it is there and nothing contradicts it
+            got = {r[4:4 + len(want)] for r in rows if r[0] == src and r[1] == year and r[2] is None and r[3] == kind}
+            if got == {tuple(float(x) if x is not None else None for x in want)}:
+                right += 1
+            else:
+                wrong.append(f"{region} {year} {kind}: {sorted(got, key=str)} want {want}")
+    # 19 of 24 when this was written; the misses are listed in docs/dataset.md
+    assert right >= 19, f"{right} of {2 * len(gold)} hand-checked GDP figures right: {wrong}"
