@@ -14,7 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from plansum.eval.simulate import KINDS, load_corpus, render_sweep, sweep
+from plansum.eval.corruptions import KINDS
+from plansum.eval.sweep import load_corpus, render_sweep, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -66,7 +66,7 @@ def _redraw(m: re.Match[str], rng: random.Random) -> str:
 def generate(n: int, out_dir: Path, seed: int = 15) -> list[Path]:
     """n fictional plans from the fixture corpus, in the encodings of their models."""
     sys.path.insert(0, str(ROOT / "src"))
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     rng = random.Random(seed)
     models = [(p, load_file(p)) for p in sorted(CORPUS.glob("*.txt"))]
@@ -90,12 +90,12 @@ def generate(n: int, out_dir: Path, seed: int = 15) -> list[Path]:
 
 
 def child(args: argparse.Namespace) -> None:
-    from plansum.batch import run_batch
+    from plansum.batch.run import run_batch
 
     report = run_batch(
         Path(args.input),
         Path(args.output),
-        engine=args.engine,
+        runner=args.engine,
         workers=args.workers,
         parquet=True,
     )

@@ -34,7 +34,7 @@ def _unbalanced(name: str) -> bool:
 
 def measure(path: Path, listing: bool) -> dict[str, int]:
     from plansum import pipeline
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     doc = load_file(path)
     s = pipeline.summarize(doc.text, engine="rules", encoding=doc.encoding)

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plansum.loading import load_file
+from plansum.parse.loading import load_file
 from plansum.models import CheckStatus
-from plansum.numbers import find_mentions, parse_quantity, values_equal
+from plansum.parse.numbers import find_mentions, parse_quantity, values_equal
 from plansum.verify import check_name, place, unsupported_numbers
 
 

@@ -13,7 +13,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from plansum.loading import load_file
+from plansum.parse.loading import load_file
 from plansum.models import CheckStatus
 from plansum.pipeline import summarize
 from plansum.replay import summarize_replay

@@ -148,7 +148,7 @@ def seed_files(seeds: Path) -> list[Path]:
 
 def joined_corpus(seeds: Path) -> str:
     """The seed documents joined into one text (the ×1 document)."""
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     return "\n".join(load_file(p).text for p in seed_files(seeds))
 
@@ -263,7 +263,7 @@ def stage_profile(text: str) -> dict[str, Any]:
 
 
 def bench_rules(seeds: Path, scales: list[int], repeat: int, profile_scales: tuple[int, int] = (1, 16)) -> dict[str, Any]:
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
     from plansum.pipeline import summarize
 
     files = seed_files(seeds)
@@ -505,7 +505,8 @@ def replay_instrumented(text: str, name: str, encoding: str | None, cassette_dir
     import httpx
 
     from plansum.document import Document
-    from plansum.llm import ChunkClient, build_messages
+    from plansum.llm.client import ChunkClient
+    from plansum.llm.answer import build_messages
     from plansum.pipeline import summarize_document
     from plansum.replay.cassettes import RecordingMeta, replaying
     from plansum.settings import Settings
@@ -554,7 +555,7 @@ def bench_replay(cassette_dir: Path, seeds: Path, repeat: int, tok_python: str |
     import logging
 
     from plansum.errors import PlansumError
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
     from plansum.replay import summarize_replay
     from plansum.replay.cassettes import RecordingMeta
 
@@ -624,8 +625,8 @@ def bench_replay(cassette_dir: Path, seeds: Path, repeat: int, tok_python: str |
                              "text_index": len(texts), "chat_range": [len(chats), len(chats) + len(msgs)]})
         texts.append(doc.text)
         chats += msgs
-    from plansum.llm import ChunkExtraction
-    from plansum.prompts import load_prompt
+    from plansum.llm.answer import ChunkExtraction
+    from plansum.llm.prompts import load_prompt
 
     extra_texts = [load_prompt().system, json.dumps(ChunkExtraction.model_json_schema(), ensure_ascii=False)]
     toks = gemma_tokens(tok_python, gguf, texts + extra_texts, chats)
@@ -749,7 +750,7 @@ def run_live(analysis: Any, settings: Any, merge_mode: str = "hybrid") -> tuple[
     """summarize_document against a live endpoint: (summary, wall seconds, HTTP requests sent)."""
     import httpx
 
-    from plansum.llm import ChunkClient
+    from plansum.llm.client import ChunkClient
     from plansum.pipeline import summarize_document
 
     sent = [0]
@@ -814,8 +815,8 @@ def render_live(r: dict[str, Any]) -> str:
 
 def plansum_requests(text: str, chunk_chars: int) -> list[list[dict[str, str]]]:
     from plansum.document import Document
-    from plansum.llm import build_messages
-    from plansum.prompts import load_prompt
+    from plansum.llm.answer import build_messages
+    from plansum.llm.prompts import load_prompt
 
     return [build_messages(load_prompt(), c)[0] for c in Document.from_text(text).chunks(chunk_chars)]
 
@@ -823,7 +824,7 @@ def plansum_requests(text: str, chunk_chars: int) -> list[list[dict[str, str]]]:
 def bench_langextract(url: str | None, model: str, doc_path: Path, le_python: str, chunk_chars: int, max_tokens: int,
                       max_retries: int, tok_python: str | None, gguf: Path) -> dict[str, Any]:
     from plansum.document import Document
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     dry = url is None
     cmd = [le_python, str(BENCH / "langextract_compare.py"), "--doc", str(doc_path), "--model", model,

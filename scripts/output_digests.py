@@ -39,7 +39,7 @@ def digests(seeds: Path | None) -> dict[str, str]:
 
 
 def _digests(seeds: Path | None) -> dict[str, str]:
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
     from plansum.pipeline import summarize
     from plansum.render import render
     from plansum.replay import summarize_replay

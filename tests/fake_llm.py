@@ -17,12 +17,13 @@ from typing import Any
 
 import httpx
 
-from plansum.chunking import Chunk
+from plansum.parse.chunking import Chunk
 from plansum.document import Document
-from plansum.llm import ChunkClient, build_messages
+from plansum.llm.client import ChunkClient
+from plansum.llm.answer import build_messages
 from plansum.models import PlanSummary
 from plansum.pipeline import summarize_document
-from plansum.prompts import load_prompt
+from plansum.llm.prompts import load_prompt
 from plansum.settings import Settings
 
 KEY = "sk-test-SECRET123456789"

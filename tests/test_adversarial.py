@@ -14,22 +14,16 @@ from typing import Any
 import pytest
 
 from fake_llm import TEXT, FakeLLM, document, run_llm
-from plansum.chunking import Chunk
+from plansum.parse.chunking import Chunk
 from plansum.document import Document
 from plansum.eval.gold import load_gold
-from plansum.eval.simulate import (
-    KINDS,
-    PARAPHRASES,
-    SimulatedModel,
-    leaks,
-    simulate_document,
-    split_tags,
-)
-from plansum.llm import build_messages
+from plansum.eval.corruptions import KINDS, PARAPHRASES, SimulatedModel, split_tags
+from plansum.eval.sweep import leaks, simulate_document
+from plansum.llm.answer import build_messages
 from plansum.models import CheckStatus, Indicator, IndicatorKind, PlanSummary
-from plansum.numbers import find_mentions
-from plansum.prompts import load_prompt
-from plansum.rules import RulesExtractor
+from plansum.parse.numbers import find_mentions
+from plansum.llm.prompts import load_prompt
+from plansum.rules.extractor import RulesExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -76,7 +70,7 @@ def _at(summary: PlanSummary, raw: str) -> list[Indicator]:
 
 
 def _shown_verified(ind: Indicator, fld: str) -> bool:
-    from plansum.eval.simulate import field_status
+    from plansum.eval.sweep import field_status
 
     return field_status(ind, fld) == CheckStatus.verified
 
@@ -265,7 +259,7 @@ def test_a_zero_width_character_does_not_give_a_wrong_verified_number(tmp_path: 
 
 
 def _fixture(name: str) -> tuple[str, Any]:
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     return load_file(CORPUS / f"{name}.txt").text, load_gold(GOLD / f"{name}.json")
 
@@ -350,7 +344,7 @@ def test_user_roles_send_instructions_and_reasks_as_user_content() -> None:
 
     import httpx
 
-    from plansum.llm import ChunkClient
+    from plansum.llm.client import ChunkClient
     from plansum.pipeline import summarize_document
     from plansum.settings import Settings
 

@@ -15,25 +15,21 @@ from conftest import ROOT
 PKG = ROOT / "src" / "plansum"
 
 # Lowest first.  Read it as the flow: text → Document → findings → summary → outputs.
+# A unit is a top-level module or a subpackage; inside a subpackage modules import freely.
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
-    ("models", "settings", "redact", "transport", "cache"),
-    ("numbers", "prompts"),
-    ("loading", "outline", "docinfo", "dating"),
-    ("indicators", "tables", "goals", "projects", "headline"),
-    ("chunking",),
-    ("document",),
-    ("verify", "rules"),
+    ("models", "settings", "redact"),
+    ("parse",),
+    ("document", "headline", "verify"),
+    ("rules",),
     ("llm",),
-    ("llm_extractor", "merge", "assemble"),
+    ("merge", "assemble"),
     ("pipeline",),
     ("render",),
-    ("dataset", "batch_api"),
+    ("ledger",),
     ("batch",),
     ("replay",),
     ("eval",),
-    ("ledger",),
-    ("ledger_render",),
     ("schema_export",),
     ("cli",),
     ("__init__",),
@@ -48,27 +44,34 @@ def _unit(module: str) -> str:
 
 def _imports(path: Path) -> set[str]:
     """Modules of plansum imported anywhere in `path` (relative or absolute), as units."""
-    rel = path.relative_to(PKG).with_suffix("")
-    parts = list(rel.parts)
-    package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    return {_unit(m) for m in _modules(path.read_text(encoding="utf-8"), _parts(path))}
+
+
+def _parts(path: Path) -> list[str]:
+    return list(path.relative_to(PKG).with_suffix("").parts)
+
+
+def _modules(source: str, parts: list[str]) -> set[str]:
+    """Dotted plansum modules imported by `source`, a module at `parts` under plansum."""
+    package = parts[:-1]
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
-                target = [*base, *(node.module.split(".") if node.module else [])]
                 if not node.module:  # from . import x
-                    out |= {_unit(".".join([*base, a.name])) for a in node.names}
+                    out |= {".".join([*base, a.name]) for a in node.names}
                     continue
+                target = [*base, *node.module.split(".")]
             elif node.module and node.module.startswith("plansum"):
                 target = node.module.split(".")[1:]
             else:
                 continue
-            out.add(_unit(".".join(target)))
+            out.add(".".join(target))
         elif isinstance(node, ast.Import):
             for a in node.names:
                 if a.name.startswith("plansum."):
-                    out.add(_unit(".".join(a.name.split(".")[1:])))
+                    out.add(".".join(a.name.split(".")[1:]))
     return out
 
 
@@ -88,14 +91,47 @@ def test_no_module_imports_upward() -> None:
     assert not upward, "upward or sideways imports:\n" + "\n".join(upward)
 
 
-def test_the_checker_sees_an_upward_import(tmp_path: Path) -> None:
-    """The parser finds relative, absolute and function-level imports."""
-    f = PKG / "numbers.py"
-    deps = _imports(f)
-    assert "models" in deps
-    probe = PKG / "_probe_upward.py"
-    probe.write_text("def f():\n    from .cli import app\n    from plansum.render import render\n", encoding="utf-8")
-    try:
-        assert {"cli", "render"} <= _imports(probe)
-    finally:
-        probe.unlink()
+def test_the_checker_sees_an_upward_import() -> None:
+    """The parser finds relative, absolute and function-level imports (probe parsed from a string)."""
+    assert "models" in _imports(PKG / "parse" / "numbers.py")
+    probe = "def f():\n    from ..cli import app\n    from plansum.render import render\n"
+    assert {"cli", "render"} <= {_unit(m) for m in _modules(probe, ["parse", "_probe"])}
+    assert _modules("from . import dating\n", ["parse", "_probe"]) == {"parse.dating"}
+
+
+def test_the_tree_shows_the_stages() -> None:
+    """At most 15 top-level modules; every stage is a package."""
+    top = sorted(p.name for p in PKG.glob("*.py"))
+    assert len(top) <= 15, top
+    for package in ("parse", "rules", "llm", "render", "ledger", "batch", "replay", "eval", "cli"):
+        assert (PKG / package / "__init__.py").is_file(), package
+
+
+def _neighbours(parts: list[str], modules: set[str]) -> set[str]:
+    """The sibling units a module leans on: top-level modules and subpackages other than its
+    own (modules of its own package are its parts, not its neighbours)."""
+    mine = _unit(".".join(parts))
+    return {u for u in (_unit(m) for m in modules) if u != mine}
+
+
+def test_no_module_leans_on_more_than_eight_others() -> None:
+    heavy = []
+    for p in sorted(PKG.rglob("*.py")):
+        parts = _parts(p)
+        if parts in (["cli", "__init__"], ["__init__"]):
+            continue  # registering commands and the lazy public API name everything by design
+        n = _neighbours(parts, _modules(p.read_text(encoding="utf-8"), parts))
+        if len(n) > 8:
+            heavy.append(f"{'.'.join(parts)}: {len(n)} {sorted(n)}")
+    assert not heavy, "\n".join(heavy)
+
+
+def test_no_function_over_120_lines() -> None:
+    long = []
+    for p in sorted(PKG.rglob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = (node.end_lineno or node.lineno) - node.lineno + 1
+                if n > 120:
+                    long.append(f"{p.relative_to(PKG)}:{node.lineno} {node.name} {n} lines")
+    assert not long, "\n".join(long)

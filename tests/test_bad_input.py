@@ -24,14 +24,14 @@ import pytest
 from typer.testing import CliRunner
 
 from fake_llm import BASE_URL, GOOD, KEY, TEXT, FakeLLM, answer, document, extraction, run_llm
-from plansum.chunking import chunk_text
+from plansum.parse.chunking import chunk_text
 from plansum.cli import app
 from plansum.document import Document
-from plansum.llm import build_messages
-from plansum.loading import MAX_BYTES, load_file
+from plansum.llm.answer import build_messages
+from plansum.parse.loading import MAX_BYTES, load_file
 from plansum.models import PlanSummary
 from plansum.pipeline import summarize, summarize_file
-from plansum.prompts import load_prompt
+from plansum.llm.prompts import load_prompt
 
 RUN_SLOW = bool(os.environ.get("PLANSUM_RUN_SLOW"))
 slow = pytest.mark.skipif(not RUN_SLOW, reason="slow (see docs/reliability.md); set PLANSUM_RUN_SLOW=1")
@@ -127,7 +127,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
 
 
 def test_bad_input_fails_before_any_model_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import plansum.llm_extractor as lp
+    import plansum.llm.extractor as lp
 
     fake = FakeLLM(document()[1])
     real = lp.ChunkClient

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS
-from plansum.batch import (
+from plansum.batch.run import (
     Job,
     RunOptions,
     content_id,
@@ -50,7 +50,7 @@ def _table(db: Path, table: str) -> list[dict[str, Any]]:
 
 
 def test_failures_are_rows_and_the_batch_goes_on(corpus: Path, tmp_path: Path) -> None:
-    report = run_batch(corpus, tmp_path / "out", engine="inline", parquet=False)
+    report = run_batch(corpus, tmp_path / "out", runner="inline", parquet=False)
     n_good = len(list(CORPUS.glob("*.txt")))
     assert report.total == n_good + 2 and report.done == n_good
     assert sorted((s, k) for s, k, _ in report.failed) == [("empty.txt", "input"), ("scan.txt", "input")]
@@ -68,9 +68,9 @@ def test_failures_are_rows_and_the_batch_goes_on(corpus: Path, tmp_path: Path) -
 
 def test_resume_skips_what_is_done(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = run_batch(corpus, out, engine="inline", parquet=False)
+    first = run_batch(corpus, out, runner="inline", parquet=False)
     before = _table(out / "plansum.sqlite", "indicators")
-    again = run_batch(corpus, out, engine="inline", parquet=False)
+    again = run_batch(corpus, out, runner="inline", parquet=False)
     assert again.done == 0 and again.skipped == first.done
     assert len(again.failed) == 2  # failures are tried again
     assert _table(out / "plansum.sqlite", "indicators") == before
@@ -79,7 +79,7 @@ def test_resume_skips_what_is_done(corpus: Path, tmp_path: Path) -> None:
     p = corpus / "qinglan_annual_2024.txt"
     old_id, _ = content_id(p.read_bytes())
     p.write_text(p.read_text(encoding="utf-8") + "\n全年新建5G基站1200个。\n", encoding="utf-8")
-    third = run_batch(corpus, out, engine="inline", parquet=False)
+    third = run_batch(corpus, out, runner="inline", parquet=False)
     assert third.done == 1 and third.skipped == first.done - 1
     docs = _table(out / "plansum.sqlite", "documents")
     assert old_id not in {d["document_id"] for d in docs}
@@ -90,7 +90,7 @@ def test_resume_skips_what_is_done(corpus: Path, tmp_path: Path) -> None:
     with conn:
         conn.execute("UPDATE documents SET settings_key = 'older'")
     conn.close()
-    assert run_batch(corpus, out, engine="inline", parquet=False).done == first.done
+    assert run_batch(corpus, out, runner="inline", parquet=False).done == first.done
 
 
 def test_settings_key_follows_what_changes_results(tmp_path: Path) -> None:
@@ -104,13 +104,13 @@ def test_settings_key_follows_what_changes_results(tmp_path: Path) -> None:
 
 def test_duplicates_are_done_once(corpus: Path, tmp_path: Path) -> None:
     shutil.copy(corpus / "yunxi_news_2025.txt", corpus / "copy.txt")
-    report = run_batch(corpus, tmp_path / "out", engine="inline", parquet=False)
+    report = run_batch(corpus, tmp_path / "out", runner="inline", parquet=False)
     assert report.duplicates == [("yunxi_news_2025.txt", "copy.txt")]
 
 
 def test_process_pool_gives_the_same_rows(corpus: Path, tmp_path: Path) -> None:
-    run_batch(corpus, tmp_path / "a", engine="inline", parquet=False)
-    report = run_batch(corpus, tmp_path / "b", engine="processes", workers=2, parquet=False)
+    run_batch(corpus, tmp_path / "a", runner="inline", parquet=False)
+    report = run_batch(corpus, tmp_path / "b", runner="processes", workers=2, parquet=False)
     assert len(report.failed) == 2
     for table in ("documents", "headings", "indicators", "goals", "projects"):
         assert _table(tmp_path / "b" / "plansum.sqlite", table) == _table(
@@ -144,7 +144,7 @@ def test_manifests(tmp_path: Path, corpus: Path) -> None:
     assert discover(tmp_path / "m.csv") == [("in/yunxi_news_2025.txt", tmp_path / "in" / "yunxi_news_2025.txt")]
     (tmp_path / "m.jsonl").write_text('{"path": "in/qinglan_proposal.txt"}\n', encoding="utf-8")
     assert [s for s, _ in discover(tmp_path / "m.jsonl")] == ["in/qinglan_proposal.txt"]
-    report = run_batch(tmp_path / "list.txt", tmp_path / "out", engine="inline", parquet=False)
+    report = run_batch(tmp_path / "list.txt", tmp_path / "out", runner="inline", parquet=False)
     assert report.done == 1 and [(s, k) for s, k, _ in report.failed] == [("in/missing.txt", "input")]
 
 
@@ -162,7 +162,7 @@ def test_cli_batch(corpus: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(out), "--engine", "spark"])
     assert res.exit_code == 2 and "unknown engine" in res.stderr
     # The summarize engine needs a model for llm / hybrid, and says so before any work.
-    res = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(tmp_path / "o2"), "--summarize-engine", "llm"])
+    res = CliRunner().invoke(app, ["batch", str(corpus), "-o", str(tmp_path / "o2"), "--engine", "llm"])
     assert res.exit_code == 2 and "needs a model" in res.stderr
     assert not (tmp_path / "o2" / "plansum.sqlite").exists()
 
@@ -177,7 +177,7 @@ class _KillsTheWorker:
 
 
 def test_a_dead_worker_fails_only_its_own_document(tmp_path: Path) -> None:
-    from plansum.batch import run_processes
+    from plansum.batch.run import run_processes
 
     text = (CORPUS / "yunxi_news_2025.txt").read_bytes()
     jobs = [Job("boom", "boom.txt", "", data=_KillsTheWorker())]  # type: ignore[arg-type]
@@ -202,7 +202,7 @@ def test_bench_generator_makes_new_readable_documents(tmp_path: Path) -> None:
     spec.loader.exec_module(mod)
     paths = mod.generate(16, tmp_path / "gen")
     assert len({content_id(p.read_bytes())[0] for p in paths}) == 16
-    report = run_batch(tmp_path / "gen", tmp_path / "out", engine="inline", parquet=False)
+    report = run_batch(tmp_path / "gen", tmp_path / "out", runner="inline", parquet=False)
     assert report.done == 16 and not report.failed
     docs = _table(tmp_path / "out" / "plansum.sqlite", "documents")
     assert all("青岚" not in (d["title"] or "") for d in docs)
@@ -215,10 +215,18 @@ def test_a_dead_endpoint_stops_the_batch_and_keeps_what_is_done(corpus: Path, tm
     dead = Settings(model="m", base_url="http://127.0.0.1:9/v1", cache=False, transport_retries=0, timeout=1)
     out = tmp_path / "out"
     with pytest.raises(LLMError, match="3 documents in a row"):
-        run_batch(corpus, out, options=RunOptions(settings=dead), engine="inline", parquet=False)
+        run_batch(corpus, out, options=RunOptions(settings=dead), runner="inline", parquet=False)
     docs = _table(out / "plansum.sqlite", "documents")
     llm_failed = [d for d in docs if d["error_kind"] == "llm"]
     assert len(llm_failed) == 3 and len(docs) < len(list(corpus.rglob("*.txt")))
     # The same collection, offline: the documents that failed are done now.
-    report = run_batch(corpus, out, engine="inline", parquet=False)
+    report = run_batch(corpus, out, runner="inline", parquet=False)
     assert report.done == len(list(CORPUS.glob("*.txt")))
+
+
+def test_old_engine_flag_for_where_documents_run_names_runner(tmp_path: Path) -> None:
+    """`--engine processes` was where documents ran; it is now `--runner`, and says so."""
+    res = CliRunner().invoke(app, ["batch", str(CORPUS), "-o", str(tmp_path / "o"), "--engine", "processes"])
+    assert res.exit_code == 2
+    assert "--runner processes" in res.output
+    assert not (tmp_path / "o").exists()

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import CORPUS
 from fake_batch_server import BAD_VALUE, FakeBatchEndpoint
-from plansum.batch import RunOptions, run_batch
-from plansum.batch_api import cache_filler
+from plansum.batch.run import RunOptions, run_batch
+from plansum.llm.batch_api import cache_filler
 from plansum.errors import ConfigError, PlansumError
 from plansum.settings import Settings
 
@@ -52,7 +52,7 @@ def _run(corpus: Path, out: Path, settings: Settings, **filler: object) -> objec
         corpus,
         out,
         options=RunOptions(settings=settings),
-        engine="inline",
+        runner="inline",
         parquet=False,
         before=cache_filler(settings, poll_seconds=0, sleep=lambda s: None, echo=notes.append, **filler),  # type: ignore[arg-type]
     )
@@ -138,7 +138,7 @@ def test_cli_batch_through_the_batch_api(
 
 
 def test_batches_are_split_within_the_provider_limits() -> None:
-    from plansum.batch_api import Pending, _line, split
+    from plansum.llm.batch_api import Pending, _line, split
 
     reqs = [Pending(f"k{i:03d}", {"messages": [{"role": "user", "content": "字" * (i % 7 * 40)}]}, {}) for i in range(50)]
     assert [len(p) for p in split(reqs, max_requests=20)] == [20, 20, 10]

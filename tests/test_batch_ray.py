@@ -1,4 +1,4 @@
-"""--engine ray on a local Ray cluster that the test starts (`ray start --head`) and stops.
+"""--runner ray on a local Ray cluster that the test starts (`ray start --head`) and stops.
 
 Opt in (about 20 s): PLANSUM_RUN_RAY=1 or PLANSUM_RUN_SLOW=1, with the ray extra installed."""
 
@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS, ROOT
-from plansum.batch import run_batch
+from plansum.batch.run import run_batch
 from plansum.cli import app
 from test_batch import _table
 
@@ -107,16 +107,16 @@ def test_ray_engine_gives_the_rows_of_the_local_engine(ray_address: str, tmp_pat
     (src / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     res = CliRunner().invoke(
         app,
-        ["batch", str(src), "-o", str(tmp_path / "ray"), "--engine", "ray", "--address", ray_address,
+        ["batch", str(src), "-o", str(tmp_path / "ray"), "--runner", "ray", "--address", ray_address,
          "--offline", "--no-progress", "--no-parquet"],
     )
     assert res.exit_code == 0, res.output
     assert "failed: scan.txt [input]" in res.stderr
-    run_batch(src, tmp_path / "local", engine="inline", parquet=False)
+    run_batch(src, tmp_path / "local", runner="inline", parquet=False)
     for table in ("documents", "headings", "indicators", "goals", "projects"):
         assert _table(tmp_path / "ray" / "plansum.sqlite", table) == _table(
             tmp_path / "local" / "plansum.sqlite", table
         ), table
     # Resume works the same: a second Ray run skips everything that is done.
-    again = run_batch(src, tmp_path / "ray", engine="ray", address=ray_address, parquet=False)
+    again = run_batch(src, tmp_path / "ray", runner="ray", address=ray_address, parquet=False)
     assert again.done == 0 and again.skipped == len(list(CORPUS.glob("*.txt")))

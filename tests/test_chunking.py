@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plansum.chunking import chunk_text
-from plansum.numbers import find_mentions
-from plansum.outline import flatten, parse_outline
+from plansum.parse.chunking import chunk_text
+from plansum.parse.numbers import find_mentions
+from plansum.parse.outline import flatten, parse_outline
 
 PIECES = [
     "第一章 总体要求\n",

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
-from plansum.batch import run_batch
-from plansum.dataset import TABLES, Store, arrow_schema
-from plansum.loading import load_file
+from plansum.batch.run import run_batch
+from plansum.batch.store import TABLES, Store, arrow_schema
+from plansum.parse.loading import load_file
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -39,7 +39,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(p, src / p.name)
     (src / "broken.txt").write_bytes(b"%PDF-1.7 not text")
     out = tmp / "out"
-    report = run_batch(src, out, engine="inline")
+    report = run_batch(src, out, runner="inline")
     assert report.parquet_error is None
     return out
 

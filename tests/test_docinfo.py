@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, FIXTURES
-from plansum.docinfo import read_document_info
+from plansum.parse.docinfo import read_document_info
 from plansum.eval.gold import load_gold
-from plansum.loading import load_file
+from plansum.parse.loading import load_file
 
 GOLD = sorted((FIXTURES / "gold").glob("*.json"))
 FIELDS = ("title", "issuer", "date", "doc_type", "period", "region")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from plansum import rules
+from plansum.rules import extractor as rules
 from plansum.cli import app
 from plansum.errors import CassetteError
 from plansum.eval.gold import GoldDocument, GoldHeading, GoldIndicator
@@ -375,7 +375,8 @@ def test_eval_table_shows_the_new_columns() -> None:
 
 
 def test_losing_years_directions_and_the_headline_shows(monkeypatch: pytest.MonkeyPatch) -> None:
-    from plansum import assemble, indicators
+    from plansum import assemble
+    from plansum.rules import indicators
 
     good = evaluate(CORPUS, GOLD, ["rules"]).mode("rules").overall
     assert good["year_accuracy"] >= 0.95 and good["direction_accuracy"] >= 0.95

@@ -37,11 +37,11 @@ from fake_llm import (
     settings,
     status,
 )
-from plansum.chunking import Chunk
+from plansum.parse.chunking import Chunk
 from plansum.cli import app
 from plansum.document import Document
 from plansum.errors import FailureKind, LLMError
-from plansum.llm import ChunkClient
+from plansum.llm.client import ChunkClient
 from plansum.models import PlanSummary
 from plansum.pipeline import summarize, summarize_document
 from plansum.render import render
@@ -436,7 +436,7 @@ def test_interrupt_with_requests_in_flight(tmp_path: Path, doc: Any) -> None:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     """Run `plansum` in-process with the model env set and the transport of `fake`."""
-    import plansum.llm_extractor as lp
+    import plansum.llm.extractor as lp
 
     monkeypatch.setenv("PLANSUM_MODEL", "m")
     monkeypatch.setenv("PLANSUM_BASE_URL", BASE_URL)
@@ -579,7 +579,7 @@ def test_recording_masks_the_key_when_the_server_echoes_it(
 ) -> None:
     """`plansum record` masks the key in response bodies and header values before it writes
     the cassette (issue 13: scrub before writing, not refuse after)."""
-    import plansum.llm_extractor as lp
+    import plansum.llm.extractor as lp
     from plansum.replay.recording import record_documents
 
     real = lp.ChunkClient

@@ -32,9 +32,10 @@ from typer.testing import CliRunner
 from fake_llm import CHUNK_CHARS, KEY, TEXT, FakeLLM, document, run_llm, status
 from plansum.cli import app
 from plansum.errors import ConfigError
-from plansum.llm import ChunkClient, build_messages
+from plansum.llm.client import ChunkClient
+from plansum.llm.answer import build_messages
 from plansum.pipeline import summarize
-from plansum.prompts import load_prompt
+from plansum.llm.prompts import load_prompt
 from plansum.render import render
 from plansum.settings import Settings
 
@@ -263,7 +264,7 @@ def _echoing(fake: FakeLLM, key: str) -> FakeLLM:
 
 
 def test_a_model_echoing_the_key_leaves_it_in_no_output_and_no_cache(tmp_path: Path, chunks: Any) -> None:
-    from plansum.cache import ResponseCache
+    from plansum.llm.cache import ResponseCache
 
     fake = _echoing(FakeLLM(chunks), GSK)
     summary, _ = run_llm(tmp_path, fake, api_key=GSK)
@@ -298,7 +299,7 @@ def test_a_server_echoing_the_key_in_body_and_header_leaves_it_out_of_the_casset
 
 
 def test_transport_masks_the_key_in_headers_and_body(tmp_path: Path, chunks: Any) -> None:
-    from plansum.transport import guarded_client
+    from plansum.llm.transport import guarded_client
 
     fake = _echoing(FakeLLM(chunks), GSK)
     with serve(fake_handler(fake, {"x-echo-key": GSK})) as (url, _):
@@ -355,7 +356,7 @@ def test_a_pickled_cache_entry_is_never_unpickled(
 ) -> None:
     import diskcache
 
-    from plansum.cache import JSONOnlyDisk
+    from plansum.llm.cache import JSONOnlyDisk
 
     run_llm(tmp_path, FakeLLM(chunks))
     key = _key(tmp_path, chunks[1])
@@ -406,7 +407,7 @@ def _edited_entry(d: Path) -> None:
     """An entry edited to another value (a number that is not in the source)."""
     import diskcache
 
-    from plansum.cache import JSONOnlyDisk
+    from plansum.llm.cache import JSONOnlyDisk
 
     with diskcache.Cache(str(d), disk=JSONOnlyDisk) as c:
         for k in list(c):
@@ -420,7 +421,7 @@ def _edited_with_digest(d: Path) -> None:
     """The same edit with the digest recomputed: the source check on cached answers catches it."""
     import diskcache
 
-    from plansum.cache import JSONOnlyDisk, _digest
+    from plansum.llm.cache import JSONOnlyDisk, _digest
 
     with diskcache.Cache(str(d), disk=JSONOnlyDisk) as c:
         for k in list(c):
@@ -644,7 +645,7 @@ def test_200_that_is_not_a_completion_is_named_and_not_retried(
 
 
 def test_every_chunk_failed_exits_4_with_the_rules_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunks: Any) -> None:
-    import plansum.llm_extractor as lp
+    import plansum.llm.extractor as lp
 
     fake = FakeLLM(chunks)
     for k in range(3):
@@ -675,7 +676,7 @@ def _corpus_and_seeds() -> list[Path]:
 
 
 def test_streamed_json_is_byte_identical(tmp_path: Path, chunks: Any) -> None:
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
     from plansum.render import render_parts
 
     cases = [(summarize(load_file(p).text), load_file(p).text) for p in _corpus_and_seeds()]

@@ -21,18 +21,17 @@ from conftest import ROOT, seeds_dir
 from plansum import summarize
 from plansum.cli import app
 from plansum.ledger import (
-    RULE,
-    Cell,
     TrackInput,
     TrackLedger,
-    _satisfied_region,
     indicator_key,
     judge,
     load_inputs,
-    stated_sign,
+    render_ledger,
     track_inputs,
 )
-from plansum.ledger_render import render_ledger
+from plansum.ledger.align import stated_sign
+from plansum.ledger.judge import _satisfied_region
+from plansum.ledger.models import RULE, Cell
 from plansum.models import CheckStatus, Comparator, Indicator, Span
 from plansum.replay.cassettes import RecordingMeta, default_dir
 
@@ -144,7 +143,9 @@ def test_seed_ledger_from_replayed_model_answers_matches_the_gold() -> None:
     if not set(names) <= set(meta.documents):
         pytest.skip("not every seed has a cassette")
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
-    inputs = load_inputs(d, replay=True)
+    from plansum.replay import summarize_replay
+
+    inputs = load_inputs(d, summarize=lambda doc: summarize_replay(doc, Path(doc.name).name))
     ledger = track_inputs(inputs)
     assert [doc.mode for doc in ledger.documents] == ["hybrid"] * 5
     assert_matches_gold(ledger)

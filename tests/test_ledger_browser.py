@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import CORPUS
-from plansum.ledger import load_inputs, track_inputs
-from plansum.ledger_render import render_ledger
+from plansum.ledger import load_inputs, render_ledger, track_inputs
 from test_render_browser import browser, open_page, pytestmark, severe_logs  # noqa: F401
 
 

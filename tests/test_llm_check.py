@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from plansum.chunking import chunk_text
-from plansum.llm import ChunkExtraction, build_messages, numbered_text
-from plansum.numbers import find_mentions
-from plansum.outline import flatten, parse_outline
-from plansum.prompts import load_prompt
+from plansum.parse.chunking import chunk_text
+from plansum.llm.answer import ChunkExtraction, build_messages, numbered_text
+from plansum.parse.numbers import find_mentions
+from plansum.parse.outline import flatten, parse_outline
+from plansum.llm.prompts import load_prompt
 
 TEXT = "青岚市2024年主要目标：地区生产总值增长6.5%左右，城镇新增就业1.5万人，粮食产量稳定在182亿斤以上。"
 

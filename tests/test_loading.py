@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from plansum.errors import InputError
-from plansum.loading import decode, load_file
+from plansum.parse.loading import decode, load_file
 
 SAMPLE = "青岚市2024年地区生产总值增长６．５％左右，城镇新增就业1.5万人。"
 

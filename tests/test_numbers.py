@@ -1,4 +1,4 @@
-"""Tests of plansum.numbers: examples, non-quantities, properties and the seed corpus.
+"""Tests of plansum.parse.numbers: examples, non-quantities, properties and the seed corpus.
 
 All example sentences are written for this file about a fictional city (青岚市); the seed
 documents are only read at run time from ../shared/seeds and those tests skip without them.
@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from plansum.models import Comparator
-from plansum.numbers import (
+from plansum.parse.numbers import (
     SCALE,
     UNITS,
     cn_to_number,

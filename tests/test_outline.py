@@ -1,4 +1,4 @@
-"""Tests for plansum.outline: the heading tree with exact offsets.
+"""Tests for plansum.parse.outline: the heading tree with exact offsets.
 
 Fixtures are self-written text about the fictional city 青岚市.  Seed tests read the
 real documents from ../shared/seeds (or $PLANSUM_SEEDS) and are skipped without them.
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plansum.models import Section
-from plansum.outline import KINDS, flatten, parse_outline, section_path
+from plansum.parse.outline import KINDS, flatten, parse_outline, section_path
 
 GOLD = Path(__file__).resolve().parent / "gold"
 

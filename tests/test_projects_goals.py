@@ -12,7 +12,7 @@ from conftest import CORPUS, FIXTURES
 from plansum import summarize
 from plansum.eval.gold import load_gold
 from plansum.eval.match import project_found
-from plansum.loading import load_file
+from plansum.parse.loading import load_file
 
 SEED_GOLD = Path(__file__).parent / "gold" / "seeds"
 NEW_FIXTURES = ("qiwu_outline_notice", "lanxi_news_2026", "lanxi_annual_2025", "yunxi_ecology_plan")
@@ -63,7 +63,7 @@ def _flat(sections):  # type: ignore[no-untyped-def]
 
 
 def test_project_tables_list_their_names_and_not_their_headers() -> None:
-    from plansum.projects import find_projects
+    from plansum.rules.projects import find_projects
 
     text = (
         "专栏2 重点建设项目\n"

@@ -10,7 +10,7 @@ import pytest
 from plansum import summarize, summarize_file
 from plansum.eval.gold import GoldDocument
 from plansum.models import Comparator, PlanSummary
-from plansum.numbers import values_equal
+from plansum.parse.numbers import values_equal
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT / "tests" / "gold" / "seeds"
@@ -109,7 +109,7 @@ def test_every_seed_number_stands_at_its_span(seed_texts: dict[str, str]) -> Non
 
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.stem)
 def test_fixture_numbers_stand_at_their_spans(path: Path) -> None:
-    from plansum.loading import load_file
+    from plansum.parse.loading import load_file
 
     doc = load_file(path)
     s = summarize(doc.text)

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import CORPUS, FIXTURES
 from plansum.eval.gold import load_gold
-from plansum.numbers import values_equal
-from plansum.tables import table_indicators
+from plansum.parse.numbers import values_equal
+from plansum.rules.tables import table_indicators
 
 LAYOUTS = {
     "qiwu_outline_notice": "one cell per line, merged first column",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plansum.models import CheckStatus, Quantity
-from plansum.numbers import find_mentions
+from plansum.parse.numbers import find_mentions
 from plansum.verify import (
     check_kind,
     check_name,

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         Span,
     )
     from .pipeline import Engine, summarize, summarize_document, summarize_file
-    from .render import render
+    from . import render
     from .settings import Settings
 
 # Where each public name lives.  They are imported on first use, so that `plansum --help`
@@ -50,11 +50,14 @@ _HOME = {
     "summarize_file": "pipeline",
     "Settings": "settings",
     "TrackLedger": "ledger", "track": "ledger",
-    "render": "render",
 }
+# Public subpackages, also loaded on first use: `plansum.render.render(summary, text, "html")`.
+_MODULES = {"render"}
 
 
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return import_module(f".{name}", __name__)
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module 'plansum' has no attribute {name!r}")

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .chunking import Chunk, chunk_text
-from .docinfo import read_document_info
-from .loading import clean_text, load_file
+from .parse.chunking import Chunk, chunk_text
+from .parse.docinfo import read_document_info
+from .parse.loading import clean_text, load_file
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -30,8 +30,8 @@ from .models import (
     Section,
     Span,
 )
-from .numbers import find_mentions
-from .outline import flatten, parse_outline
+from .parse.numbers import find_mentions
+from .parse.outline import flatten, parse_outline
 
 
 @contextmanager

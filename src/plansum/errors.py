@@ -1,5 +1,6 @@
 """One base exception; every user-facing failure says what went wrong and what to do."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -32,3 +33,11 @@ class FailureKind(StrEnum):
     refused = "refused"  # the endpoint refused the request (400, 413, 422 …); not retried
     invalid_answer = "invalid_answer"  # not JSON, not the schema, too many items
     source_check = "source_check"  # numbers the model gave are not in the source, after re-asks
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a chunk fell back to the rules: a kind to act on and a message to show."""
+
+    kind: FailureKind
+    message: str

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dating import plan_label
+from .parse.dating import plan_label
 from .models import HeadlineGroup, Indicator, IndicatorKind, Section
 
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]

@@ -10,10 +10,10 @@ from .assemble import assemble, rules_provenance
 from .document import Document, paused_gc
 from .errors import ConfigError
 from .models import PlanSummary, Provenance
-from .rules import RulesExtractor
+from .rules.extractor import RulesExtractor
 
 if TYPE_CHECKING:
-    from .llm import ChunkClient
+    from .llm.client import ChunkClient
     from .settings import Settings
 
 Engine = Literal["auto", "rules", "llm", "hybrid"]
@@ -49,7 +49,7 @@ def summarize_document(
         if chosen == "rules":
             return assemble(doc, rules, rules_provenance())
     assert settings is not None and settings.model is not None
-    from .llm_extractor import LLMExtractor
+    from .llm.extractor import LLMExtractor
     from .merge import merge
 
     llm = LLMExtractor(settings, client=client, progress=progress).extract(doc)

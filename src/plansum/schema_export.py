@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .eval.gold import GoldDocument
-from .ledger import TrackLedger
+from .ledger.models import TrackLedger
 from .models import PlanSummary
 
 EXPORTED: dict[str, type[BaseModel]] = {

@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .chunking import Chunk
+from .parse.chunking import Chunk
 from .models import Check, CheckStatus, Indicator, Quantity, Span
-from .numbers import find_mentions, is_year, values_equal
+from .parse.numbers import find_mentions, is_year, values_equal
 
 _OK = CheckStatus.verified
 

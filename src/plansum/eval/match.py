@@ -188,7 +188,7 @@ def match_indicators(predicted: list[Indicator], gold: list[GoldIndicator]) -> I
 
 
 def _quantity_faithful(q: Quantity, fallback: Span, text: str) -> bool:
-    from ..numbers import parse_quantity
+    from ..parse.numbers import parse_quantity
 
     span = q.span or fallback
     if not q.raw or q.raw not in text[span.start : span.end]:

@@ -107,7 +107,7 @@ def evaluate(
     (naming the documents) before any work when an llm/hybrid mode lacks cassettes.
     """
     from .._version import __version__
-    from ..loading import load_file
+    from ..parse.loading import load_file
     from ..replay.cassettes import RecordingMeta, default_dir
 
     corpus_dir, gold_dir = Path(corpus_dir), Path(gold_dir)

@@ -29,7 +29,7 @@ def summarize_replay(
     requests are byte-identical to the recorded ones; a missing or stale cassette raises
     CassetteError naming the document and how to re-record.
     """
-    from ..llm import ChunkClient
+    from ..llm.client import ChunkClient
     from .cassettes import RecordingMeta, default_dir, replay_client, replaying
 
     d = cassette_dir or default_dir()

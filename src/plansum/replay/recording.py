@@ -9,7 +9,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import PlansumError
 from ..pipeline import summarize_document
-from ..prompts import load_prompt
+from ..llm.prompts import load_prompt
 from ..settings import Settings
 from .cassettes import RecordingMeta, cassette_name, recording, scan_for_secrets
 

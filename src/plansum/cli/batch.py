@@ -1,0 +1,169 @@
+"""`plansum batch`: a collection into a dataset."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import PlansumError
+from ._shared import (
+    ApiKeyOpt,
+    BaseUrlOpt,
+    ModelOpt,
+    ModeOpt,
+    OfflineOpt,
+    EngineOpt,
+    check_engine,
+    cli_logging,
+    fail,
+    llm_settings,
+)
+
+
+def batch(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="A directory of plan texts, or a manifest (one path a line, or .csv/.jsonl with a 'path' column)."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--out", help="Output directory: plansum.sqlite and one .parquet per table."
+        ),
+    ],
+    runner: Annotated[
+        str, typer.Option(help="Where documents run: processes | inline | ray.")
+    ] = "processes",
+    workers: Annotated[
+        int | None, typer.Option(help="Processes (or Ray tasks) at once; default: the CPU count.")
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster address (with --runner ray); default: start a local Ray."),
+    ] = None,
+    pattern: Annotated[
+        str, typer.Option("--glob", help="Files to take from a directory.")
+    ] = "*.txt",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = None,
+    requests: Annotated[
+        int | None, typer.Option(help="Chunk requests in flight per document (live requests).")
+    ] = None,
+    llm_batch: Annotated[
+        str,
+        typer.Option(
+            help="auto | on | off: send the chunks through the endpoint's Batch API "
+            "(/v1/files + /v1/batches) first; auto uses it when the endpoint has one."
+        ),
+    ] = "auto",
+    poll: Annotated[float, typer.Option(help="Seconds between Batch API status polls.")] = 30.0,
+    batch_wait: Annotated[
+        float | None,
+        typer.Option(
+            help="Stop waiting for a Batch API batch after this many seconds (rerun to collect it)."
+        ),
+    ] = None,
+    engine: EngineOpt = "auto",
+    summarize_engine: Annotated[
+        str | None, typer.Option(hidden=True, help="The old name of --engine.")
+    ] = None,
+    offline: OfflineOpt = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the response cache.")
+    ] = False,
+    no_parquet: Annotated[
+        bool, typer.Option("--no-parquet", help="Write only the SQLite file.")
+    ] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 3 if any document failed.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Summarize a collection into a dataset (resumable; failures are listed, never fatal)."""
+    import os
+
+    from ..batch.run import RunOptions, run_batch
+    from ..redact import SecretFilter
+
+    secret = SecretFilter([api_key])
+    if engine in ("processes", "inline", "ray"):
+        fail(f"--engine {engine} is now --runner {engine} (--engine is auto, rules, llm or hybrid, as in summarize)")
+    if summarize_engine is not None:
+        engine = summarize_engine
+    if runner not in ("processes", "inline", "ray"):
+        fail(f"unknown runner {runner!r}; use processes, inline or ray")
+    check_engine(engine)
+    offline = offline or engine == "rules"
+    if llm_batch not in ("auto", "on", "off"):
+        fail(f"unknown --llm-batch {llm_batch!r}; use auto, on or off")
+    try:
+        settings = llm_settings(
+            model, base_url, api_key, mode, requests, offline, no_cache=no_cache
+        )
+        if settings is None and not offline and engine == "auto":
+            typer.echo(
+                "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
+                err=True,
+            )
+        if settings is not None:
+            settings.require_endpoint()
+            secret.add(settings.api_key)
+        before = None
+        if settings is not None and llm_batch != "off":
+            from ..llm.batch_api import cache_filler
+
+            before = cache_filler(
+                settings,
+                required=llm_batch == "on",
+                poll_seconds=poll,
+                max_wait=batch_wait,
+                echo=lambda m: typer.echo(secret.scrub(m), err=True),
+            )
+        with cli_logging(verbose, settings.api_key if settings is not None else api_key):
+            report = run_batch(
+                target,
+                out,
+                options=RunOptions(
+                    settings=settings, engine="rules" if offline else engine
+                ),
+                runner=runner,  # type: ignore[arg-type]
+                workers=workers or os.cpu_count() or 1,
+                address=address,
+                pattern=pattern,
+                progress=sys.stderr.isatty() if progress is None else progress,
+                parquet=not no_parquet,
+                before=before,
+            )
+    except PlansumError as exc:
+        fail(secret.scrub(str(exc)))
+        return
+    except KeyboardInterrupt:
+        typer.echo("plansum: interrupted; finished documents are kept: rerun to resume", err=True)
+        raise typer.Exit(130) from None
+    for source, kind, reason in report.failed:
+        typer.echo(secret.scrub(f"plansum: failed: {source} [{kind}] {reason}"), err=True)
+    for source, first in report.duplicates:
+        typer.echo(f"plansum: skipped {source}: same content as {first}", err=True)
+    typer.echo(
+        f"plansum: {report.total} document(s): {report.done} summarized, {report.skipped} already "
+        f"done, {len(report.failed)} failed, {len(report.duplicates)} duplicate(s); "
+        f"{report.docs_per_second:.1f} docs/s overall; tokens {report.prompt_tokens:,} in / "
+        f"{report.completion_tokens:,} out",
+        err=True,
+    )
+    if report.parquet_error:
+        typer.echo(f"plansum: no Parquet files: {report.parquet_error}", err=True)
+    typer.echo(f"plansum: wrote {', '.join(str(p) for p in report.files)}", err=True)
+    if strict and report.failed:
+        raise typer.Exit(3)

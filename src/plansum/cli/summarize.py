@@ -1,0 +1,160 @@
+"""`plansum summarize`, `outline` and `indicators`: one document."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import PlansumError
+from ._shared import (
+    ApiKeyOpt,
+    BaseUrlOpt,
+    EngineOpt,
+    FileArg,
+    ModelOpt,
+    ModeOpt,
+    OfflineOpt,
+    check_engine,
+    cli_logging,
+    fail,
+    guarded,
+    llm_settings,
+    no_model_note,
+    same_file,
+    write_output,
+    write_stdout,
+)
+
+
+def summarize(
+    file: FileArg,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = None,
+    workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
+    offline: OfflineOpt = False,
+    engine: EngineOpt = "auto",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 3 if any chunk fell back to rules.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Summarize one plan document."""
+    from ..document import Document
+    from ..pipeline import summarize_document
+    from ..redact import SecretFilter
+    from ..render import RENDERERS, render_parts
+
+    secret = SecretFilter([api_key])
+    settings: Any = None
+    if output is not None and same_file(output, file):
+        fail(f"-o {output} is the input document itself; write the summary to another file")
+
+    def interrupted() -> str:
+        if settings is not None and settings.cache:
+            return "finished chunks are kept in the cache: rerun to resume"
+        return "nothing was written"
+
+    with guarded(secret, verbose=verbose, interrupted=interrupted):
+        out_fmt = RENDERERS.choose(fmt, output).name
+        check_engine(engine)
+        offline = offline or engine == "rules"
+        doc = Document.load(file)
+        settings = llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
+        no_model_note(settings, offline, engine)
+        if settings is not None:
+            secret.add(settings.api_key)
+        with cli_logging(verbose, settings.api_key if settings is not None else api_key):
+            summary = summarize_document(
+                doc,
+                engine="rules" if offline else engine,  # type: ignore[arg-type]
+                settings=settings,
+                progress=sys.stderr.isatty() or verbose,
+            )
+        parts = render_parts(summary, doc.text, out_fmt)
+    write_output(parts, output, secret)
+    report_chunks(summary, verbose=verbose, strict=strict)
+
+
+def report_chunks(summary: Any, *, verbose: bool, strict: bool) -> None:
+    """Say which chunks fell back to the rules; exit 4 when the model did none, 3 with
+    --strict when it missed any."""
+    chunks = summary.provenance.chunks
+    degraded = [c for c in chunks if c.degraded]
+    if verbose or degraded:
+        for c in degraded:
+            typer.echo(f"plansum: chunk {c.chunk} fell back to rules: {c.degraded}", err=True)
+    if chunks and len(degraded) == len(chunks):
+        fail(
+            f"the model did none of the {len(chunks)} chunk(s): every one fell back to the rules "
+            f"({degraded[0].degraded}); the summary written is the rules path's",
+            4,
+        )
+    if strict and degraded:
+        raise typer.Exit(3)
+
+
+def outline(file: FileArg) -> None:
+    """Print the heading outline with character offsets."""
+    from ..parse.loading import load_file
+    from ..parse.outline import flatten, parse_outline
+
+    try:
+        doc = load_file(file)
+    except PlansumError as exc:
+        fail(str(exc))
+        return
+    lines = []
+    for s in flatten(parse_outline(doc.text)):
+        indent = "  " * (s.level - 1)
+        num = f"{s.number} " if s.number else ""
+        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]\n")
+    write_stdout("".join(lines))
+
+
+def indicators(
+    file: FileArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown | csv | json")] = "markdown",
+) -> None:
+    """Print the indicators the rules find (no model)."""
+    from ..document import Document
+    from ..pipeline import summarize_document
+    from ..render import render
+
+    try:
+        doc = Document.load(file)
+        summary = summarize_document(doc, engine="rules")
+        if fmt == "json":
+            import json
+
+            out = json.dumps(
+                [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
+                ensure_ascii=False,
+                indent=2,
+            )
+        elif fmt == "csv":
+            out = str(render(summary, doc.text, "csv"))
+        else:
+            from ..render import indicator_table_markdown
+
+            out = indicator_table_markdown(summary.indicators)
+    except PlansumError as exc:
+        fail(str(exc))
+        return
+    write_stdout(out if out.endswith("\n") else out + "\n")

@@ -1,0 +1,396 @@
+"""Aligning figures across documents: normalised names and keys, the measure, the year or period a figure is for, cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..models import (
+    CheckStatus,
+    Comparator,
+    DocumentInfo,
+    Indicator,
+    IndicatorKind,
+    PlanSummary,
+    Quantity,
+)
+from .models import (
+    Cell,
+    Role,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+# Normalised name -> (key, label).  Scope variants that the documents use for one series are
+# aligned (限额以上固定资产投资 with 固定资产投资); the cell keeps the name as written.
+_SYNONYMS: dict[str, tuple[str, str]] = {}
+_HEADLINE: list[tuple[str, str, tuple[str, ...]]] = [
+    ("gdp", "地区生产总值", ("地区生产总值", "生产总值", "GDP", "地区生产总值GDP")),
+    ("gdp_per_capita", "人均地区生产总值", ("人均地区生产总值", "人均GDP", "人均生产总值")),
+    ("industrial_va", "规模以上工业增加值", ("规模以上工业增加值", "规上工业增加值")),
+    (
+        "fixed_investment",
+        "固定资产投资",
+        ("固定资产投资", "限额以上固定资产投资", "全社会固定资产投资", "限上固定资产投资"),
+    ),
+    ("retail_sales", "社会消费品零售总额", ("社会消费品零售总额", "社零", "社零额", "社消零")),
+    (
+        "budget_revenue",
+        "一般公共预算收入",
+        ("一般公共预算收入", "地方一般公共预算收入", "一般公共财政预算收入"),
+    ),
+    (
+        "urban_income",
+        "城镇居民人均可支配收入",
+        ("城镇居民人均可支配收入", "城镇常住居民人均可支配收入"),
+    ),
+    (
+        "rural_income",
+        "农村居民人均可支配收入",
+        (
+            "农村居民人均可支配收入",
+            "农村常住居民人均可支配收入",
+            "农村牧区常住居民人均可支配收入",
+            "农村牧区居民人均可支配收入",
+            "农牧民人均可支配收入",
+        ),
+    ),
+    (
+        "income",
+        "居民人均可支配收入",
+        ("全体居民人均可支配收入", "居民人均可支配收入", "城乡居民人均可支配收入"),
+    ),
+    ("urbanization", "常住人口城镇化率", ("常住人口城镇化率", "城镇化率")),
+    ("new_urban_jobs", "城镇新增就业", ("城镇新增就业", "新增城镇就业", "城镇新增就业人数")),
+    ("registered_unemployment", "城镇登记失业率", ("城镇登记失业率", "登记失业率")),
+    ("surveyed_unemployment", "城镇调查失业率", ("城镇调查失业率", "调查失业率")),
+    ("grain_output", "粮食产量", ("粮食产量", "粮食总产量", "粮食总产")),
+]
+for _key, _label, _names in _HEADLINE:
+    for _n in _names:
+        _SYNONYMS[_n] = (_key, _label)
+
+HEADLINE_KEYS = [
+    "gdp",
+    "industrial_va",
+    "fixed_investment",
+    "retail_sales",
+    "budget_revenue",
+    "urban_income",
+    "rural_income",
+    "urbanization",
+]
+
+_PREFIXES = ("全市", "全旗", "全县", "全区", "全盟", "全省", "我市", "我旗", "我县", "实现", "全年")
+_SUFFIXES = (
+    "年均实际增长",
+    "年均增长率",
+    "年均增长",
+    "年均增速",
+    "年均实际",
+    "实际增长",
+    "增长率",
+    "增长",
+    "增速",
+    "年均",
+    "实际",
+    "按可比口径",
+    "可比口径",
+    "总额累计",
+    "累计",
+)
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|自治州|市|县|旗|盟|州|区)")
+_STRIP = re.compile(r"[\s“”\"'‘’（）()、,，:：；;|*]+")
+_FALLING = re.compile(r"失业率|能耗|能源消耗|排放量|浓度|不良贷款率|发案率|死亡率")
+
+
+def normalize_name(name: str) -> str:
+    """The indicator name without region prefixes, growth words and punctuation."""
+    n = _STRIP.sub("", name)
+    changed = True
+    while changed and n:
+        changed = False
+        for p in _PREFIXES:
+            if n.startswith(p) and len(n) > len(p) + 1:
+                n, changed = n[len(p) :], True
+        for s in _SUFFIXES:
+            if n.endswith(s) and len(n) > len(s) + 1:
+                n, changed = n[: -len(s)], True
+    return n
+
+
+def indicator_key(name: str) -> tuple[str, str, bool]:
+    """(key, label, headline) for an indicator name; unknown names key on their normal form."""
+    n = normalize_name(name)
+    if n not in _SYNONYMS:
+        # a place name in front (云溪县地区生产总值, 通辽市GDP) when what follows is known
+        m = _PLACE.match(n)
+        if m and n[m.end() :] in _SYNONYMS:
+            n = n[m.end() :]
+    if n in _SYNONYMS:
+        key, label = _SYNONYMS[n]
+        return key, label, True
+    return n, n, False
+
+
+def direction_of(ind: Indicator, label: str) -> Literal["up", "down"]:
+    """Whether less is better (失业率, 能耗 …): what a target on it asks for.
+
+    Not the direction of the change a sentence states (增长 / 下降): that one signs the
+    figure (see `stated_sign`), this one decides which side of the target meets it."""
+    return "down" if _FALLING.search(label) or _FALLING.search(ind.name) else "up"
+
+
+_DECLINE = re.compile(r"(下降|降低|减少|下滑|回落|压减|降幅|减少了|下降了)[了到至为达]?$")
+
+
+def stated_sign(ind: Indicator, q: Quantity, text: str) -> int:
+    """-1 when the sentence states the change as a fall (下降3% is a change of -3 %).
+
+    Reads the indicator's direction field (issue 11) when it has one, else the words just
+    before the number."""
+    if q is not ind.growth:
+        return 1
+    declared = getattr(ind, "direction", None)
+    if declared in ("up", "down"):
+        return -1 if declared == "down" else 1
+    start = q.span.start if q.span else ind.span.start
+    before = re.split(r"[,，;；。、]", text[max(0, start - 8) : start])[-1]
+    return -1 if _DECLINE.search(before) else 1
+
+
+_FLIP = {
+    Comparator.at_least: Comparator.at_most,
+    Comparator.at_most: Comparator.at_least,
+    Comparator.more_than: Comparator.less_than,
+    Comparator.less_than: Comparator.more_than,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# When a figure is for
+
+
+@dataclass(frozen=True)
+class When:
+    start: int
+    end: int  # == start for a single year
+    average: bool  # 年均: an average annual rate over start..end
+    how: str
+
+
+_PLAN_PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_MARKER = re.compile(
+    r"(?P<year>20\d\d)年(?!以来|来|起|前|的基础)"
+    r"|(?P<plan>十三五|十四五|十五五)"
+    r"|(?P<this>今年|全年|本年度?)"
+    r"|(?P<last>去年|上年|过去一年|刚刚过去的一年)"
+    r"|(?P<five>五年来|过去五年)"
+)
+_BASELINE_CUE = re.compile(r"(比|较|与|同|相比|基期|以)$")
+
+
+def _doc_years(info: DocumentInfo) -> tuple[int, int] | None:
+    if not info.period:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", info.period)
+    if not m:
+        return None
+    a = int(m.group(1))
+    return a, int(m.group(2) or a)
+
+
+def _context(text: str, pos: int) -> str:
+    """The paragraph up to `pos`: time markers do not carry across paragraphs."""
+    return text[text.rfind("\n", 0, pos) + 1 : pos]
+
+
+def _declared(ind: Indicator, averaged: bool) -> When | None:
+    """The year or period the indicator model states (the fields of issue 11)."""
+    period = getattr(ind, "period", None)
+    m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
+    if m and int(m.group(1)) < int(m.group(2)):
+        return When(int(m.group(1)), int(m.group(2)), averaged, f"period field {period}")
+    year = getattr(ind, "year", None)
+    if isinstance(year, int) and not averaged:
+        return When(year, year, False, "year field")
+    return None
+
+
+def _from_context(ind: Indicator, ctx: str, doc: tuple[int, int] | None) -> When | None:
+    """The nearest time marker before the number in its paragraph."""
+    average = "年均" in ind.name
+    found: When | None = None
+    for m in _MARKER.finditer(ctx):
+        before = ctx[max(0, m.start() - 2) : m.start()]
+        if m.group("year") and _BASELINE_CUE.search(before):
+            continue
+        tail = re.split(r"[,，;；。]", ctx[m.end() :])[-1]  # the number's own clause
+        avg = average or "年均" in tail
+        if m.group("year"):
+            y = int(m.group("year"))
+            if avg and doc and doc[0] < doc[1] and doc[1] == y:
+                found = When(doc[0], doc[1], True, f"context {m.group(0)} 年均, plan period")
+            else:
+                found = When(y, y, False, f"context {m.group(0)}")
+        elif m.group("plan"):
+            a, b = _PLAN_PERIODS[m.group("plan")]
+            found = When(a, b, avg, f"context {m.group('plan')}")
+        elif m.group("this") and doc and doc[0] == doc[1]:
+            found = When(doc[0], doc[0], False, f"context {m.group(0)}")
+        elif m.group("last") and doc and doc[0] == doc[1]:
+            found = When(doc[0] - 1, doc[0] - 1, False, f"context {m.group(0)}")
+        elif m.group("five") and doc:
+            end = doc[0] - 1
+            found = When(end - 4, end, avg, f"context {m.group(0)}")
+    return found
+
+
+def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: str) -> When | None:
+    """The year or period a figure is for.
+
+    Reads, in order: the nearest time marker before the number in its paragraph (2025年, 今年,
+    去年, 十四五, 五年来); the columns of a plan table (baseline_year, target_year, the 年均
+    growth column); the year and period fields of the indicator (issue 11); the
+    years the rules found; the document's own period.  年均 in the name or in the number's
+    clause makes it an average over a period.  The words next to the number come first:
+    where a declared field disagrees with them, `how` says so.
+    """
+    pos = q.span.start if q.span else ind.span.start
+    ctx = _context(text, pos)
+    doc = _doc_years(info)
+    average = "年均" in ind.name
+    averaged = average or "年均" in re.split(r"[,，;；。]", ctx)[-1]
+    table = bool(ind.baseline_year and ind.target_year)
+    declared = None if q is ind.baseline or table else _declared(ind, averaged)
+    found = _from_context(ind, ctx, doc)
+    if found is not None:
+        if declared is not None and (declared.start, declared.end) != (found.start, found.end):
+            return When(
+                found.start, found.end, found.average, f"{found.how}; {declared.how} set aside"
+            )
+        return found
+    if q is ind.baseline and ind.baseline_year:
+        return When(ind.baseline_year, ind.baseline_year, False, "baseline_year")
+    if q is ind.growth and table:
+        # the growth column of a plan table: average over baseline_year+1 .. target_year
+        # (for an indicator that is itself a rate, a change; see _measure)
+        return When(ind.baseline_year + 1, ind.target_year, True, "table growth column")  # type: ignore[operator, arg-type]
+    if declared is not None:
+        return declared
+    if ind.target_year:
+        if average and doc and doc[1] == ind.target_year and doc[0] < doc[1]:
+            return When(doc[0], doc[1], True, "target_year 年均, plan period")
+        return When(ind.target_year, ind.target_year, False, "target_year")
+    if doc and doc[0] == doc[1]:
+        if role == "target":
+            return When(doc[0], doc[0], False, "document period")
+        return When(doc[0] - 1, doc[0] - 1, False, "document period, results of the year before")
+    if doc and average:
+        return When(doc[0], doc[1], True, "document period 年均")
+    if doc and role == "target":
+        # an undated target in a multi-year plan is for the end of its period
+        return When(doc[1], doc[1], False, "document period end")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+@dataclass(frozen=True)
+class _Placed:
+    region: str
+    key: str
+    label: str
+    headline: bool
+    measure: str
+    unit: str
+    direction: Literal["up", "down"]
+    when: When
+    cell: Cell
+
+
+_GROWTH_NAME = re.compile(r"(增长|增速|增长率|年均增速)$")
+
+
+def _role(ind: Indicator, q: Quantity) -> Role:
+    if q is ind.baseline or q is ind.actual:
+        return "actual"
+    if q is ind.target:
+        return "target"
+    return "actual" if ind.kind == IndicatorKind.actual else "target"
+
+
+def _measure(ind: Indicator, q: Quantity) -> tuple[str, str]:
+    unit = q.unit or ind.unit
+    if q is ind.growth:
+        if "番" in q.raw or unit == "番":  # 翻一番: a multiple of the baseline, not a rate
+            return "change", "番"
+        if unit in ("个百分点", "百分点", "倍"):
+            return "change", unit
+        if ind.baseline_year and ind.target_year and ind.unit == "%":
+            # a plan table's 年均增长 column on a rate (城镇化率 3左右): points, not growth
+            return "change", ""
+        return "growth", "%"
+    if unit == "%" and _GROWTH_NAME.search(_STRIP.sub("", ind.name)):
+        return "growth", "%"
+    return "level", unit
+
+
+def cells_of(
+    summary: PlanSummary, text: str, document: str, region: str | None = None
+) -> tuple[list[_Placed], int]:
+    """Every tracked figure of a summary, placed in time; and how many could not be placed."""
+    info = summary.document
+    reg = region or info.region or "?"
+    placed: list[_Placed] = []
+    unplaced = 0
+    seen: set[tuple[str, int, int]] = set()  # one figure at one span is one cell
+    for ind in summary.indicators:
+        if ind.check.status == CheckStatus.rejected:
+            continue
+        key, label, headline = indicator_key(ind.name)
+        if not key:
+            continue
+        direction = direction_of(ind, label)
+        for q in (ind.baseline, ind.target, ind.actual, ind.growth):
+            if q is None or q.span is None:
+                continue
+            if q is ind.baseline and ind.baseline_year is None:
+                continue
+            role = _role(ind, q)
+            if (role, q.span.start, q.span.end) in seen:
+                continue
+            seen.add((role, q.span.start, q.span.end))
+            when = when_of(ind, q, role, info, text)
+            if when is None:
+                unplaced += 1
+                continue
+            measure, unit = _measure(ind, q)
+            value, upper, comparator = q.value, q.upper, q.comparator
+            if stated_sign(ind, q, text) < 0:  # 下降3%以上: a change of at most -3
+                value = -abs(q.value)
+                upper = None if q.upper is None else -abs(q.upper)
+                if upper is not None:
+                    value, upper = upper, value
+                comparator = _FLIP.get(q.comparator, q.comparator)
+            cell = Cell(
+                document=document,
+                role=role,
+                name=ind.name,
+                raw=q.raw,
+                value=value,
+                upper=upper,
+                unit=unit,
+                comparator=comparator,
+                aspirational=q.aspirational,
+                span=q.span,
+                origin=ind.origin,
+                check=ind.check.status,
+                dated_by=when.how,
+            )
+            placed.append(_Placed(reg, key, label, headline, measure, unit, direction, when, cell))
+    return placed, unplaced

@@ -1,0 +1,307 @@
+"""Which year or period each indicator is about, and whether it is a result or a target.
+
+A number's time is read, nearest first, from the clause and sentence before it (到2030年,
+今年, 过去五年, “十五五”时期), then from the paragraph it stands in, then from the headings
+above it ("2026年重点工作", "“十五五”时期主要目标"), and last from the document itself: a
+2026 work report sets 2026 targets and reports 2025 results; a 十四五 outline sets targets
+for 2025 (period 2021-2025) and reports results of 2016-2020.
+
+All time references are found by one scan of the text; each indicator then costs a binary
+search, so the rules path keeps its speed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from ..models import IndicatorKind
+from .numbers import normalize_digits
+
+__all__ = ["Era", "Timeline", "plan_label", "plan_period"]
+
+_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+                  "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+
+
+def plan_period(n: int) -> tuple[int, int]:
+    """Years of the n-th five-year plan: 14 → (2021, 2025), 15 → (2026, 2030)."""
+    start = 2006 + 5 * (n - 11)
+    return start, start + 4
+
+
+def plan_label(period: str | None) -> str | None:
+    """"2026-2030" → "十五五" when the period is a five-year plan's, else None."""
+    if not period or not re.fullmatch(r"\d{4}-\d{4}", period):
+        return None
+    a, b = int(period[:4]), int(period[5:])
+    if b - a != 4 or (a - 2006) % 5:
+        return None
+    n = 11 + (a - 2006) // 5
+    return "十" + "一二三四五六七八九"[n - 11] + "五" if 11 <= n <= 19 else None
+
+
+@dataclass(frozen=True)
+class Era:
+    """A year, or a period of years (inclusive), that a number is about."""
+
+    year: int | None = None
+    period: tuple[int, int] | None = None
+
+    @property
+    def last(self) -> int | None:
+        return self.year if self.year is not None else (self.period[1] if self.period else None)
+
+    @property
+    def period_text(self) -> str | None:
+        return f"{self.period[0]}-{self.period[1]}" if self.period else None
+
+    def kind(self, doc_year: int | None) -> IndicatorKind | None:
+        """Past → actual, future → target, relative to the year the document speaks from."""
+        if doc_year is None:
+            return None
+        if self.period is not None and self.year is None:
+            a, b = self.period
+            if b < doc_year:
+                return IndicatorKind.actual
+            if a >= doc_year:
+                return IndicatorKind.target
+            return None
+        if self.year is None:
+            return None
+        if self.year < doc_year:
+            return IndicatorKind.actual
+        if self.year > doc_year:
+            return IndicatorKind.target
+        return None
+
+
+_YEAR_CN = "〇○零一二三四五六七八九"
+_TIME = re.compile(
+    # Every reference starts with one of these characters: a cheap test before the alternation.
+    rf"(?=[12{_YEAR_CN}十今本年明去过刚上这近])(?:"
+    r"(?P<range>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～至到]|—{2})\s*(?P<range2>(?:19|20)\d{2})\s*年"
+    rf"|(?P<year>(?:19|20)\d{{2}}|[{_YEAR_CN}]{{4}})\s*年(?![\d度]*[月日号])"
+    r"|(?P<plan>十[一二三四五六七八九]五)(?![”\"]?(?:规划|时期规划|期间规划))"
+    r"|(?P<five>五年来|过去五年|五年间|近五年|这五年)"
+    r"|(?P<rel>今年|本年度|年内|明年|去年|过去一年|一年来|刚刚过去的一年|上一年)"
+    r")"
+)
+# A year written right after these is a baseline (比2020年增长, 较上年), not the number's time.
+_BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
+# A plan named as a document to write ("制定“十五五”…方案") is not the time of a number.
+_DOCUMENT_BEFORE = re.compile(r"(?:制定|编制|谋划|出台|印发|研究|衔接|纳入)[^，。；]{0,4}[“\"]?$")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_LINE_END = re.compile(r"\n")
+_TITLE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class _Ref:
+    start: int
+    end: int
+    era: Era
+
+
+def _cn_year(s: str) -> int | None:
+    if all(ch in _CN_YEAR_DIGIT for ch in s):
+        y = int("".join(_CN_YEAR_DIGIT[ch] for ch in s))
+        return y if 1900 <= y <= 2100 else None
+    return None
+
+
+def find_eras(
+    text: str, doc_year: int | None, start: int = 0, end: int | None = None
+) -> list[_Ref]:
+    """Every time reference in `text[start:end]` that is not a baseline, in order (offsets
+    into `text`)."""
+    out: list[_Ref] = []
+    part = normalize_digits(text[start:end])  # ２０２５年: same length, same offsets
+    for m in _TIME.finditer(part):
+        a = start + m.start()
+        before = text[max(0, a - 8) : a]
+        if _BASELINE_BEFORE.search(before[-4:]):
+            continue
+        if m.group("plan") and _DOCUMENT_BEFORE.search(before):
+            continue
+        era: Era | None = None
+        if m.group("range"):
+            a, b = int(m.group("range")), int(m.group("range2"))
+            if a < b:
+                era = Era(period=(a, b))
+        elif m.group("year"):
+            y = m.group("year")
+            year = int(y) if y.isdigit() else _cn_year(y)
+            if year is not None:
+                era = Era(year=year)
+        elif m.group("plan"):
+            era = Era(period=plan_period(10 + _CN_DIGIT[m.group("plan")[1]]))
+        elif doc_year is not None and m.group("five"):
+            era = Era(period=(doc_year - 5, doc_year - 1))
+        elif doc_year is not None and m.group("rel"):
+            w = m.group("rel")
+            era = Era(year=doc_year + (0 if w in ("今年", "本年度", "年内") else 1 if w == "明年" else -1))
+        if era is not None:
+            out.append(_Ref(a, start + m.end(), era))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _title_era(title: str, doc_year: int | None) -> Era | None:
+    """A heading's time: a single year wins over a period ("十五五…和2026年重点工作")."""
+    eras = [r.era for r in find_eras(title, doc_year)]
+    years = [e for e in eras if e.year is not None]
+    return years[-1] if years else (eras[-1] if eras else None)
+
+
+_ONE_YEAR_CHANGE = re.compile(r"(?:增长|增速|下降|降低|提高|上升|回落)[了为达到]?$")
+_SPAN_WORDS = re.compile(r"年均|平均|五年|累计|期间|以来|十[一二三四五六]五")
+
+
+@dataclass
+class Timeline:
+    """Time references of one document, and the document's own time."""
+
+    text: str
+    doc_year: int | None = None
+    doc_type: str = "other"
+    doc_period: str | None = None
+    # (body start, body end, heading title) for the headings, in pre-order.
+    sections: Sequence[tuple[int, int, str]] = ()
+
+    def __post_init__(self) -> None:
+        if self.doc_year is None:
+            # No year from the document info: the first year in its title lines.
+            head = find_eras(self.text[:_TITLE_CHARS], None)
+            self.doc_year = next((r.era.year for r in head if r.era.year is not None), None)
+        # Time references are read one paragraph at a time, when a number there asks.
+        self._by_line: dict[int, tuple[list[int], list[_Ref]]] = {}
+
+    @cached_property
+    def _painted(self) -> tuple[list[int], list[Era | None]]:
+        eras = [(a, b, _title_era(t, self.doc_year)) for a, b, t in self.sections]
+        eras = [(a, b, e) for a, b, e in eras if e is not None]
+        points = sorted({p for a, b, _ in eras for p in (a, b)})
+        painted: list[Era | None] = [None] * len(points)
+        for a, b, e in eras:  # pre-order: inner sections paint over outer
+            for i in range(bisect.bisect_left(points, a), bisect.bisect_left(points, b)):
+                painted[i] = e
+        return points, painted
+
+    def section_era(self, offset: int) -> Era | None:
+        points, painted = self._painted
+        i = bisect.bisect_right(points, offset) - 1
+        era = painted[i] if i >= 0 else None
+        if era is None and self.doc_type == "news":
+            # Flat sub-headings of a news page: the last dated one before the offset governs.
+            while i >= 0 and painted[i] is None:
+                i -= 1
+            era = painted[i] if i >= 0 else None
+        return era
+
+    def _line_refs(self, offset: int) -> tuple[list[int], list[_Ref]]:
+        line = self.text.rfind("\n", 0, offset) + 1
+        hit = self._by_line.get(line)
+        if hit is None:
+            end = self.text.find("\n", offset)
+            refs = find_eras(self.text, self.doc_year, line, None if end < 0 else end)
+            hit = self._by_line[line] = ([r.start for r in refs], refs)
+        return hit
+
+    def nearest(self, offset: int, lo: int) -> Era | None:
+        """The last time reference that ends in [lo, offset) (lo is in offset's paragraph)."""
+        starts, refs = self._line_refs(offset)
+        i = bisect.bisect_left(starts, offset) - 1
+        while i >= 0 and refs[i].start >= lo:
+            if refs[i].end <= offset:
+                return refs[i].era
+            i -= 1
+        return None
+
+    @cached_property
+    def _sentences(self) -> list[int]:
+        return [m.end() for m in _SENTENCE_END.finditer(self.text)]
+
+    @cached_property
+    def _lines(self) -> list[int]:
+        return [m.end() for m in _LINE_END.finditer(self.text)]
+
+    @staticmethod
+    def _start(bounds: list[int], offset: int) -> int:
+        i = bisect.bisect_right(bounds, offset) - 1
+        return bounds[i] if i >= 0 else 0
+
+    def sentence_era(self, offset: int) -> Era | None:
+        return self.nearest(offset, self._start(self._sentences, offset))
+
+    def paragraph_era(self, offset: int) -> Era | None:
+        return self.nearest(offset, self._start(self._lines, offset))
+
+    @cached_property
+    def doc_plan(self) -> tuple[int, int] | None:
+        p = self.doc_period
+        if p and re.fullmatch(r"\d{4}-\d{4}", p):
+            return int(p[:4]), int(p[5:])
+        return None
+
+    def default(self, kind: IndicatorKind) -> Era | None:
+        """The document's own time for a target or a result."""
+        if self.doc_plan is not None:
+            a, b = self.doc_plan
+            if kind is IndicatorKind.target:
+                return Era(year=b, period=(a, b))
+            return Era(year=a - 1, period=(a - 5, a - 1))
+        if self.doc_year is None:
+            return None
+        if kind is IndicatorKind.target:
+            return Era(year=self.doc_year)
+        return Era(year=self.doc_year - 1)
+
+    def era(
+        self,
+        offset: int,
+        kind: IndicatorKind,
+        near: tuple[Era | None, Era | None] | None = None,
+    ) -> Era | None:
+        """The time of a number at `offset` whose kind is `kind` (sentence, paragraph,
+        heading, then the document).  `near`: the sentence's and paragraph's, if known."""
+        s_era, p_era = near if near is not None else (
+            self.sentence_era(offset), self.paragraph_era(offset)
+        )
+        levels = (s_era, p_era, self.section_era(offset))
+        for n, e in enumerate(levels):
+            if e is None:
+                continue
+            k = e.kind(self.doc_year)
+            if k is None or k is kind:
+                if e.period is None and e.year is not None and not self._one_year_rate(offset, kind):
+                    # 到2030年 inside a “十五五” passage: the year ends the period.
+                    for outer in levels[n + 1 :]:
+                        if outer is not None and outer.period and outer.period[1] == e.year:
+                            return Era(year=e.year, period=outer.period)
+                return self.complete(e, kind)
+        return self.default(kind)
+
+    def _one_year_rate(self, offset: int, kind: IndicatorKind) -> bool:
+        """A result written as one year's change ("2025年…地区生产总值增长4.9%") with no word
+        of a multi-year span before it in its sentence: under a 五年回顾 heading it is still
+        that year's rate, not the period's (a level reached in 2020 does end 十三五)."""
+        if kind is not IndicatorKind.actual:
+            return False
+        start = self._start(self._sentences, offset)
+        before = self.text[start:offset]
+        return bool(_ONE_YEAR_CHANGE.search(before[-8:])) and not _SPAN_WORDS.search(before)
+
+    def complete(self, e: Era, kind: IndicatorKind) -> Era:
+        """A target year that ends the document's plan period gets the period too."""
+        if e.period is None and e.year is not None and self.doc_plan is not None:
+            a, b = self.doc_plan
+            if e.year == b and kind is IndicatorKind.target:
+                return Era(year=b, period=(a, b))
+        if e.year is None and e.period is not None:
+            return Era(year=e.period[1], period=e.period)
+        return e

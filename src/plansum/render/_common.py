@@ -1,0 +1,139 @@
+"""What every format shares: labels, and numbers, quantities and years as text."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+
+from ..models import (
+    Attribute,
+    CheckStatus,
+    Indicator,
+    Quantity,
+    Section,
+    Span,
+)
+
+STATUS_LABEL = {
+    CheckStatus.verified: "已核实 (verified)",
+    CheckStatus.corrected: "已更正 (corrected)",
+    CheckStatus.unverified: "待核实 (unverified)",
+    CheckStatus.rejected: "未核实/rejected",
+    "degraded": "降级 (degraded)",
+    "info": "说明 (info)",
+}
+ATTRIBUTE_LABEL = {Attribute.expected: "预期性 (expected)", Attribute.binding: "约束性 (binding)"}
+DOC_TYPE_LABEL = {
+    "outline": "规划纲要 (outline)",
+    "proposal": "建议 (proposal)",
+    "annual_plan": "年度计划 (annual plan)",
+    "work_report": "工作报告 (work report)",
+    "news": "新闻 (news)",
+    "other": "其他 (other)",
+}
+# Checks worth a reader's attention in the short list at the end.
+_FAILED = {CheckStatus.rejected.value, CheckStatus.corrected.value, "degraded"}
+_FAILED_LIST_MAX = 20
+
+
+
+
+
+def _num(value: float | None) -> str:
+    """A number as a spreadsheet reads it: 7 not 7.0, shortest exact decimal otherwise."""
+    if value is None or not math.isfinite(value):
+        return ""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _qtext(q: Quantity | None) -> str:
+    """A quantity as written in the source (its `raw`), else rebuilt from its parts."""
+    if q is None:
+        return ""
+    if q.raw.strip():
+        return q.raw.strip()
+    body = _num(q.value)
+    if q.upper is not None:
+        body += f"~{_num(q.upper)}"
+    return body + q.unit
+
+
+def _one_line(s: str | None) -> str:
+    return " ".join((s or "").split())
+
+
+def _status(ind: Indicator) -> CheckStatus:
+    return ind.check.status
+
+
+def _year(y: int | None) -> str:
+    return str(y) if y is not None else ""
+
+
+def _when(ind: Indicator) -> str:
+    """The indicator's year, with its period when it has one: "2030 (2026-2030)"."""
+    year = ind.year if ind.year is not None else ind.target_year
+    if ind.period:
+        return f"{year} ({ind.period})" if year is not None else ind.period
+    return _year(year)
+
+
+_ARROW = {"up": "↑", "down": "↓"}
+
+
+def _growth_text(ind: Indicator) -> str:
+    """The growth as written, with its direction (↑ 增长 / ↓ 下降) and a 翻番 multiple."""
+    s = _qtext(ind.growth)
+    if not s:
+        return ""
+    if ind.multiple is not None:
+        s += f" (×{_num(ind.multiple)})"
+    return _ARROW.get(ind.direction or "", "") + s
+
+
+def _say(ind: Indicator) -> str:
+    """One line of the headline block: name, value and growth with its direction."""
+    parts = [ind.name]
+    level = ind.target or ind.actual
+    if level is not None:
+        parts.append(_qtext(level))
+    if ind.growth is not None:
+        parts.append(_growth_text(ind))
+    if level is None and ind.growth is None and ind.baseline is not None:
+        parts.append(_qtext(ind.baseline))
+    return " ".join(parts)
+
+
+def _clamp(span: Span, n: int) -> tuple[int, int]:
+    start = min(max(span.start, 0), n)
+    return start, min(max(span.end, start), n)
+
+
+def _walk(
+    sections: Iterable[Section], path: tuple[int, ...] = ()
+) -> Iterator[tuple[tuple[int, ...], Section]]:
+    for i, sec in enumerate(sections):
+        here = (*path, i)
+        yield here, sec
+        yield from _walk(sec.children, here)
+
+
+def _section_title(sec: Section) -> str:
+    """ "第二章 主要目标", "一、重点项目", "（二）…": a space only after a number that needs one."""
+    number = (sec.number or "").strip()
+    sep = "" if not number or number[-1] in "、）)】]" else " "
+    return _one_line(f"{number}{sep}{sec.title}")
+
+
+_ITEM_REF = re.compile(r"^(indicator|goal|project)s?\[(\d+)\]")
+
+
+def _item_ref(item: str) -> str | None:
+    """Map a check's item ("indicator[3].target") to the summary item it is about."""
+    m = _ITEM_REF.match(item)
+    return f"{m.group(1)[0]}{m.group(2)}" if m else None
+
+

@@ -1,0 +1,153 @@
+"""Qualitative goals: the "——…。" lines and run-in sentences of 主要目标 / 远景目标 sections."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Goal, Section, Span
+from ..parse.numbers import find_mentions, is_year
+
+_GOAL_SECTION = re.compile(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
+# A title that names goals only in passing: the closing "为实现…目标而奋斗" part, a 保障 part.
+_NOT_GOAL_SECTION = re.compile(r"为实现|而奋斗|确保|领导|保障措施|实施保障")
+# Sentences of a goal section that are not goals: transitions, notes, sub-headings, sources.
+_NOT_GOAL = re.compile(
+    r"^(?:注|备注|资料来源|说明)[:：]|^[（(][一二三四五六七八九十\d]+[）)]|^[一二三四五六七八九十]+、|"
+    r"以下工作|上述目标|见下表|见表|如下[:：]?$|主要指标如下|^根据|表示|指出|强调|收官之年|开局之年|^围绕目标"
+)
+# A whole sentence (never the tail of one), up to a long 主要目标 sentence.
+_RUNIN_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{6,400}。")
+# A run-in sentence of a goal section is a goal when it says what is to be reached; a sentence
+# that only describes the time ("“十五五”时期，是…的关键时期") is not one.
+_GOAL_CUE = re.compile(
+    r"目标|实现|达到|确保|力争|争取|增长|提高|提升|迈上|取得|建成|保持|突破|形成|降低|下降|"
+    r"控制在|完成|稳定在|新台阶|显著|明显|更加|进一步|基本"
+)
+_STATEMENT = re.compile(r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期)$")
+# The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
+# 主要目标是：…"): a goal even when no heading names goals.
+_TARGETS_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
+_PLAN_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+_PLAN_PERIOD = re.compile(r"十[三四五六]五")
+_DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
+
+
+def _horizon(s: str) -> int | None:
+    """The year a goal is for: the first year or plan period (十五五 → 2030) it names."""
+    found = [(m.quantity.span.start if m.quantity.span else 0, int(m.quantity.value))
+             for m in find_mentions(s) if is_year(m.quantity)][:1]
+    found += [(m.start(), _PLAN_PERIOD_END[m.group(0)]) for m in _PLAN_PERIOD.finditer(s)][:1]
+    return min(found)[1] if found else None
+
+
+def _sentence_start(text: str, start: int, floor: int) -> int:
+    """Where a sentence that a line break cut in two begins (a newspaper's column break:
+    "到二〇三五年综合经济\n\n实力大幅跃升…"): the start of the cut line, when the text before
+    the break ends without a stop.  Never before `floor` (the heading's end)."""
+    i = start
+    while i > floor and text[i - 1] in " \t\u3000\n":
+        i -= 1
+    if i == start or i <= floor or text[i - 1] in "。！？；：:;!?" or "\n" not in text[i:start]:
+        return start
+    line = text.rfind("\n", floor, i) + 1 or floor
+    cut = max(line, floor, text.rfind("。", floor, i) + 1)
+    return cut if i - cut >= 2 else start
+
+
+def find_goals(text: str, sections: list[Section]) -> list[Goal]:
+    """Goals from the body of every section whose title names goals, and the main-targets
+    sentence (主要目标是：…) wherever it stands."""
+    out: list[Goal] = []
+    seen: set[int] = set()
+    said: set[str] = set()  # goals by their words: a dash item and its run-in twin count once
+
+    def new(goal_text: str) -> bool:
+        key = re.sub(r"[\s—－\-*]", "", goal_text)
+        if _NOT_GOAL.search(goal_text) or key in said:
+            return False
+        said.add(key)
+        return True
+
+    for sec in sections:
+        if not _GOAL_SECTION.search(sec.title) or _NOT_GOAL_SECTION.search(sec.title):
+            continue
+        horizon = _horizon(sec.title)
+        # Child sections speak for themselves (a 基本原则 child of a "…和发展目标" chapter
+        # holds principles, not goals); a goal child is read in its own turn.
+        # Run-in children ("——经济发展取得新成效") belong to the goal list.
+        away = [(c.span.start, c.body.end) for c in sec.children if c.kind not in ("runin", "bare")]
+
+        def aside(pos: int, away: list[tuple[int, int]] = away) -> bool:
+            return any(a <= pos < b for a, b in away)
+
+        body = text[sec.body.start : sec.body.end]
+        found = False
+        for m in _DASH_ITEM.finditer(body):
+            start = sec.body.start + m.start(1)
+            if start in seen or aside(start):
+                continue
+            seen.add(start)
+            found = True
+            goal_text = m.group(1).strip().strip("*")
+            if not new(goal_text):
+                continue
+            out.append(
+                Goal(
+                    text=goal_text,
+                    horizon_year=_horizon(goal_text) or horizon,
+                    section=sec.title,
+                    span=Span(start=start, end=start + len(m.group(1))),
+                )
+            )
+        if not found:
+            # Run-in goals: the sentences after the heading, one goal each, up to eight.
+            head_end = sec.span.end
+            rest = text[head_end : sec.body.end]
+            sentences = [m for m in _RUNIN_SENTENCE.finditer(rest) if not aside(head_end + m.start())]
+            for m in sentences[:8]:
+                start = head_end + m.start()
+                if start in seen:
+                    continue
+                seen.add(start)
+                lead = len(m.group(0)) - len(m.group(0).lstrip())
+                begin = _sentence_start(text, start + lead, head_end)
+                end = head_end + m.end() - 1  # without the final 。
+                s = text[begin:end].strip()
+                begin += len(text[begin:end]) - len(text[begin:end].lstrip())
+                flat = re.sub(r"\s+", "", s)
+                if not _GOAL_CUE.search(flat) or _STATEMENT.search(flat) or not new(s):
+                    continue
+                out.append(
+                    Goal(
+                        text=s,
+                        horizon_year=_horizon(s) or horizon,
+                        section=sec.title,
+                        span=Span(start=begin, end=begin + len(s)),
+                    )
+                )
+    taken = [g.span for g in out]
+    for m in _TARGETS_SENTENCE.finditer(text):
+        s = m.group(0).rstrip("。").strip()
+        begin = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        if any(sp.start <= begin < sp.end or begin <= sp.start < begin + len(s) for sp in taken):
+            continue
+        if not new(s):
+            continue
+        sec = _innermost(sections, begin)
+        out.append(
+            Goal(
+                text=s,
+                horizon_year=_horizon(s) or (_horizon(sec.title) if sec else None),
+                section=sec.title if sec else None,
+                span=Span(start=begin, end=begin + len(s)),
+            )
+        )
+    out.sort(key=lambda g: g.span.start)
+    return out
+
+
+def _innermost(sections: list[Section], pos: int) -> Section | None:
+    for sec in sections:
+        if sec.body.start <= pos < sec.body.end:
+            return _innermost(sec.children, pos) or sec
+    return None

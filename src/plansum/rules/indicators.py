@@ -1,0 +1,725 @@
+"""Indicators found by rules in sentences: targets and result statements (tables: tables.py).
+
+Everything here works from the number mentions (`numbers.find_mentions`), so a value can
+only ever be a number that stands in the text, at its span.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property, partial
+
+from ..parse.dating import Era, Timeline
+from ..models import (
+    Check,
+    CheckStatus,
+    Direction,
+    Indicator,
+    IndicatorKind,
+    Mention,
+    Quantity,
+    Span,
+)
+from ..parse.numbers import is_year
+
+# ---------------------------------------------------------------------------------------
+# Sentences and clauses
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_CLAUSE_SEP = re.compile(r"[，,：:]")
+
+# Verbs and adverbs that stand between an indicator's name and its number.
+_TRAILING = re.compile(
+    r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|预期|"
+    r"增长|增加|提高|提升|下降|降低|减少|达到|达|超过|突破|完成|实现|保持在|保持|稳定在|"
+    r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|占比|约|近|在|至|到|了|是|由|从|"
+    r"再|继续|持续|稳步|逐步|进一步|有望|将|翻|压减|缩减|上升|回落)+$"
+)
+_LEADING = re.compile(
+    r"^(?:其中|今年|明年|年内|全市|全旗|全县|全区|全省|全年|力争|争取|确保|预计|预期|同时|并且|并|和|及|以及|"
+    r"主要目标是|主要预期目标是|目标是|(?:到|至)(?![位达])|在|实现|完成|推动|推进|使|让|新增(?=[^\d]{0,1}$))+"
+)
+_YEAR_PHRASE = re.compile(
+    r"(?:到|至|截至|截止)?(?:(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4})年(?:底|末|前|度)?(?:[一-十\d]{1,2}月(?:份)?)?"
+)
+_GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
+_TARGET_CUES = (
+    "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将要", "要求",
+    "以上", "以内", "左右", "不低于", "突破", "提出",
+)
+_ACTUAL_CUES = (
+    "完成了", "实现了", "同比", "比上年", "较上年", "五年来", "过去", "累计完成", "取得",
+    "建成", "达到了", "增长了", "创历年", "连续", "位居", "排名", "居全", "超额",
+)
+_NAME_MAX = 24
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules know about the document when they judge a sentence."""
+
+    doc_year: int | None = None  # the year the document speaks from (e.g. 2023 for a 2023 plan)
+    default_kind: IndicatorKind = IndicatorKind.target
+    # Kind implied by the section an offset lies in (a 回顾/成绩 section reports results).
+    section_kinds: tuple[tuple[int, int, IndicatorKind], ...] = ()
+    # Time references of the document (years, periods, 今年, 十五五 …); None: no dating.
+    timeline: Timeline | None = None
+    doc_type: str = "other"
+    region: str | None = None  # the place the document is about ("云溪县地区生产总值" → 地区生产总值)
+
+    @cached_property
+    def review_end(self) -> int | None:
+        """In a work report, everything before the first target section reviews results."""
+        if self.doc_type != "work_report":
+            return None
+        starts = [a for a, _, k in self.section_kinds if k is IndicatorKind.target]
+        return min(starts) if starts else None
+
+    @cached_property
+    def _painted(self) -> tuple[list[int], list[IndicatorKind | None]]:
+        """Elementary segments between section boundaries, each with its innermost kind."""
+        points = sorted({p for a, b, _ in self.section_kinds for p in (a, b)})
+        kinds: list[IndicatorKind | None] = [None] * len(points)
+        for a, b, kind in self.section_kinds:  # pre-order: inner sections paint over outer
+            for i in range(bisect.bisect_left(points, a), bisect.bisect_left(points, b)):
+                kinds[i] = kind
+        return points, kinds
+
+    def kind_at(self, offset: int) -> IndicatorKind | None:
+        points, kinds = self._painted
+        i = bisect.bisect_right(points, offset) - 1
+        kind = kinds[i] if i >= 0 else None
+        if kind is None and self.doc_type == "news":
+            # A news page's sub-headings are flat: "2025年…目标敲定" governs the ones after it.
+            starts, by_start = self._by_start
+            j = bisect.bisect_right(starts, offset) - 1
+            kind = by_start[j] if j >= 0 else None
+        return kind
+
+    @cached_property
+    def _by_start(self) -> tuple[list[int], list[IndicatorKind]]:
+        """Section kinds by body start; of two at the same start, the later (inner) one."""
+        last = {a: k for a, _, k in self.section_kinds}
+        starts = sorted(last)
+        return starts, [last[a] for a in starts]
+
+
+_RESULT_PARAGRAPH = re.compile(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")
+_SECTION_RESULT = re.compile(r"回顾|成绩|成就|成效|发展基础|工作回顾|过去|以来|亮眼|硕果")
+_SECTION_TARGET = re.compile(r"目标|任务|重点工作|展望|思路|安排|部署|再出发")
+
+
+def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, IndicatorKind], ...]:
+    """(start, end, kind) for each section whose title says it reports results or sets targets."""
+    out = []
+    for sec in sections:
+        title = getattr(sec, "title", "")
+        body = getattr(sec, "body", None)
+        if body is None or getattr(sec, "kind", "") == "box":
+            continue
+        if _SECTION_TARGET.search(title):
+            out.append((body.start, body.end, IndicatorKind.target))
+        elif _SECTION_RESULT.search(title):
+            out.append((body.start, body.end, IndicatorKind.actual))
+    return tuple(out)
+
+
+# "比2020年翻一番", "较上年增长": the subject stands before the baseline.
+_BASELINE_WORD = re.compile(
+    r"(?:比|较|同比|与)(?=(?:19|20)\d{2}年|[〇○零一二三四五六七八九]{4}年|上年|去年|基期|上一年)"
+)
+_EDGE = " \t\u3000“”\"'（）()【】[]—-·|*、，,；;：:。.！!？?…～~"
+_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"))
+
+
+_PAIRED = frozenset("".join(a + b for a, b in _PAIRS) + '"')
+
+
+def _balance(s: str) -> str:
+    """Drop quote and bracket characters that have no partner in the name."""
+    if _PAIRED.isdisjoint(s):
+        return s
+    for a, b in _PAIRS:
+        if s.count(a) == s.count(b):
+            continue
+        keep: list[int] = []
+        drop: set[int] = set()
+        for i, ch in enumerate(s):
+            if ch == a:
+                keep.append(i)
+            elif ch == b:
+                if keep:
+                    keep.pop()
+                else:
+                    drop.add(i)
+        drop.update(keep)
+        s = "".join(ch for i, ch in enumerate(s) if i not in drop)
+    if s.count('"') % 2:
+        s = s.replace('"', "")
+    return s
+
+
+_FROM = re.compile(r"由|从")
+_LIST_SEP = re.compile(r"以及|[、和与及]")
+_QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
+_COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
+_INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|让)?")
+
+
+def _clean_name(prefix: str) -> str:
+    if "|" in prefix:  # 来源：… | 编辑：… | 分享 全市地区生产总值…: the name is after the footer
+        tail = prefix.rsplit("|", 1)[1].split()
+        prefix = tail[-1] if tail else ""
+    m = _BASELINE_WORD.search(prefix) if ("比" in prefix or "较" in prefix or "与" in prefix) else None
+    if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
+        prefix = prefix[: m.start()]
+    s = _YEAR_PHRASE.sub("", prefix)
+    intents = list(_INTENT.finditer(s)) if any(c in s for c in "将力争确努") else []
+    intent = intents[-1] if intents else None
+    if intent is not None and len(s) - intent.end() >= 2:
+        s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
+    head = _FROM.split(s, maxsplit=1)[0]
+    if len(head.strip()) >= 2:
+        s = head  # "森林覆盖率由…的17.34%提高到…": the subject stands before 由
+    s = s.strip(_EDGE)
+    for _ in range(3):
+        s2 = _TRAILING.sub("", s)
+        s2 = _LEADING.sub("", s2).strip(_EDGE)
+        if s2 == s:
+            break
+        s = s2
+    if len(s) > _NAME_MAX:
+        # Long lead-ins: keep the tail, which is where the measured thing is named.
+        cut = max(s.rfind(ch, 0, len(s) - 4) for ch in "的、和与及，,")
+        s = s[cut + 1 :] if cut >= 0 and len(s) - cut - 1 >= 2 else s[-_NAME_MAX:]
+    return _balance(s.strip(_EDGE))
+
+
+# Head nouns that a list of subjects shares ("城镇和农村居民人均可支配收入").
+_HEAD_NOUNS = (
+    "居民人均可支配收入", "人均可支配收入", "可支配收入", "居民收入", "增加值", "投资", "产值",
+    "营业收入", "收入", "贷款", "总额", "产量", "规模", "面积", "人数", "数量", "比重", "占比",
+)
+_INDUSTRIES = re.compile(
+    r"^(?P<pre>.*?)第?(?P<a>[一二三])(?:、?第?(?P<b>[一二三]))(?:、?第?(?P<c>[一二三]))?产业?(?P<post>.*)$"
+)
+
+
+def _split_respectively(name: str, n: int) -> list[str]:
+    """Names for "A、B分别增长6%和8%" and "城乡居民人均可支配收入分别增长…"."""
+    if n < 2:
+        return [name]
+    m = _INDUSTRIES.match(name)
+    if m is not None:
+        ords = [o for o in (m.group("a"), m.group("b"), m.group("c")) if o]
+        if len(ords) == n:  # 一二三产增加值 → 第一产业增加值, 第二产业增加值, 第三产业增加值
+            return [f"{m.group('pre')}第{o}产业{m.group('post')}" for o in ords]
+    if name.startswith("城乡") and n == 2:
+        rest = name[2:]
+        return ["城镇" + rest, "农村" + rest]
+    parts = [p.strip(_EDGE) for p in _LIST_SEP.split(name)]
+    parts = [p for p in parts if p]
+    if len(parts) == n:
+        # A head noun written once at the end goes to every part: 城镇和农村居民人均可支配收入,
+        # 民营企业、普惠小微企业贷款.
+        last = parts[-1]
+        head = next(
+            (h for h in _HEAD_NOUNS if last.endswith(h) and len(last) > len(h)), ""
+        )
+        if head:
+            parts = [p if p.endswith(head) or head in p else p + head for p in parts]
+        return parts
+    return [name] * n
+
+
+_UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻"
+_DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩"
+_DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
+_LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
+
+
+def _direction(before: str, q: Quantity) -> Direction | None:
+    """The direction of the change stated right before a number (its last verb wins)."""
+    if q.value < 0:
+        return "down"
+    last = _LAST_DIRECTION.search(before[-12:])
+    if last is None:
+        return None
+    return "down" if last.group("down") else "up"
+
+
+# Numbers that are not indicators: time slogans (15分钟生活圈, 24小时不打烊, 365天×24小时),
+# hypotheticals ((比如30%)), and list numbering glued to a value (6.15分钟…).
+_TIME_UNITS = frozenset({"分钟", "小时", "天", "周", "秒"})
+_HYPOTHETICAL = re.compile(r"(?:[（(]\s*(?:比如|例如|譬如|如)|比如|例如|譬如|假如|假设)[^，。；）)]{0,4}$"
+    r"|每(?:增加|提高|增长|减少|下降)$")
+
+
+def _not_an_indicator(text: str, q: Quantity) -> bool:
+    assert q.span is not None
+    a, b = q.span.start, q.span.end
+    if q.unit == "年" and q.upper is not None and 1900 <= q.value <= 2100:
+        return True  # (2026-2030年), 2020年到2025年: a year range
+    nxt = text[b : b + 1]
+    prev = text[a - 1 : a] if a > 0 else ""
+    if q.unit in _TIME_UNITS and (
+        nxt in ("×", "x", "X", "*")
+        or prev in ("×", "x", "X", "*")
+        or ("\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK)
+    ):
+        return True
+    window = text[max(0, a - 10) : a]
+    if ("如" in window or "每" in window or "假" in window) and _HYPOTHETICAL.search(window):
+        return True
+    if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
+        return True  # “9个新”, “房地产39条”: a slogan or a policy's name
+    if "." in q.raw and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK:
+        line_start = text.rfind("\n", 0, a) + 1
+        if not text[line_start:a].strip(" \t\u3000"):
+            return True  # "6.15分钟生活圈": item 6 of a list, then a slogan
+    return False
+
+
+def _role_for(clause_before: str, q: Quantity) -> str:
+    tail = clause_before[-6:]
+    if tail.endswith(("到", "至")):
+        return "level"  # 提高到62%: the level reached, not the change
+    if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
+        return "growth"
+    return "level"
+
+
+# Words that bound a number (以上, 突破 …) say "target" in a plan, but a news report uses them
+# for results too ("产值突破60亿元").
+_WEAK_TARGET_CUES = frozenset({"突破", "以上"})
+
+
+_NEWS_TARGET_CUES = tuple(c for c in _TARGET_CUES if c not in _WEAK_TARGET_CUES)
+
+
+def _memo(f: Callable[[], int]) -> Callable[[], int]:
+    """`f` computed once, when first asked."""
+    box: list[int] = []
+
+    def get() -> int:
+        if not box:
+            box.append(f())
+        return box[0]
+
+    return get
+
+
+def _cue_finder(cues: Sequence[str]) -> re.Pattern[str]:
+    # A lookahead finds every cue at every position, overlapping ones included.
+    return re.compile("(?=(" + "|".join(map(re.escape, sorted(cues, key=len, reverse=True))) + "))")
+
+
+_ACTUAL_RE = _cue_finder(_ACTUAL_CUES)
+_TARGET_RE = _cue_finder(_TARGET_CUES)
+_NEWS_TARGET_RE = _cue_finder(_NEWS_TARGET_CUES)
+
+
+def _cue_balance(sentence: str, news: bool = False) -> int:
+    """Result cues minus target cues in a sentence (each cue counted once per sentence)."""
+    targets = _NEWS_TARGET_RE if news else _TARGET_RE
+    return len(set(_ACTUAL_RE.findall(sentence))) - len(set(targets.findall(sentence)))
+
+
+def _kind_for(
+    cues: Callable[[], int],
+    year: int | None,
+    ctx: Context,
+    paragraph_kind: IndicatorKind | None,
+    offset: int,
+    eras: tuple[Era | None, Era | None] = (None, None),
+) -> IndicatorKind:
+    """Result or target; `eras` are the sentence's and the paragraph's time, `cues` counts the
+    sentence's result and target words (only called when nothing better decides)."""
+    if ctx.doc_year is not None and year is not None:
+        if year < ctx.doc_year:
+            return IndicatorKind.actual
+        if year > ctx.doc_year:
+            return IndicatorKind.target
+    tl = ctx.timeline
+    if tl is not None:
+        # 过去五年 / 去年 / “十五五”时期 / 到2030年 in the sentence or its paragraph
+        for era in eras:
+            if era is not None:
+                k = era.kind(ctx.doc_year)
+                if k is not None:
+                    return k
+                break
+    section = ctx.kind_at(offset)
+    if section is not None:
+        return section  # a 发展基础 / 成绩 section reports results; a 目标 section sets targets
+    if tl is not None:
+        era = tl.section_era(offset)
+        k = era.kind(ctx.doc_year) if era is not None else None
+        if k is not None:
+            return k
+    if ctx.review_end is not None and offset < ctx.review_end:
+        return IndicatorKind.actual  # a work report's review comes before its targets
+    balance = cues()
+    if balance > 0:
+        return IndicatorKind.actual
+    if balance < 0:
+        return IndicatorKind.target
+    return paragraph_kind or ctx.default_kind
+
+
+# A number that runs straight into a noun is part of a name ("500千伏输变电工程",
+# "14条断头路"), not a measured value; these may follow a value.
+_AFTER_OK = set("提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~ \t\r\n\u3000*")
+_DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
+
+
+_NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
+_LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
+_LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过).*$")
+
+
+def _number_first(text: str, q: Quantity) -> str | None:
+    """How a number that runs into a noun is used: None (a value), "skip" (part of a name, as
+    in 500千伏输变电工程 or 连续3年), or the name that follows a counted number (14条断头路)."""
+    assert q.span is not None
+    if q.unit in ("年", "周年", "位", "个月") and _DURATION_BEFORE.search(
+        text[max(0, q.span.start - 2) : q.span.start]
+    ):
+        return "skip"
+    nxt = text[q.span.end : q.span.end + 1]
+    if not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in _AFTER_OK:
+        return None
+    if q.unit in _NOT_COUNTERS or q.comparator != "exact":
+        return "skip"
+    m = _LEAD_NAME.match(text, q.span.end)
+    if not m:
+        return "skip"
+    name = _balance(_LEAD_CUT.sub("", m.group(0)).strip(_EDGE))
+    name = name[:-1] if name.endswith(("和", "及", "与", "或", "等")) else name
+    if len(name) <= 2:
+        whole = _balance(m.group(0).strip(_EDGE))  # 32万户群众受益: not just 群众
+        name = whole if len(name) >= 1 and 3 <= len(whole) <= 8 else name
+    return name if len(name) >= 2 else "skip"
+
+
+_SENTENCE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
+
+
+def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
+    """A title line: the document's first line, or in news a short line standing alone."""
+    if start > 0 and text[start - 1] != "\n":
+        return False
+    if end < len(text) and text[end] != "\n":
+        return False
+    line = text[start:end].strip()
+    if not line or len(line) > 40 or _SENTENCE_PUNCT.search(line):
+        return False
+    if not text[:start].strip():
+        return True  # the first line of the document
+    return ctx.doc_type == "news" and not line[:1].isdigit()
+
+
+def _share_comparator(text: str, values: list[Mention], quantity: dict[int, Quantity]) -> None:
+    """分别增长5%、6.5%左右: a comparator written once after a list applies to all of it."""
+    last = values[-1].quantity
+    assert last.span is not None
+    if last.comparator == "exact" or not last.raw.endswith(("左右", "以上", "以内", "以下", "上下")):
+        return
+    for a, b in zip(values, values[1:], strict=False):
+        qa, qb = a.quantity, b.quantity
+        assert qa.span is not None and qb.span is not None
+        if text[qa.span.end : qb.span.start].strip() not in ("、", "和", "及", "与", ",", "，"):
+            return
+    for m in values[:-1]:
+        if m.quantity.comparator == "exact":
+            quantity[m.id] = m.quantity.model_copy(update={"comparator": last.comparator})
+
+
+# Counted things that are not indicators by themselves (遵循6项原则, 完成10项重点任务).
+_GENERIC = frozenset(
+    "原则 任务 重点任务 目标 主要目标 方面 举措 措施 行动 领域 环节 要求 内容 意见 工作 问题 "
+    "群众 个数 次数 方式 路径 机制 体系 板块".split()
+)
+_VERB_LEAD = re.compile(r"^(?:实施|新建|建成|开工|培育|引进|加快推进|推进|建设|打造|新增|完成)")
+# Verbs of doing that are not part of what is counted (实施重点项目520个 → 重点项目).
+_DOING = re.compile(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
+
+
+def _drop_region(name: str, region: str | None) -> str:
+    """The document's own place is not part of a name (云溪县地区生产总值, 云溪县实施…项目)."""
+    if (
+        region
+        and region[-1] in "市县旗盟区"
+        and not region.endswith("地区")
+        and name.startswith(region)
+        and len(name) - len(region) >= 3
+    ):
+        return _LEADING.sub("", name[len(region) :]).strip(_EDGE) or name
+    return name
+
+
+def _qualify(name: str, before: str) -> str:
+    """A name of two characters (投资, 产值) takes the subject named before it in the sentence."""
+    if len(name) > 2 or not before:
+        return name
+    subject = _VERB_LEAD.sub("", before)
+    subject = _COUNT_LEAD.sub("", subject)  # 56个超十亿元项目 → 超十亿元项目
+    if 2 <= len(subject) and len(subject) + len(name) <= _NAME_MAX and not subject.endswith(name):
+        return subject + name
+    return name
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
+    """Whether [lo, hi) meets one of the sorted, disjoint `spans`."""
+    i = bisect.bisect_left(starts, hi) - 1
+    return i >= 0 and spans[i][1] > lo
+
+
+def sentence_indicators(
+    text: str,
+    mentions: Sequence[Mention],
+    ctx: Context,
+    skip: Sequence[Span] = (),
+) -> list[Indicator]:
+    """One indicator per quantity with a unit in a sentence, named by the words before it."""
+    starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+    skip_sorted = sorted((s.start, s.end) for s in skip)
+    skip_starts = [s for s, _ in skip_sorted]
+    out: list[Indicator] = []
+    carry = ""
+    prev_span_end = 0
+    for s_start, s_end in _sentences(text):
+        lo = bisect.bisect_left(starts, s_start)
+        hi = bisect.bisect_left(starts, s_end)
+        if lo == hi:
+            continue
+        i = bisect.bisect_right(skip_starts, s_start) - 1
+        if i >= 0 and skip_sorted[i][1] >= s_end:
+            continue  # inside a table
+        sentence = text[s_start:s_end]
+        if sentence.count("|") >= 2 and _overlaps(skip_sorted, skip_starts, s_start, s_end):
+            continue  # a sentence running into a table row; `|` alone (a footer) is not a table
+        if _is_headline_line(text, s_start, s_end, ctx):
+            continue  # a news headline or the document's title line
+        ms = [mentions[k] for k in range(lo, hi)]
+        cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
+        sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
+        line_start = text.rfind("\n", 0, s_start) + 1
+        paragraph_kind = (
+            IndicatorKind.actual if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40]) else None
+        )
+        # Group the number mentions by clause.
+        clause_bounds = [s_start]
+        clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
+        groups: dict[int, list[Mention]] = {}
+        for m in ms:
+            assert m.quantity.span is not None
+            ci = bisect.bisect_right(clause_bounds, m.quantity.span.start) - 1
+            groups.setdefault(ci, []).append(m)
+        for ci, cms in sorted(groups.items()):
+            c_start = clause_bounds[ci]
+            year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
+            lead: dict[int, str] = {}
+            values = []
+            for m in cms:
+                if is_year(m.quantity) or m.quantity.unit in ("", "date"):
+                    continue
+                if _not_an_indicator(text, m.quantity):
+                    continue
+                how = _number_first(text, m.quantity)
+                if how == "skip":
+                    continue
+                if how is not None:
+                    lead[m.id] = how
+                values.append(m)
+            if not values:
+                continue
+            first_span = values[0].quantity.span
+            assert first_span is not None
+            base_name = _clean_name(text[c_start : first_span.start])
+            if len(base_name) < 2:
+                base_name = sentence_name  # "…达到1280亿元，增长5.8%": the name carries over
+            else:
+                sentence_name = base_name
+            respectively = "分别" in text[c_start : first_span.start]
+            names = (
+                _split_respectively(base_name, len(values))
+                if respectively
+                else [base_name] * len(values)
+            )
+            quantity = {m.id: m.quantity for m in values}
+            if respectively and len(values) >= 2:
+                _share_comparator(text, values, quantity)
+            list_direction = _direction(text[c_start : first_span.start], values[0].quantity)
+            shared: list[str] = []
+            if respectively and len(values) == 1 and "、" in base_name:
+                # "民营企业、普惠小微企业贷款分别增长10%以上": one value, several subjects.
+                parts = [p for p in base_name.split("、") if len(p) >= 2]
+                parts = _split_respectively("、".join(parts), len(parts)) if parts else parts
+                shared = parts[1:]
+                names = parts[:1] or names
+            first_role = _role_for(text[c_start : first_span.start], values[0].quantity)
+            prev_end = c_start
+            last_name = base_name
+            for idx, m in enumerate(values):
+                q = quantity[m.id]
+                assert q.span is not None
+                if not respectively and idx > 0:
+                    own = _clean_name(text[prev_end : q.span.start])
+                    if len(own) >= 2:
+                        last_name = own
+                    names[idx] = last_name
+                name = lead.get(m.id, names[idx])
+                prev_end = q.span.end
+                name = _DOING.sub("", _drop_region(name, ctx.region))
+                if name in _GENERIC:
+                    continue
+                if len(name) <= 2:
+                    subject = out[-1].name if out and out[-1].span.start >= s_start else ""
+                    name = _qualify(name, subject)
+                if len(name) < 2:
+                    continue
+                before = text[c_start : q.span.start]
+                tl = ctx.timeline
+                eras = (
+                    (tl.nearest(q.span.start, s_start), tl.nearest(q.span.start, line_start))
+                    if tl is not None
+                    else (None, None)
+                )
+                kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
+                role = first_role if respectively else _role_for(before, q)
+                if q.unit == "番":
+                    role = "growth"  # 翻一番: a doubling, not "1 番"
+                direction = list_direction if respectively else _direction(
+                    text[max(c_start, prev_span_end) : q.span.start] or before, q
+                )
+                prev = out[-1] if out and out[-1].span.start >= c_start else None
+                if (
+                    prev is not None
+                    and idx > 0
+                    and prev.name == name
+                    and prev.baseline is None
+                    and "由" in text[c_start : prev.span.start]
+                    and text[prev_span_end : q.span.start].strip().endswith(("到", "至"))
+                ):
+                    # "由17.34%提高到22.89%": the first number was the baseline.
+                    prev.baseline = prev.target or prev.actual
+                    prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
+                    if prev.growth is not None and prev.growth.span == q.span:
+                        prev.growth = None
+                    prev.span = Span(start=q.span.start, end=q.span.end)
+                    prev.direction = direction or prev.direction
+                    prev_span_end = q.span.end
+                    continue
+                prev_span_end = q.span.end
+                owner = None
+                if role == "growth":
+                    # "达到1280亿元，增长5.8%", "分别达到43200元和19800元，分别增长5.1%和7.4%":
+                    # one indicator, level and growth.
+                    for cand in reversed(out):
+                        if cand.span.start < s_start:
+                            break
+                        if (
+                            cand.name == name
+                            and cand.growth is None
+                            and (cand.target or cand.actual) is not None
+                        ):
+                            owner = cand
+                            break
+                if owner is not None:
+                    owner.growth = q
+                    owner.direction = direction
+                    continue
+                era = tl.era(q.span.start, kind, eras) if tl is not None else None
+                times = "番" if q.unit == "番" else ""
+                ind = Indicator(
+                    name=name,
+                    unit=q.unit,
+                    kind=kind,
+                    target_year=era.last if era is not None and kind is IndicatorKind.target else None,
+                    span=Span(start=q.span.start, end=q.span.end),
+                    check=Check(status=CheckStatus.verified, reason="rules: number at its span"),
+                    direction="up" if times else direction,
+                    multiple=2.0**q.value if times else None,
+                    year=era.last if era is not None else None,
+                    period=era.period_text if era is not None else None,
+                )
+                if role == "growth":
+                    ind.growth = q
+                elif kind == IndicatorKind.actual:
+                    ind.actual = q
+                else:
+                    ind.target = q
+                out.append(ind)
+                for other in shared:
+                    out.append(ind.model_copy(update={"name": other}, deep=True))
+            if sentence_name:
+                carry = sentence_name
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Time and duplicates: for every indicator, whichever path found it
+
+
+def date_indicators(indicators: Sequence[Indicator], timeline: Timeline) -> None:
+    """Set `year` and `period` on every indicator that has none (sentence, heading, document)."""
+    for ind in indicators:
+        if ind.year is not None or ind.period is not None:
+            continue
+        era: Era | None
+        if ind.target_year is not None:
+            era = timeline.complete(Era(year=ind.target_year), ind.kind)
+        else:
+            head = ind.headline()
+            offset = head.span.start if head is not None and head.span is not None else ind.span.start
+            era = timeline.era(offset, ind.kind)
+        if era is None:
+            continue
+        ind.year = era.last
+        ind.period = era.period_text
+        if ind.target_year is None and ind.kind is IndicatorKind.target:
+            ind.target_year = ind.year
+        if ind.direction is None and ind.growth is not None:
+            ind.direction = _direction(ind.name, ind.growth)  # a table row named 能耗降低
+
+
+def _row_key(ind: Indicator) -> tuple[object, ...]:
+    def q(x: Quantity | None) -> tuple[object, ...] | None:
+        return None if x is None else (x.value, x.upper, x.unit, x.comparator)
+
+    return (
+        ind.name, ind.section, ind.kind, ind.year, ind.period, ind.direction, ind.attribute,
+        q(ind.baseline), q(ind.target), q(ind.actual), q(ind.growth),
+    )
+
+
+def drop_repeats(indicators: list[Indicator], text: str) -> list[Indicator]:
+    """Identical rows (same name, section, time, kind and numbers) restated in another
+    paragraph are shown once, at the first place.  Within one paragraph a repeat is left
+    alone: there it is the text's own list, not a restatement."""
+    seen: dict[tuple[object, ...], int] = {}
+    out = []
+    for ind in indicators:
+        key = _row_key(ind)
+        line = text.rfind("\n", 0, ind.span.start)
+        first = seen.setdefault(key, line)
+        if first != line:
+            continue
+        out.append(ind)
+    return out
