@@ -55,7 +55,7 @@ REWRITES: list[tuple[str, str, str]] = [
      "HELP", "a benchmark (minutes): run with --help, every option of the line listed"),
     (r"^(?P<env>(?:[A-Z_]+=\S+ )*)(?:python -m )?pytest(?P<args>.*)$", "PYTEST",
      "the suite inside the suite: collected, not run"),
-    (r"^plansum batch (?P<args>.*--engine ray.*)$", "HELP_PLANSUM",
+    (r"^plansum batch (?P<args>.*--(?:engine|runner) ray.*)$", "HELP_PLANSUM",
      "Ray (the `ray` extra) and a cluster address: the options are checked with --help"),
 ]
 # Lines whose exit status is not 0, as the README's exit-code table says.

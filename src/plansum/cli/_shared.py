@@ -14,8 +14,40 @@ import typer
 from ..errors import PlansumError
 
 FileArg = Annotated[
-    Path, typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16).")
+    Path,
+    typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16); - reads stdin."),
 ]
+# The same option for the same thing in every command.
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write here instead of stdout (- is stdout).")
+]
+RequestsOpt = Annotated[
+    int | None,
+    typer.Option("--requests", "--workers", help="Chunk requests in flight; env PLANSUM_CONCURRENCY."),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say more; tracebacks of bugs.")]
+
+STDIN = Path("-")
+
+
+def output_path(output: Path | None) -> Path | None:
+    """`-o -` is standard output, as no -o is."""
+    return None if output is None or output == STDIN else output
+
+
+def read_document(file: Path) -> Any:
+    """The Document at `file`, or read from standard input when `file` is `-`."""
+    from ..document import Document
+
+    if file != STDIN:
+        return Document.load(file)
+    from ..parse.loading import MAX_BYTES, decode
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PlansumError(f"standard input is larger than the {MAX_BYTES // 2**20} MiB limit")
+    raw = decode(data, name="<stdin>")
+    return Document.from_text(raw.text, name="<stdin>", encoding=raw.encoding)
 
 
 # The model options, one definition each, shared by summarize, batch, record and track.

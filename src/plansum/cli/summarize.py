@@ -17,12 +17,17 @@ from ._shared import (
     ModelOpt,
     ModeOpt,
     OfflineOpt,
+    OutputOpt,
+    RequestsOpt,
+    VerboseOpt,
     check_engine,
     cli_logging,
     fail,
     guarded,
     llm_settings,
     no_model_note,
+    output_path,
+    read_document,
     same_file,
     write_output,
     write_stdout,
@@ -37,14 +42,12 @@ def summarize(
             "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
+    output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
-    workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
+    workers: RequestsOpt = None,
     offline: OfflineOpt = False,
     engine: EngineOpt = "auto",
     strict: Annotated[
@@ -53,16 +56,16 @@ def summarize(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Summarize one plan document."""
-    from ..document import Document
+    """Summarize one plan document (- reads it from stdin)."""
     from ..pipeline import summarize_document
     from ..redact import SecretFilter
     from ..render import RENDERERS, render_parts
 
     secret = SecretFilter([api_key])
     settings: Any = None
+    output = output_path(output)
     if output is not None and same_file(output, file):
         fail(f"-o {output} is the input document itself; write the summary to another file")
 
@@ -75,7 +78,7 @@ def summarize(
         out_fmt = RENDERERS.choose(fmt, output).name
         check_engine(engine)
         offline = offline or engine == "rules"
-        doc = Document.load(file)
+        doc = read_document(file)
         settings = llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
         no_model_note(settings, offline, engine)
         if settings is not None:
@@ -112,11 +115,10 @@ def report_chunks(summary: Any, *, verbose: bool, strict: bool) -> None:
 
 def outline(file: FileArg) -> None:
     """Print the heading outline with character offsets."""
-    from ..parse.loading import load_file
     from ..parse.outline import flatten, parse_outline
 
     try:
-        doc = load_file(file)
+        doc = read_document(file)
     except PlansumError as exc:
         fail(str(exc))
         return
@@ -133,12 +135,11 @@ def indicators(
     fmt: Annotated[str, typer.Option("--format", "-f", help="markdown | csv | json")] = "markdown",
 ) -> None:
     """Print the indicators the rules find (no model)."""
-    from ..document import Document
     from ..pipeline import summarize_document
     from ..render import render
 
     try:
-        doc = Document.load(file)
+        doc = read_document(file)
         summary = summarize_document(doc, engine="rules")
         if fmt == "json":
             import json
