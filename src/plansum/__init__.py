@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from . import render
     from .document import Document, Findings
     from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
     from .ledger import TrackLedger, track
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
         Span,
     )
     from .pipeline import Engine, summarize, summarize_document, summarize_file
-    from . import render
     from .settings import Settings
 
 # Where each public name lives.  They are imported on first use, so that `plansum --help`

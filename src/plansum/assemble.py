@@ -5,9 +5,9 @@ from __future__ import annotations
 from ._version import __version__
 from .document import Document, Findings
 from .headline import headline_groups, mark_headlines, say
-from .rules.indicators import date_indicators
 from .models import Indicator, IndicatorKind, PlanSummary, Provenance
 from .rules.extractor import timeline_of
+from .rules.indicators import date_indicators
 
 _KINDS = {
     "outline": "五年规划纲要", "proposal": "规划建议", "annual_plan": "年度计划",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._version import __version__
+from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 from .store import (
     DATASET_VERSION,
     Store,
@@ -30,7 +31,6 @@ from .store import (
     summary_rows,
     write_datasette_metadata,
 )
-from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
 
 Runner = Literal["inline", "processes", "ray"]
 

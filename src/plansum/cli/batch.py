@@ -12,10 +12,10 @@ from ..errors import PlansumError
 from ._shared import (
     ApiKeyOpt,
     BaseUrlOpt,
+    EngineOpt,
     ModelOpt,
     ModeOpt,
     OfflineOpt,
-    EngineOpt,
     check_engine,
     cli_logging,
     fail,
