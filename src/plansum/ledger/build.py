@@ -201,7 +201,7 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         documents.append(
             LedgerDocument(
                 name=it.name,
-                title=info.title,
+                title=info.display_title or info.title,
                 doc_type=info.doc_type,
                 region=it.region or info.region,
                 period=info.period,
