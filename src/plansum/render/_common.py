@@ -25,7 +25,7 @@ CJK_MONO = '"Noto Sans Mono CJK SC","Noto Sans CJK SC","WenQuanYi Micro Hei Mono
 FONT_NOTE = (
     "中文显示为方框？本页依次使用 Noto Sans CJK、思源黑体、苹方、微软雅黑、文泉驿字体，"
     "一种也没有时请安装（Debian/Ubuntu：apt-get install fonts-noto-cjk）。"
-    " Chinese shown as boxes? No CJK font is installed: install one "
+    " Chinese shown as boxes? This machine has no CJK font: install a CJK font "
     "(Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: google-noto-sans-cjk-fonts)."
 )
 
