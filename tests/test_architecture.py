@@ -135,3 +135,29 @@ def test_no_function_over_120_lines() -> None:
                 if n > 120:
                     long.append(f"{p.relative_to(PKG)}:{node.lineno} {node.name} {n} lines")
     assert not long, "\n".join(long)
+
+
+def test_registered_extractors_sit_below_the_pipeline() -> None:
+    """The pipeline loads extractors by name (a plugin table); each must still be a lower layer."""
+    from plansum.pipeline import EXTRACTORS, extractor
+
+    for name, target in EXTRACTORS.items():
+        module = target.partition(":")[0].split(".")[1:]
+        assert LAYER[_unit(".".join(module))] < LAYER["pipeline"], name
+        assert hasattr(extractor(name), "__call__")
+
+
+def test_the_rules_path_never_imports_the_model_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, plansum\n"
+        "s = plansum.summarize('一、总体目标\\n地区生产总值增长6%左右。')\n"
+        "assert s.indicators, s\n"
+        "bad = sorted(m for m in ('openai', 'instructor', 'httpx', 'tenacity') if m in sys.modules)\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"the rules path imported {out.stdout.strip()}"

@@ -230,3 +230,29 @@ def test_old_engine_flag_for_where_documents_run_names_runner(tmp_path: Path) ->
     assert res.exit_code == 2
     assert "--runner processes" in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_settings_key_follows_the_answer_format_roles_and_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resumed batch redoes documents when the answer it asks for changes: the format
+    (full/compact), where instructions go (system/user), or the prompt of that format."""
+    import dataclasses
+
+    import plansum.llm.prompts as prompts
+
+    base = dict(model="m", base_url="http://127.0.0.1:9/v1", api_key="k")
+
+    def key(**kw: Any) -> str:
+        return settings_key(RunOptions(settings=Settings(**{**base, **kw}), engine="llm"))
+
+    assert key(answer="compact") != key(answer="full")
+    assert key(answer="full", roles="user") != key(answer="full", roles="system")
+    before = key(answer="compact")
+    real = prompts.load_prompt.__wrapped__  # the uncached loader
+
+    def edited(name: str = "extract_chunk") -> Any:
+        p = real(name)
+        return dataclasses.replace(p, sha="f" * 64) if name == "extract_compact" else p
+
+    monkeypatch.setattr("plansum.llm.prompts.load_prompt", edited)
+    monkeypatch.setattr("plansum.llm.answer.load_prompt", edited)
+    assert key(answer="compact") != before  # the compact prompt was edited

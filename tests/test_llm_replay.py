@@ -91,7 +91,7 @@ def test_a_changed_prompt_misses_the_cassette(monkeypatch: pytest.MonkeyPatch) -
         pytest.skip("not recorded")
     real = prompts.load_prompt()
     changed = dataclasses.replace(real, system=real.system + "\n请认真。", sha="0" * 64)
-    monkeypatch.setattr("plansum.llm.client.load_prompt", lambda name="extract_chunk": changed)
+    monkeypatch.setattr("plansum.llm.answer.load_prompt", lambda name="extract_chunk": changed)
     doc = load_file(CORPUS / name)
     with pytest.raises(CassetteError, match="re-record"):
         summarize_replay(doc.text, name)

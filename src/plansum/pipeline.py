@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._version import __version__
 from .assemble import assemble, rules_provenance
-from .document import Document, paused_gc
+from .document import Document, Extractor, paused_gc
 from .errors import ConfigError
 from .models import PlanSummary, Provenance
-from .rules.extractor import RulesExtractor
 
 if TYPE_CHECKING:
-    from .llm.client import ChunkClient
     from .settings import Settings
+
+# The extractors, by name, imported on first use: the rules path never imports the model's
+# libraries (openai, instructor).  Each entry is "module:factory"; a factory takes the
+# settings (None for the rules) and keyword options and returns an `Extractor`.
+EXTRACTORS: dict[str, str] = {
+    "rules": "plansum.rules.extractor:RulesExtractor",
+    "llm": "plansum.llm.extractor:LLMExtractor",
+}
+
+
+def extractor(name: str) -> Callable[..., Extractor]:
+    """The factory registered under `name` in `EXTRACTORS`."""
+    try:
+        module, _, attr = EXTRACTORS[name].partition(":")
+    except KeyError:
+        raise ConfigError(f"no extractor named {name!r}: {', '.join(EXTRACTORS)}") from None
+    factory: Callable[..., Extractor] = getattr(importlib.import_module(module), attr)
+    return factory
+
 
 Engine = Literal["auto", "rules", "llm", "hybrid"]
 ENGINES: tuple[str, ...] = ("auto", "rules", "llm", "hybrid")
@@ -40,19 +59,24 @@ def summarize_document(
     engine: Engine = "auto",
     settings: Settings | None = None,
     progress: bool = False,
-    client: ChunkClient | None = None,
+    client: Any = None,
+    model: Extractor | None = None,
 ) -> PlanSummary:
-    """Summarize a parsed document with the chosen engine (see `summarize`)."""
+    """Summarize a parsed document with the chosen engine (see `summarize`).
+
+    `model` replaces the model's extractor (any `Extractor`: a test double, another
+    provider); `client` is handed to the registered one (a `llm.client.ChunkClient`)."""
     chosen = resolve_engine(engine, settings)
     with paused_gc():  # see document.paused_gc: linear time on large documents
-        rules = RulesExtractor().extract(doc)
+        rules = extractor("rules")().extract(doc)
         if chosen == "rules":
             return assemble(doc, rules, rules_provenance())
     assert settings is not None and settings.model is not None
-    from .llm.extractor import LLMExtractor
     from .merge import merge
 
-    llm = LLMExtractor(settings, client=client, progress=progress).extract(doc)
+    if model is None:
+        model = extractor("llm")(settings, client=client, progress=progress)
+    llm = model.extract(doc)
     merged = merge(rules, llm, chosen)
     prov = Provenance(
         plansum_version=__version__,
@@ -95,4 +119,6 @@ def summarize_file(
     progress: bool = False,
 ) -> PlanSummary:
     """Load a file (UTF-8, GB18030/GBK, UTF-16; see `loading`) and summarize it."""
-    return summarize_document(Document.load(path), engine=engine, settings=settings, progress=progress)
+    return summarize_document(
+        Document.load(path), engine=engine, settings=settings, progress=progress
+    )

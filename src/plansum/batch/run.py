@@ -85,8 +85,7 @@ def settings_key(options: RunOptions) -> str:
         "engine": chosen,
     }
     if chosen != "rules":
-        from ..llm.answer import schema_sha
-        from ..llm.prompts import load_prompt
+        from ..llm.answer import answer_identity
 
         parts.update(
             model=s.model,
@@ -96,8 +95,7 @@ def settings_key(options: RunOptions) -> str:
             max_tokens=s.max_tokens,
             max_retries=s.max_retries,
             temperature=s.temperature,
-            prompt=load_prompt().tag,
-            answer_schema=schema_sha()[:16],
+            **answer_identity(s),
         )
     raw = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ..errors import PlansumError
 from ._shared import (
     ApiKeyOpt,
     BaseUrlOpt,
@@ -19,8 +18,26 @@ from ._shared import (
     check_engine,
     cli_logging,
     fail,
+    guarded,
     llm_settings,
+    no_model_note,
 )
+
+
+def _choices(engine: str, summarize_engine: str | None, runner: str, llm_batch: str) -> str:
+    """The summarize engine, after every choice-type option is checked."""
+    if engine in ("processes", "inline", "ray"):
+        fail(
+            f"--engine {engine} is now --runner {engine} (--engine is auto, rules, llm or hybrid, as in summarize)"
+        )
+    if summarize_engine is not None:
+        engine = summarize_engine
+    if runner not in ("processes", "inline", "ray"):
+        fail(f"unknown runner {runner!r}; use processes, inline or ray")
+    check_engine(engine)
+    if llm_batch not in ("auto", "on", "off"):
+        fail(f"unknown --llm-batch {llm_batch!r}; use auto, on or off")
+    return engine
 
 
 def batch(
@@ -97,25 +114,15 @@ def batch(
     from ..redact import SecretFilter
 
     secret = SecretFilter([api_key])
-    if engine in ("processes", "inline", "ray"):
-        fail(f"--engine {engine} is now --runner {engine} (--engine is auto, rules, llm or hybrid, as in summarize)")
-    if summarize_engine is not None:
-        engine = summarize_engine
-    if runner not in ("processes", "inline", "ray"):
-        fail(f"unknown runner {runner!r}; use processes, inline or ray")
-    check_engine(engine)
+    engine = _choices(engine, summarize_engine, runner, llm_batch)
     offline = offline or engine == "rules"
-    if llm_batch not in ("auto", "on", "off"):
-        fail(f"unknown --llm-batch {llm_batch!r}; use auto, on or off")
-    try:
+    with guarded(
+        secret, verbose=verbose, interrupted=lambda: "finished documents are kept: rerun to resume"
+    ):
         settings = llm_settings(
             model, base_url, api_key, mode, requests, offline, no_cache=no_cache
         )
-        if settings is None and not offline and engine == "auto":
-            typer.echo(
-                "plansum: no model configured (set PLANSUM_MODEL or --model); using the rules path",
-                err=True,
-            )
+        no_model_note(settings, offline, engine)
         if settings is not None:
             settings.require_endpoint()
             secret.add(settings.api_key)
@@ -134,9 +141,7 @@ def batch(
             report = run_batch(
                 target,
                 out,
-                options=RunOptions(
-                    settings=settings, engine="rules" if offline else engine
-                ),
+                options=RunOptions(settings=settings, engine="rules" if offline else engine),
                 runner=runner,  # type: ignore[arg-type]
                 workers=workers or os.cpu_count() or 1,
                 address=address,
@@ -145,12 +150,10 @@ def batch(
                 parquet=not no_parquet,
                 before=before,
             )
-    except PlansumError as exc:
-        fail(secret.scrub(str(exc)))
-        return
-    except KeyboardInterrupt:
-        typer.echo("plansum: interrupted; finished documents are kept: rerun to resume", err=True)
-        raise typer.Exit(130) from None
+    _say_report(report, secret, strict)
+
+
+def _say_report(report: Any, secret: Any, strict: bool) -> None:
     for source, kind, reason in report.failed:
         typer.echo(secret.scrub(f"plansum: failed: {source} [{kind}] {reason}"), err=True)
     for source, first in report.duplicates:

@@ -269,6 +269,21 @@ class SimulatedModel:
         free = [p for p, v in PARAPHRASES if not any(abs(v - x) < 1e-9 for x in vals)]
         return rng.choice(free) if free else None
 
+    def _elsewhere(self, req: _Request, f: _Fact) -> list[Quantity]:
+        """Other numbers of the chunk that a lying model could give for this fact."""
+        out: list[Quantity] = []
+        for n, off in req.tags.items():
+            other = self._mentions.get(off)
+            if (
+                n != f.mention
+                and other is not None
+                and other.unit != "年"
+                and other.value != f.quantity.value
+                and not any(o.name == f.gold.name and o.start == off for o in self.gold.indicators)
+            ):
+                out.append(other)
+        return out
+
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         """The answer object (before it is put in a completion) and its corruptions."""
         req = self._read(body)
@@ -341,19 +356,7 @@ class SimulatedModel:
                     item["value"] = v
                     spoil(kind, f, "value", v, g.name)
                 elif kind == "value_elsewhere":
-                    elsewhere: list[Quantity] = []
-                    for n, off in req.tags.items():
-                        other = self._mentions.get(off)
-                        if (
-                            n != f.mention
-                            and other is not None
-                            and other.unit != "年"
-                            and other.value != f.quantity.value
-                            and not any(
-                                o.name == g.name and o.start == off for o in self.gold.indicators
-                            )
-                        ):
-                            elsewhere.append(other)
+                    elsewhere = self._elsewhere(req, f)
                     if elsewhere:
                         pick = rng.choice(elsewhere)
                         item["value"] = pick.value

@@ -270,5 +270,3 @@ def project_found(gold_name: str, predicted: list[str]) -> bool:
         if min(len(p), len(g)) >= PROJECT_MIN_CONTAINED and (p in g or g in p):
             return True
     return False
-
-

@@ -107,7 +107,9 @@ def _fact_counts(
         g, ind = gold.indicators[p.gold], predicted[p.pred]
         what = f"{g.name} {g.value:g}{g.unit}"
         if p.year_correct is False:
-            wrong.append(f"{what}: year {ind.year} {ind.period or ''} (gold {g.year} {g.period or ''})")
+            wrong.append(
+                f"{what}: year {ind.year} {ind.period or ''} (gold {g.year} {g.period or ''})"
+            )
         if p.direction_correct is False:
             wrong.append(f"{what}: direction {ind.direction} (gold {g.direction})")
         if p.headline_correct is False:
@@ -196,5 +198,3 @@ def metrics(results: list[DocResult]) -> dict[str, Any]:
             sum(r.headline_found for r in results), sum(r.gold_headline for r in results)
         ),
     }
-
-

@@ -174,4 +174,3 @@ def render_table(report: EvalReport, max_listed: int = 10) -> str:
         "Matching rule: docs/evaluation.md"
     )
     return "\n".join(lines) + "\n"
-

@@ -89,7 +89,11 @@ def _summarize(
         return summarize(text, engine="rules", name=document, encoding=encoding)
     try:
         return replay.summarize_replay(
-            text, document, cassette_dir=cassette_dir, engine=mode, encoding=encoding  # type: ignore[arg-type]
+            text,
+            document,
+            cassette_dir=cassette_dir,
+            engine=mode,
+            encoding=encoding,  # type: ignore[arg-type]
         )
     except CassetteError as exc:
         raise CassetteError(f"{document} ({mode} mode): stale or missing cassette: {exc}") from exc
@@ -157,5 +161,3 @@ def evaluate(
         no_gold=sorted(set(paths) - set(golds)),
         no_document=sorted(set(golds) - set(paths)),
     )
-
-

@@ -180,6 +180,46 @@ def _period_growth(p: PeriodRow, rows: dict[tuple[Any, ...], LedgerRow]) -> None
     p.reason = "; ".join(dict.fromkeys(reasons))
 
 
+def _ledger_document(it: TrackInput) -> LedgerDocument:
+    info = it.summary.document
+    return LedgerDocument(
+        name=it.name,
+        title=info.display_title or info.title,
+        doc_type=info.doc_type,
+        region=it.region or info.region,
+        period=info.period,
+        date=info.date,
+        mode=it.summary.provenance.mode,
+        chars=len(it.text),
+    )
+
+
+Slots = dict[tuple[Any, ...], list[_Placed]]
+
+
+def _slots(placed: list[_Placed]) -> tuple[Slots, Slots]:
+    """Cells grouped into annual slots (region, key, measure, unit, year) and period slots
+    (…, start, end); a level at the end of a period is that year's."""
+    annual: Slots = defaultdict(list)
+    period: Slots = defaultdict(list)
+    for pl in placed:
+        w = pl.when
+        if w.start == w.end and not w.average:
+            annual[(pl.region, pl.key, pl.measure, pl.unit, w.start)].append(pl)
+        elif _end_of_period_level(pl):
+            annual[(pl.region, pl.key, pl.measure, pl.unit, w.end)].append(pl)
+        else:
+            measure = (
+                "average_growth"
+                if pl.measure == "growth" and w.average
+                else "cumulative_growth"
+                if pl.measure == "growth"
+                else pl.measure
+            )
+            period[(pl.region, pl.key, measure, pl.unit, w.start, w.end)].append(pl)
+    return annual, period
+
+
 def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -> TrackLedger:
     """The ledger of already summarized documents (any path: rules, model, replay).
 
@@ -197,37 +237,8 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         p, u = cells_of(it.summary, it.text, it.name, it.region)
         placed += p
         unplaced += u
-        info = it.summary.document
-        documents.append(
-            LedgerDocument(
-                name=it.name,
-                title=info.display_title or info.title,
-                doc_type=info.doc_type,
-                region=it.region or info.region,
-                period=info.period,
-                date=info.date,
-                mode=it.summary.provenance.mode,
-                chars=len(it.text),
-            )
-        )
-    # annual rows
-    annual: dict[tuple[Any, ...], list[_Placed]] = defaultdict(list)
-    period: dict[tuple[Any, ...], list[_Placed]] = defaultdict(list)
-    for pl in placed:
-        w = pl.when
-        if w.start == w.end and not w.average:
-            annual[(pl.region, pl.key, pl.measure, pl.unit, w.start)].append(pl)
-        elif _end_of_period_level(pl):
-            annual[(pl.region, pl.key, pl.measure, pl.unit, w.end)].append(pl)
-        else:
-            measure = (
-                "average_growth"
-                if pl.measure == "growth" and w.average
-                else "cumulative_growth"
-                if pl.measure == "growth"
-                else pl.measure
-            )
-            period[(pl.region, pl.key, measure, pl.unit, w.start, w.end)].append(pl)
+        documents.append(_ledger_document(it))
+    annual, period = _slots(placed)
     keep = _worth_keeping(annual, period, include_other)
     rows: dict[tuple[Any, ...], LedgerRow] = {}
     for k, pls in annual.items():
@@ -425,5 +436,7 @@ def track(
     callable from a `Document` to a `PlanSummary`).  See the module docstring for how targets
     are judged.
     """
-    inputs = load_inputs(paths, engine=engine, settings=settings, offline=offline, summarize=summarize)
+    inputs = load_inputs(
+        paths, engine=engine, settings=settings, offline=offline, summarize=summarize
+    )
     return track_inputs(inputs, include_other=include_other)

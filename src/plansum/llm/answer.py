@@ -25,7 +25,7 @@ from ..parse.chunking import Chunk
 from ..parse.numbers import is_year
 from ..verify import cited_value, listing
 from .failures import last_validation_error
-from .prompts import Prompt
+from .prompts import Prompt, load_prompt
 
 # ---------------------------------------------------------------------------------------
 # What the model answers
@@ -262,3 +262,21 @@ def answer_text(exc: BaseException) -> str:
     return str(getattr(msg, "content", "") or "")[:2000]
 
 
+
+
+def prompt_for(settings: Any) -> Prompt:
+    """The prompt the settings ask for: the compact answer's or the full answer's."""
+    return load_prompt("extract_compact" if settings.compact else "extract_chunk")
+
+
+def answer_identity(settings: Any) -> dict[str, str]:
+    """What fixes the answer a model is asked for: the prompt (name, version, digest), the
+    answer format and its schema, and where the instructions go.  The live cache key and the
+    batch's settings key are both built from it, so a change to any of them redoes the work."""
+    compact = bool(settings.compact)
+    return {
+        "prompt": prompt_for(settings).tag,
+        "answer": "compact" if compact else "full",
+        "answer_schema": schema_sha(CompactAnswer if compact else ChunkExtraction)[:16],
+        "roles": "user" if settings.user_roles else "system",
+    }

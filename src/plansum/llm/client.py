@@ -47,13 +47,14 @@ from .answer import (
     answer_text,
     build_messages,
     compact_model,
+    prompt_for,
     reask_message,
     schema_sha,
     validation_context,
 )
 from .cache import ResponseCache
 from .failures import _find, checked, classify, is_transport_error, retry_after_seconds
-from .prompts import Prompt, load_prompt
+from .prompts import Prompt
 from .transport import guarded_client
 
 log = logging.getLogger("plansum")
@@ -92,7 +93,7 @@ class ChunkClient:
         settings.require_endpoint()
         guard_logs(settings.api_key)
         self.settings = settings
-        self.prompt = prompt or load_prompt("extract_compact" if settings.compact else "extract_chunk")
+        self.prompt = prompt or prompt_for(settings)
         self._sleep = sleep
         self._http_client = http_client
         self._client: Any = None

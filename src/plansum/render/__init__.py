@@ -91,7 +91,9 @@ class Renderers(Generic[T, C]):
             f"({', '.join(self.names)})"
         ) from None
 
-    def choose(self, fmt: str | None, path: str | Path | None, default: str = "markdown") -> Renderer[T, C]:
+    def choose(
+        self, fmt: str | None, path: str | Path | None, default: str = "markdown"
+    ) -> Renderer[T, C]:
         """The format asked for, else the one the output file's extension names, else `default`."""
         if fmt:
             return self.get(fmt)

@@ -51,9 +51,6 @@ _FAILED = {CheckStatus.rejected.value, CheckStatus.corrected.value, "degraded"}
 _FAILED_LIST_MAX = 20
 
 
-
-
-
 def _num(value: float | None) -> str:
     """A number as a spreadsheet reads it: 7 not 7.0, shortest exact decimal otherwise."""
     if value is None or not math.isfinite(value):
@@ -149,5 +146,3 @@ def _item_ref(item: str) -> str | None:
     """Map a check's item ("indicator[3].target") to the summary item it is about."""
     m = _ITEM_REF.match(item)
     return f"{m.group(1)[0]}{m.group(2)}" if m else None
-
-

@@ -108,5 +108,3 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
             row[f"{field}_upper"] = "" if q is None or rejected else _num(q.upper)
         writer.writerow([row[c] for c in CSV_COLUMNS])
     return "\ufeff" + buf.getvalue()
-
-

@@ -308,9 +308,8 @@ def _headline_html(summary: PlanSummary, linked: set[str]) -> list[str]:
     return out
 
 
-def render_html(summary: PlanSummary, text: str = "") -> str:
-    """One self-contained page: the summary beside the source, every item linked to its span."""
-    n = len(text)
+def _refs(summary: PlanSummary, n: int) -> tuple[list[_Ref], set[str]]:
+    """The spans to mark in the source pane, and the item ids that have one."""
     refs: list[_Ref] = []
     linked: set[str] = set()
 
@@ -337,6 +336,34 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
     for i, chk in enumerate(summary.checks):
         if str(chk.status) in _FAILED:  # only these are listed, so only these are linked
             add(f"c{i}", chk.span)
+    return refs, linked
+
+
+def _failed_checks_html(summary: PlanSummary, linked: set[str]) -> list[str]:
+    failed = [(i, c) for i, c in enumerate(summary.checks) if str(c.status) in _FAILED]
+    body = [f"<h3>未通过的核查 (failed checks): {len(failed)} / {len(summary.checks)}</h3>"]
+    if not failed:
+        return [*body, "<p>（无 / none）</p>"]
+    lis = []
+    for i, c in failed:
+        label = f"<code>{_e(c.item)}</code>"
+        target = f"c{i}" if f"c{i}" in linked else _item_ref(c.item)
+        if target and target in linked:
+            link = _link(target, label, True)
+        elif target:
+            link = f'<a class="ref" href="#item-{target}">{label}</a>'
+        else:
+            link = label
+        lis.append(
+            f'<li id="item-c{i}" class="st-{_e(c.status)}">{link} '
+            f"{_badge(str(c.status))} {_e(c.reason)}</li>"
+        )
+    return [*body, '<ul class="items">' + "".join(lis) + "</ul>"]
+
+
+def render_html(summary: PlanSummary, text: str = "") -> str:
+    """One self-contained page: the summary beside the source, every item linked to its span."""
+    refs, linked = _refs(summary, len(text))
 
     doc = summary.document
     shown = doc.display_title or doc.title
@@ -404,26 +431,7 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
         if summary.projects
         else "<p>（无 / none）</p>"
     )
-    failed = [(i, c) for i, c in enumerate(summary.checks) if str(c.status) in _FAILED]
-    body.append(f"<h3>未通过的核查 (failed checks): {len(failed)} / {len(summary.checks)}</h3>")
-    if failed:
-        lis = []
-        for i, c in failed:
-            label = f"<code>{_e(c.item)}</code>"
-            target = f"c{i}" if f"c{i}" in linked else _item_ref(c.item)
-            if target and target in linked:
-                link = _link(target, label, True)
-            elif target:
-                link = f'<a class="ref" href="#item-{target}">{label}</a>'
-            else:
-                link = label
-            lis.append(
-                f'<li id="item-c{i}" class="st-{_e(c.status)}">{link} '
-                f"{_badge(str(c.status))} {_e(c.reason)}</li>"
-            )
-        body.append('<ul class="items">' + "".join(lis) + "</ul>")
-    else:
-        body.append("<p>（无 / none）</p>")
+    body += _failed_checks_html(summary, linked)
 
     source = (
         _source_html(text, refs)
@@ -449,5 +457,3 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
         f'<pre id="source">\n{source}</pre>\n</section>\n</div>\n'
         f"<script>{_JS}</script>\n</body></html>\n"
     )
-
-

@@ -14,7 +14,6 @@ def render_json(summary: PlanSummary) -> str:
     return summary.model_dump_json(indent=2) + "\n"
 
 
-
 _LISTS = ("outline", "goals", "indicators", "projects", "checks")
 
 
@@ -40,5 +39,3 @@ def json_parts(summary: PlanSummary) -> Iterator[bytes]:
         pos = at
     yield skeleton[pos:]
     yield b"\n"
-
-

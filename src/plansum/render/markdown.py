@@ -147,5 +147,3 @@ def render_markdown(summary: PlanSummary, text: str = "") -> str:
         out.append("（无 / none）")
     out.append("")
     return "\n".join(out)
-
-
