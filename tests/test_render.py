@@ -334,6 +334,7 @@ def test_csv_header_is_stable(summary: PlanSummary) -> None:
         "growth", "growth_upper", "growth_unit", "growth_comparator", "growth_raw",
         "check_status", "check_reason", "origin", "span_start", "span_end", "evidence",
         "year", "period", "direction", "growth_signed", "multiple", "headline",
+        "document", "region", "region_code",
     ]  # fmt: skip
 
 

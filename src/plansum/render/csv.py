@@ -46,6 +46,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "growth_signed",
     "multiple",
     "headline",
+    "document",
+    "region",
+    "region_code",
 )
 """The CSV header.  Append new columns at the end only: analysts' sheets refer to these."""
 
@@ -72,6 +75,10 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
     # The headline block first (in its group order), then every other indicator in text order.
     first = [i for g in summary.headlines for i in g.indicators if 0 <= i < len(summary.indicators)]
     order = list(dict.fromkeys(first + list(range(len(summary.indicators)))))
+    info = summary.document
+    document = _cell(info.display_title or info.title)
+    region = _cell(info.region)
+    region_code = _cell(getattr(info, "region_code", None))  # DocumentInfo gets it in issue 19
     for i in order:
         ind = summary.indicators[i]
         rejected = _status(ind) is CheckStatus.rejected
@@ -98,6 +105,9 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
             "growth_signed": "" if rejected else _num(ind.signed_growth()),
             "multiple": _num(ind.multiple),
             "headline": _cell(ind.headline_group),
+            "document": document,
+            "region": region,
+            "region_code": region_code,
         }
         for field in _QUANTITY_FIELDS:
             q: Quantity | None = getattr(ind, field)
