@@ -19,12 +19,12 @@ from ..models import (
     Span,
 )
 from ._common import (
-    CJK_MONO,
-    CJK_SANS,
-    FONT_NOTE,
     _FAILED,
     ATTRIBUTE_LABEL,
+    CJK_MONO,
+    CJK_SANS,
     DOC_TYPE_LABEL,
+    FONT_NOTE,
     STATUS_LABEL,
     _clamp,
     _growth_text,
