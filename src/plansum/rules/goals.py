@@ -17,13 +17,14 @@ _NOT_GOAL = re.compile(
 )
 # A whole sentence (never the tail of one), up to a long 主要目标 sentence.
 _RUNIN_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{6,400}。")
-# A run-in sentence of a goal section is a goal when it says what is to be reached; a sentence
-# that only describes the time ("“十五五”时期，是…的关键时期") is not one.
-_GOAL_CUE = re.compile(
-    r"目标|实现|达到|确保|力争|争取|增长|提高|提升|迈上|取得|建成|保持|突破|形成|降低|下降|"
-    r"控制在|完成|稳定在|新台阶|显著|明显|更加|进一步|基本"
+# A run-in sentence of a goal section that only describes the time or the situation is not a
+# goal: "“十五五”时期，是…的关键时期", "…处在…的关键节点，…", "发展环境面临深刻复杂变化…".
+_STATEMENT = re.compile(
+    r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期)$|"
+    r"^[^，,；;]{0,12}(?:处在|处于|正处|面临)[^，,；;]{0,40}(?:节点|时期|阶段|变化|挑战|机遇)"
 )
-_STATEMENT = re.compile(r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期)$")
+_THIS_YEAR = re.compile(r"今年|本年度|全年")
+_PERIOD_WORDS = re.compile(r"年均|五年|十[三四五六]五")
 # The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
 # 主要目标是：…"): a goal even when no heading names goals.
 _TARGETS_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
@@ -32,12 +33,19 @@ _PLAN_PERIOD = re.compile(r"十[三四五六]五")
 _DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
 
 
-def _horizon(s: str) -> int | None:
-    """The year a goal is for: the first year or plan period (十五五 → 2030) it names."""
+def _horizon(s: str, year: int | None = None) -> int | None:
+    """The year a goal is for: the first year or plan period (十五五 → 2030) it names; the
+    document's year for 今年, and for a main-targets sentence that names no period."""
     found = [(m.quantity.span.start if m.quantity.span else 0, int(m.quantity.value))
              for m in find_mentions(s) if is_year(m.quantity)][:1]
     found += [(m.start(), _PLAN_PERIOD_END[m.group(0)]) for m in _PLAN_PERIOD.finditer(s)][:1]
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    if year is not None and (
+        _THIS_YEAR.search(s) or (_TARGETS_SENTENCE.search(s + "。") and not _PERIOD_WORDS.search(s))
+    ):
+        return year
+    return None
 
 
 def _sentence_start(text: str, start: int, floor: int) -> int:
@@ -54,7 +62,7 @@ def _sentence_start(text: str, start: int, floor: int) -> int:
     return cut if i - cut >= 2 else start
 
 
-def find_goals(text: str, sections: list[Section]) -> list[Goal]:
+def find_goals(text: str, sections: list[Section], year: int | None = None) -> list[Goal]:
     """Goals from the body of every section whose title names goals, and the main-targets
     sentence (主要目标是：…) wherever it stands."""
     out: list[Goal] = []
@@ -115,12 +123,12 @@ def find_goals(text: str, sections: list[Section]) -> list[Goal]:
                 s = text[begin:end].strip()
                 begin += len(text[begin:end]) - len(text[begin:end].lstrip())
                 flat = re.sub(r"\s+", "", s)
-                if not _GOAL_CUE.search(flat) or _STATEMENT.search(flat) or not new(s):
+                if _STATEMENT.search(flat) or not new(s):
                     continue
                 out.append(
                     Goal(
                         text=s,
-                        horizon_year=_horizon(s) or horizon,
+                        horizon_year=_horizon(s, year) or horizon,
                         section=sec.title,
                         span=Span(start=begin, end=begin + len(s)),
                     )
@@ -137,7 +145,7 @@ def find_goals(text: str, sections: list[Section]) -> list[Goal]:
         out.append(
             Goal(
                 text=s,
-                horizon_year=_horizon(s) or (_horizon(sec.title) if sec else None),
+                horizon_year=_horizon(s, year) or (_horizon(sec.title) if sec else None),
                 section=sec.title if sec else None,
                 span=Span(start=begin, end=begin + len(s)),
             )
