@@ -165,9 +165,9 @@ def run_sh(body: str, box: dict[str, object], where: str) -> None:
     work, env = box["work"], dict(box["env"])  # type: ignore[arg-type]
     fake_url = box["fake"].base_url  # type: ignore[attr-defined]
     assert isinstance(work, Path)
-    for raw in body.splitlines():
+    for raw in re.sub(r"\\\n\s*", " ", body).splitlines():  # a continued line is one command
         line = raw.split("  #")[0].strip() if not raw.lstrip().startswith("#") else ""
-        if not line or line.endswith("\\"):
+        if not line:
             continue
         _extras_exist(line)
         line = _model_endpoint(line, fake_url)
@@ -232,7 +232,7 @@ def _datasette(line: str, work: Path, env: dict[str, str]) -> None:
                 time.sleep(0.5)
         import sqlite3
 
-        from plansum.dataset import GDP_GROWTH_SQL
+        from plansum.batch.store import GDP_GROWTH_SQL
 
         db = sqlite3.connect(work / "out" / "plansum.sqlite")
         db.row_factory = sqlite3.Row
