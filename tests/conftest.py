@@ -15,6 +15,11 @@ def seeds_dir() -> Path:
     return Path(env) if env else ROOT.parent / "shared" / "seeds"
 
 
+def realdocs_dir() -> Path:
+    env = os.environ.get("PLANSUM_REALDOCS")
+    return Path(env) if env else ROOT.parent / "shared" / "realdocs"
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     d = seeds_dir()
@@ -32,6 +37,6 @@ def seed_texts(seeds: Path) -> dict[str, str]:
 def _no_model_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never see the developer's model settings and never write to the real cache."""
     for k in list(os.environ):
-        if k.startswith(("PLANSUM_", "OPENAI_")) and k != "PLANSUM_SEEDS":
+        if k.startswith(("PLANSUM_", "OPENAI_")) and k not in ("PLANSUM_SEEDS", "PLANSUM_REALDOCS"):
             monkeypatch.delenv(k, raising=False)
     monkeypatch.setenv("PLANSUM_CACHE_DIR", str(tmp_path / "cache"))

@@ -19,6 +19,7 @@ PKG = ROOT / "src" / "plansum"
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "errors"),
     ("models", "settings", "redact"),
+    ("formats",),
     ("parse",),
     ("document", "headline", "verify"),
     ("rules",),
@@ -161,3 +162,36 @@ def test_the_rules_path_never_imports_the_model_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"the rules path imported {out.stdout.strip()}"
+
+
+def test_instructor_only_through_its_public_api_or_the_adapter() -> None:
+    """instructor's internals (instructor.processing) only in llm/instructor_adapter.py; no
+    private usage attributes read; the OpenAI client's create is never reassigned."""
+    bad = []
+    for p in sorted(PKG.rglob("*.py")):
+        src = p.read_text(encoding="utf-8")
+        rel = str(p.relative_to(PKG))
+        if "instructor.processing" in src and rel != "llm/instructor_adapter.py":
+            bad.append(f"{rel}: imports instructor.processing")
+        if "_total_usage" in src or "completions.create =" in src:
+            bad.append(f"{rel}: private usage or a reassigned create")
+    assert not bad, bad
+
+
+def test_merge_is_pure() -> None:
+    """merge returns its own items: annotating the result leaves both inputs as they were."""
+    from conftest import CORPUS
+    from plansum.document import Document, Findings
+    from plansum.merge import merge
+    from plansum.pipeline import extractor
+
+    doc = Document.load(CORPUS / "qinglan_annual_2024.txt")
+    rules = extractor("rules")().extract(doc)
+    before = [i.model_dump_json() for i in rules.indicators]
+    out = merge(rules, Findings(), "hybrid")
+    for ind in out.indicators:
+        ind.name = "changed"
+    for g in out.goals:
+        g.text = "changed"
+    assert [i.model_dump_json() for i in rules.indicators] == before
+    assert all(g.text != "changed" for g in rules.goals)

@@ -87,9 +87,9 @@ BAD_FILES: dict[str, tuple[bytes | None, str]] = {
     "whitespace": (b" \n\t\r\n   \n", "only whitespace"),
     "ideographic-spaces": ("\u3000\u3000\r\n\u3000".encode(), "only whitespace"),
     "utf8-bom-only": (codecs.BOM_UTF8 + b"\n\n", "only whitespace"),
-    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF file"),
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "not a readable PDF"),
     "zip": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(200)), "a ZIP archive"),
-    "docx": (_docx(), "a ZIP archive (or .docx/.xlsx)"),
+    "docx": (_docx(), "not a readable .docx file"),
     "gzip": (gzip.compress(TEXT.encode("utf-8")), "a gzip file"),
     "png": (b"\x89PNG\r\n\x1a\n" + bytes(64), "a PNG image"),
     "random-bytes": (random.Random(7).randbytes(64 * 1024), "binary"),
@@ -138,7 +138,7 @@ def test_bad_input_fails_before_any_model_call(tmp_path: Path, monkeypatch: pyte
     path = tmp_path / "scan.pdf.txt"
     path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)))
     result = cli("summarize", str(path), "--verbose")
-    assert_clean_error(result, "a PDF file")
+    assert_clean_error(result, "not a readable PDF")
     assert fake.calls == [] and KEY not in result.output
 
 

@@ -55,6 +55,10 @@ REWRITES: list[tuple[str, str, str]] = [
      "HELP", "a benchmark (minutes): run with --help, every option of the line listed"),
     (r"^(?P<env>(?:[A-Z_]+=\S+ )*)(?:python -m )?pytest(?P<args>.*)$", "PYTEST",
      "the suite inside the suite: collected, not run"),
+    (r"^plansum (?P<cmd>\w+) (?P<args>plan\.pdf.*)$", "HELP_CMD",
+     "a PDF needs the `formats` extra and a PDF file: the options are checked with --help"),
+    (r"^plansum (?P<cmd>\w+) (?P<args>https?://.*)$", "HELP_CMD",
+     "a URL is the network, which tests never use: the options are checked with --help"),
     (r"^plansum batch (?P<args>.*--(?:engine|runner) ray.*)$", "HELP_PLANSUM",
      "Ray (the `ray` extra) and a cluster address: the options are checked with --help"),
 ]
@@ -181,6 +185,9 @@ def run_sh(body: str, box: dict[str, object], where: str) -> None:
                 continue
             if repl == "HELP":
                 _help_check([sys.executable, m.group("script")], m.group("args"), env, work)
+                line = ""
+            elif repl == "HELP_CMD":
+                _help_check(["plansum", m.group("cmd")], m.group("args"), env, work)
                 line = ""
             elif repl == "HELP_PLANSUM":
                 _help_check(["plansum", "batch"], m.group("args"), env, work)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, FIXTURES
-from plansum.parse.docinfo import read_document_info
 from plansum.eval.gold import load_gold
+from plansum.parse.docinfo import read_document_info
 from plansum.parse.loading import load_file
 
 GOLD = sorted((FIXTURES / "gold").glob("*.json"))
@@ -100,3 +100,53 @@ def test_region_does_not_depend_on_the_hash_seed(tmp_path) -> None:  # type: ign
         for seed in range(6)
     }
     assert seen == {"澄江县"}
+
+
+_CHROME = "下载\n打印\n全屏\n收藏\n【字号：\n加大\n还原\n减小\n】\n"
+
+
+def test_a_report_delivered_to_a_congress_is_a_work_report_of_that_place() -> None:
+    # page chrome, a spaced title, a venue line that wraps, a speaker line, a photo credit
+    text = (
+        _CHROME
+        + "政 府 工 作 报 告\n——2024年1月9日在库伦旗第十八届\n人民代表大会第三次会议上\n"
+        + "库伦旗人民政府旗长 赵某某\n来源：某某日报\n旗长作政府工作报告。本报记者 某某摄\n"
+        + "各位代表：\n一、2023年工作回顾\n全旗地区生产总值增长6%。到2030年，……\n"
+    )
+    info = read_document_info(text)
+    assert (info.title, info.doc_type) == ("政府工作报告", "work_report")
+    assert (info.region, info.region_code, info.region_parent) == ("库伦旗", "150524", "通辽市")
+    assert (info.date, info.period, info.issuer) == ("2024-01-09", "2024", "库伦旗人民政府")
+
+
+def test_a_fictional_place_keeps_its_name_and_gets_no_code() -> None:
+    text = "政府工作报告\n——2023年1月14日在岚桥县第十八届人民代表大会第二次会议上\n岚桥县人民政府县长 林某\n"
+    info = read_document_info(text)
+    assert (info.region, info.region_code, info.region_parent) == ("岚桥县", None, None)
+    assert info.doc_type == "work_report"
+
+
+def test_a_fragment_is_cut_to_the_real_division() -> None:
+    # no title naming the place, no venue: the region comes from the text, and a fragment
+    # such as 在北京市 is cut to the division the gazetteer knows
+    text = "关于做好今年工作的意见\n在北京市委领导下，在北京市各区共同努力下，在北京市全面推进。\n"
+    info = read_document_info(text)
+    assert (info.region, info.region_code) == ("北京市", "110000")
+
+
+def test_a_plan_report_with_a_venue_line_stays_an_annual_plan() -> None:
+    text = (
+        "关于岚桥县2023年国民经济和社会发展计划执行情况与2024年计划草案的报告\n"
+        "——2024年1月9日在岚桥县第十八届人民代表大会第三次会议上\n"
+    )
+    assert read_document_info(text).doc_type == "annual_plan"
+
+
+def test_a_name_two_divisions_share_goes_to_the_parent_the_text_names() -> None:
+    from plansum.parse.gazetteer import resolve
+
+    beijing = resolve("朝阳区", "北京市朝阳区 北京")
+    changchun = resolve("朝阳区", "长春市朝阳区 长春 吉林")
+    assert beijing is not None and changchun is not None
+    assert (beijing.code, beijing.parent) == ("110105", "北京市")
+    assert (changchun.code, changchun.parent) == ("220104", "长春市")

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from plansum.rules import extractor as rules
 from plansum.cli import app
 from plansum.errors import CassetteError
 from plansum.eval.gold import GoldDocument, GoldHeading, GoldIndicator
@@ -29,6 +28,7 @@ from plansum.models import (
     Section,
     Span,
 )
+from plansum.rules import extractor as rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -92,6 +92,33 @@ def test_without_gold_offsets_the_name_must_be_similar() -> None:
     assert match_indicators([p], [gold("新增就业", 1.5, "万人")]).matched
     assert not match_indicators([p], [gold("粮食产量", 1.5, "万人")]).matched
     assert name_similarity("城镇新增就业", "新增就业") == pytest.approx(0.8)
+
+
+def test_with_the_text_a_same_name_elsewhere_does_not_locate() -> None:
+    # The gold item stands in the first sentence; the prediction with its name and value was
+    # read from a later passage (a 十五五 target repeating the figure): not a match.
+    text = "城镇新增就业1.5万人。十五五期间，城镇新增就业1.5万人以上。"
+    assert text[6:11] == "1.5万人" and text[24:29] == "1.5万人"
+    g = gold("城镇新增就业", 1.5, "万人", 6, 11, role="actual")
+    elsewhere = ind("城镇新增就业", 18, 31, "actual", q("1.5万人", 1.5, "万人", 24))
+    assert match_indicators([elsewhere], [g]).matched  # the old rule: a similar name anywhere
+    assert not match_indicators([elsewhere], [g], text).matched
+    # A reading in the same sentence whose spans do not touch the gold's offsets still locates.
+    same = ind("新增就业", 0, 5, "actual", q("1.5万人", 1.5, "万人", 7))
+    assert match_indicators([same], [g], text).matched
+
+
+def test_kind_and_attribute_are_scored_on_matched_pairs() -> None:
+    from plansum.models import Attribute, IndicatorKind
+
+    g = gold("森林覆盖率", 30, "%", 0, 3, attribute=Attribute.binding)
+    p = ind("森林覆盖率", 0, 9, "target", q("30%", 30, "%", 0))
+    r = metrics([_one_pair_result(p, g)])
+    assert r["kind_accuracy"] == 1.0 and r["attribute_accuracy"] == 0.0
+    p.attribute = Attribute.binding
+    p.kind = IndicatorKind.actual
+    r = metrics([_one_pair_result(p, g)])
+    assert r["kind_accuracy"] == 0.0 and r["attribute_accuracy"] == 1.0
 
 
 def test_units_must_agree_exactly_after_normalisation() -> None:
@@ -371,7 +398,8 @@ def test_eval_table_shows_the_new_columns() -> None:
     out = CliRunner().invoke(app, ["eval", "--corpus", str(CORPUS), "--gold", str(GOLD), "--mode", "rules"])
     assert out.exit_code == 0, out.output
     header = next(line for line in out.output.splitlines() if line.startswith("document"))
-    assert header.split()[-4:] == ["name=", "year", "dir", "hl"]
+    assert header.split()[-5:] == ["name=", "year", "dir", "hl", "attr"]
+    assert "kind" in header.split()
 
 
 def test_losing_years_directions_and_the_headline_shows(monkeypatch: pytest.MonkeyPatch) -> None:

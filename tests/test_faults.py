@@ -37,12 +37,12 @@ from fake_llm import (
     settings,
     status,
 )
-from plansum.parse.chunking import Chunk
 from plansum.cli import app
 from plansum.document import Document
 from plansum.errors import FailureKind, LLMError
 from plansum.llm.client import ChunkClient
 from plansum.models import PlanSummary
+from plansum.parse.chunking import Chunk
 from plansum.pipeline import summarize, summarize_document
 from plansum.render import render
 
@@ -588,13 +588,11 @@ def test_recording_masks_the_key_when_the_server_echoes_it(
     )
     doc_path = tmp_path / "qinglan_2026.txt"
     doc_path.write_text(TEXT, encoding="utf-8")
-    kwargs: dict[str, Any] = dict(
-        out_dir=tmp_path / "cassettes", model="m", base_url=BASE_URL, api_key=KEY,
-        chunk_chars=CHUNK_CHARS, max_tokens=None, mode=None, max_retries=None, workers=1,
-        endpoint_note="", echo=lambda m: None,
-    )
+    from plansum.settings import Settings
+
+    settings = Settings.from_env(model="m", base_url=BASE_URL, api_key=KEY, chunk_chars=CHUNK_CHARS, concurrency=1)
     _echo_key_faults(fake)
-    record_documents([doc_path], **kwargs)
+    record_documents([doc_path], settings, out_dir=tmp_path / "cassettes", echo=lambda m: None)
     text = (tmp_path / "cassettes" / "qinglan_2026.yaml").read_text(encoding="utf-8")
     assert KEY not in text and "Rate limit reached for key ***" in text
     assert "x-echo-key" in text.lower()  # the header is kept, its value masked

@@ -32,10 +32,10 @@ from typer.testing import CliRunner
 from fake_llm import CHUNK_CHARS, KEY, TEXT, FakeLLM, document, run_llm, status
 from plansum.cli import app
 from plansum.errors import ConfigError
-from plansum.llm.client import ChunkClient
 from plansum.llm.answer import build_messages
-from plansum.pipeline import summarize
+from plansum.llm.client import ChunkClient
 from plansum.llm.prompts import load_prompt
+from plansum.pipeline import summarize
 from plansum.render import render
 from plansum.settings import Settings
 
@@ -322,10 +322,10 @@ def test_record_masks_a_key_from_the_environment(
     monkeypatch.setenv("PLANSUM_ROLES", "system")  # FakeLLM speaks as a hosted model is asked
     monkeypatch.setenv("PLANSUM_ANSWER", "full")
     with serve(fake_handler(fake, {"x-echo-key": GSK})) as (url, _):
-        record_documents(
-            [doc], out_dir=tmp_path / "cassettes", model="m", base_url=url,
-            chunk_chars=CHUNK_CHARS, echo=lambda m: None,
-        )
+        from plansum.settings import Settings
+
+        settings = Settings.from_env(model="m", base_url=url, chunk_chars=CHUNK_CHARS)
+        record_documents([doc], settings, out_dir=tmp_path / "cassettes", echo=lambda m: None)
     text = (tmp_path / "cassettes" / "plan.yaml").read_text(encoding="utf-8")
     assert GSK not in text and "***" in text
 

@@ -603,3 +603,16 @@ def test_html_overlapping_spans_property(text: str, data: st.DataObject) -> None
         assert "".join(parsed.by_ref.get(f"i{i}", [])) == s.slice(text)
         assert f"src-i{i}" in parsed.ids
     assert len(set(parsed.ids)) == len(parsed.ids)
+
+
+def test_indicators_command_refuses_a_format_it_cannot_write(tmp_path: Path) -> None:
+    """`plansum indicators -f html` once printed Markdown with exit 0; formats come from one registry."""
+    from typer.testing import CliRunner
+
+    from plansum.cli import app
+
+    doc = Path(__file__).parent / "fixtures" / "corpus" / "qinglan_annual_2024.txt"
+    r = CliRunner().invoke(app, ["indicators", str(doc), "-f", "html"])
+    assert r.exit_code == 2 and "unknown output format 'html'" in r.output
+    ok = CliRunner().invoke(app, ["indicators", str(doc), "-f", "json"])
+    assert ok.exit_code == 0 and ok.output.lstrip().startswith("[")

@@ -143,3 +143,33 @@ def test_an_empty_remark_cell_left_out_does_not_shift_the_rows() -> None:
         ("城镇化率", "%", "60", "65左右"),
         ("人均预期寿命", "岁", "78", "79"),
     ]
+
+
+def test_one_cell_per_line_with_a_unit_column_named_and_merged_type_cells() -> None:
+    # A fictional plan's annex table saved from Word: 指标单位 names the unit column, a merged
+    # 类型 cell leaves later rows of its group one cell short, ">" bounds a value.
+    rows = [
+        "序号", "类型", "指标名称", "指标单位", "2030年目标值", "属性",
+        "1", "保护修缮", "传统民居修缮面积", "万平方米", "12", "约束性",
+        "2", "古桥修复", "座", "6", "预期性",
+        "3", "社会参与", "志愿讲解员", "人", ">80", "预期性",
+        "4", "民宿改造", "—", "基本完成", "约束性",
+    ]
+    text = "附件：青石镇风貌保护指标\n\n" + "\n\n".join(rows) + "\n\n附件2：项目清单\n"
+    inds, spans = table_indicators(text)
+    got = [
+        (i.name, i.category, i.unit, i.target.value if i.target else i.target_text,
+         i.target.comparator.value if i.target else None, i.attribute.value if i.attribute else None)
+        for i in inds
+    ]  # fmt: skip
+    assert got == [
+        ("传统民居修缮面积", "保护修缮", "万平方米", 12.0, "exact", "binding"),
+        ("古桥修复", "保护修缮", "座", 6.0, "exact", "expected"),
+        ("志愿讲解员", "社会参与", "人", 80.0, "more_than", "expected"),
+        ("民宿改造", "社会参与", "", "基本完成", None, "binding"),
+    ]
+    for i in inds:
+        if i.target is not None:
+            assert i.target.span is not None
+            assert text[i.target.span.start : i.target.span.end] == i.target.raw
+    assert spans and text[spans[0].start : spans[0].start + 2] == "序号"

@@ -35,8 +35,10 @@ def headline_overview(indicators: list[Indicator]) -> str:
     out = []
     for g in headline_groups(indicators):
         bits = list(dict.fromkeys(say(indicators[i]) for i in g.indicators))
-        more = "等" if len(bits) > _OVERVIEW_PER_GROUP else ""
-        out.append(f"{g.label}：" + "；".join(bits[:_OVERVIEW_PER_GROUP]) + more + "。")
+        # every headline target is told; a long list of results is cut
+        keep = len(bits) if g.kind is IndicatorKind.target else _OVERVIEW_PER_GROUP
+        more = "等" if len(bits) > keep else ""
+        out.append(f"{g.label}：" + "；".join(bits[:keep]) + more + "。")
     if not out:
         top = [i for i in indicators if i.kind == IndicatorKind.target and i.headline()]
         bits = list(dict.fromkeys(say(i) for i in top))[:5]

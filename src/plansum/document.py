@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .parse.chunking import Chunk, chunk_text
-from .parse.docinfo import read_document_info
-from .parse.loading import clean_text, load_file
+from .formats import PageMap, Progress
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -30,6 +28,9 @@ from .models import (
     Section,
     Span,
 )
+from .parse.chunking import Chunk, chunk_text
+from .parse.docinfo import read_document_info
+from .parse.loading import clean_text, load_source
 from .parse.numbers import find_mentions
 from .parse.outline import flatten, parse_outline
 
@@ -60,13 +61,25 @@ class Document:
     outline: list[Section]
     sections: list[Section]  # the outline flattened in pre-order
     mentions: list[Mention]
+    # For a converted PDF (or a .docx with page breaks): offsets → pages of the original.
+    pages: PageMap | None = None
+    format: str = "text"
 
     @classmethod
-    def from_text(cls, text: str, name: str = "<text>", encoding: str | None = None) -> Document:
+    def from_text(
+        cls,
+        text: str,
+        name: str = "<text>",
+        encoding: str | None = None,
+        pages: PageMap | None = None,
+        format: str = "text",
+    ) -> Document:
         text = clean_text(text)  # same length: offsets still index the caller's text
         with paused_gc():
             info = read_document_info(text)
             info.encoding = encoding
+            info.format = format
+            info.pages = pages.page_starts() if pages is not None else None
             outline = parse_outline(text)
             return cls(
                 text=text,
@@ -76,13 +89,22 @@ class Document:
                 outline=outline,
                 sections=flatten(outline),
                 mentions=find_mentions(text),
+                pages=pages,
+                format=format,
             )
 
     @classmethod
-    def load(cls, path: str | Path) -> Document:
-        """Read a file in any common Chinese encoding (see `loading`) and parse it."""
-        raw = load_file(path)
-        return cls.from_text(raw.text, name=raw.name, encoding=raw.encoding)
+    def load(cls, path: str | Path, progress: Progress | None = None) -> Document:
+        """Read a text file in any common Chinese encoding, a PDF, .docx or web page, or an
+        http(s) URL of one (see `loading` and `formats`), and parse it."""
+        raw = load_source(path, progress=progress)
+        return cls.from_text(
+            raw.text, name=raw.name, encoding=raw.encoding, pages=raw.pages, format=raw.format
+        )
+
+    def page_label(self, start: int, end: int | None = None) -> str | None:
+        """第N页 for a span of a converted PDF; None for plain text."""
+        return self.pages.label(start, end) if self.pages is not None else None
 
     def chunks(self, budget: int) -> list[Chunk]:
         """Section-aligned views of at most `budget` characters (see `chunking`)."""

@@ -5,23 +5,35 @@ from enum import StrEnum
 
 
 class PlansumError(Exception):
-    """Base of all errors plansum raises on purpose.  The CLI prints these as one line."""
+    """Base of all errors plansum raises on purpose.  The CLI prints these as one line.
+
+    `kind` names the class of failure as data (the batch dataset's `error_kind` column)."""
+
+    kind = "plansum"
 
 
 class InputError(PlansumError):
     """The input file or text cannot be used (missing, empty, binary, undecodable)."""
 
+    kind = "input"
+
 
 class ConfigError(PlansumError):
     """A setting is missing or wrong; the message names the setting to fix."""
+
+    kind = "config"
 
 
 class LLMError(PlansumError):
     """The model endpoint could not be used for a whole run."""
 
+    kind = "llm"
+
 
 class CassetteError(PlansumError):
     """A recorded interaction is missing or stale; the message says how to re-record."""
+
+    kind = "cassette"
 
 
 class FailureKind(StrEnum):

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .models import CheckCause, HeadlineGroup, Indicator, IndicatorKind, Section
 from .parse.dating import plan_label
-from .models import HeadlineGroup, Indicator, IndicatorKind, Section
 
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]
 
@@ -22,7 +22,11 @@ _TARGET_CUE = re.compile(r"主要预期目标|主要目标|主要指标|主要�
 # A heading that is the main-targets section itself (not "主要目标任务和重点工作").
 _TARGET_TITLE = re.compile(r"^[^，,。]{0,24}(?:主要预期目标|主要目标|主要指标|发展目标)[^，,。任务工作]{0,6}$")
 # The main results start with the economy's size or growth.
-_RESULT_LEAD = re.compile(r"^(?:全[市区旗县省盟州])?(?:地区生产总值|GDP|经济总量)(?:总量|增速|增长)?$")
+_RESULT_LEAD = re.compile(
+    r"^(?:全[市区旗县省盟州])?(?:地区生产总值|生产总值|GDP|经济总量|经济)(?:总量|增速|增长)?$"
+)
+# A cue on a line of its own, its sentence wrapped onto the next line ("主要预期目标⏎是：…").
+_WRAPPED = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*(?:是|为)[:：]")
 _SECTION_MAX = 4000  # a longer "主要目标" section is a chapter of tasks, not the targets
 _RESULT_MAX = 10  # indicators taken from one results passage
 # Counted things (项目15个, 企业9家) are achievements, not the economy's main results.
@@ -58,9 +62,13 @@ def find_passages(
     for m in _TARGET_CUE.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         end = _line_end(text, m.end())
-        if end - line_start < 30 and not re.search(r"[，,。；;：:]", text[line_start:end]):
+        wrapped = _WRAPPED.match(text, end)
+        if wrapped:
+            end = _line_end(text, wrapped.end())
+        elif end - line_start < 30 and not re.search(r"[，,。；;：:]", text[line_start:end]):
             continue  # a heading or a table title: handled above and below
-        out.append(Passage(m.start(), end, IndicatorKind.target))
+        stop = text.find("。", m.end(), end)
+        out.append(Passage(m.start(), end if stop < 0 else stop + 1, IndicatorKind.target))
     # The main results: the paragraph where the economy's results are told, from that sentence.
     seen_lines: set[int] = set()
     for ind in indicators:
@@ -77,7 +85,7 @@ def find_passages(
 
 
 def _in_table(ind: Indicator) -> bool:
-    return ind.check.reason.startswith("rules: table") or ind.attribute is not None
+    return ind.check.cause is CheckCause.table_row or ind.attribute is not None
 
 
 def label(ind: Indicator) -> str:
@@ -107,6 +115,9 @@ def mark_headlines(
         if _in_table(ind) and ind.kind is IndicatorKind.target:
             ind.headline_group = label(ind)  # the 主要指标 table
             continue
+        head = ind.headline()
+        if head is not None and head.unit in ("项", "个") and ind.name.endswith("指标"):
+            continue  # 提出6项指标: how many indicators a plan sets, not one of them
         for p in passages:
             if p.start <= ind.span.start < p.end and ind.kind is p.kind:
                 if p.kind is IndicatorKind.actual:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .document import Findings
-from .models import Check, CheckRecord, CheckStatus, Goal, Indicator, Project
+from .models import Check, CheckCause, CheckRecord, CheckStatus, Goal, Indicator, Project
 from .verify import overall, same_name
 
 Policy = Literal["llm", "hybrid"]
@@ -54,7 +54,7 @@ def _overlay(
             checks.append(
                 CheckRecord(
                     item=f"indicator {base.name if base else model.name}.{fld}",
-                    status=CheckStatus.rejected if c.status == CheckStatus.rejected else "info",
+                    status=CheckStatus.rejected if c.status == CheckStatus.rejected else CheckStatus.info,
                     reason=f"the model's {fld} {said!r} ({c.status}: {c.reason}); the rules' reading is kept",
                     span=where,
                 )
@@ -97,7 +97,7 @@ def _overlay(
             refuse("role", m_role)
             fc["role"] = kept
     # kind
-    if fc.get("kind") is not None and fc["kind"].status == CheckStatus.corrected and "no kind" in fc["kind"].reason:
+    if fc.get("kind") is not None and fc["kind"].cause is CheckCause.no_kind_from_model:
         fc["kind"] = kept  # the model gave no kind: the rules' reading stands
     elif model.kind == base.kind and fc.get("kind") is not None and fc["kind"].status != CheckStatus.verified:
         fc["kind"] = kept
@@ -164,7 +164,7 @@ def merge(rules: Findings, llm: Findings, policy: Policy = "hybrid") -> Findings
     for rule_ind in keep_rules:
         key = (_headline_span(rule_ind), rule_ind.name)
         if key not in merged:
-            merged[key] = rule_ind
+            merged[key] = rule_ind.model_copy()  # the output's own item: callers may annotate it
             at_span.setdefault(key[0], []).append(key)
     by_number: dict[tuple[int, int], list[Indicator]] = {}
     for r in rules.indicators:
@@ -199,9 +199,9 @@ def merge(rules: Findings, llm: Findings, policy: Policy = "hybrid") -> Findings
     )
     for goal in rule_goals:
         if not any(goal.span.overlaps(y.span) for y in goals.values()):
-            goals[(goal.span.start, goal.span.end)] = goal
+            goals[(goal.span.start, goal.span.end)] = goal.model_copy()
     for proj in rule_projects:
-        projects.setdefault(proj.name, proj)
+        projects.setdefault(proj.name, proj.model_copy())
     return Findings(
         indicators=indicators,
         goals=sorted(goals.values(), key=lambda x: x.span.start),

@@ -94,6 +94,26 @@ class CheckStatus(StrEnum):
     corrected = "corrected"  # the value was replaced by the source's number at the cited place
     unverified = "unverified"  # no number given, or could not be checked (shown as such)
     rejected = "rejected"  # the number is not in the source; never shown as fact
+    degraded = "degraded"  # (check records) a chunk fell back to the rules
+    info = "info"  # (check records) a note: the model's reading set aside for the rules'
+
+
+# The statuses an item (indicator, goal, project, field) can have; the last two are only
+# for the run's check records.
+ITEM_STATUSES: tuple[CheckStatus, ...] = (
+    CheckStatus.verified,
+    CheckStatus.corrected,
+    CheckStatus.unverified,
+    CheckStatus.rejected,
+)
+
+
+class CheckCause(StrEnum):
+    """Why a check came out as it did, for code to act on (the reason is for people)."""
+
+    number_at_span = "number_at_span"  # rules: the number stands at its span in a sentence
+    table_row = "table_row"  # rules: read from a row of an indicator table
+    no_kind_from_model = "no_kind_from_model"  # the model gave no kind; the sentence decides
 
 
 class Check(_Model):
@@ -101,6 +121,9 @@ class Check(_Model):
 
     status: CheckStatus = Field(description="verified, corrected, unverified or rejected.")
     reason: str = Field(default="", description="What was checked and what was found.")
+    cause: CheckCause | None = Field(
+        default=None, exclude=True, description="Why, as data (not serialized)."
+    )
 
 
 class Attribute(StrEnum):
@@ -263,15 +286,38 @@ class DocumentInfo(_Model):
     doc_type: DocType = Field(default="other", description="What kind of document it is.")
     period: str | None = Field(default=None, description='The years it covers: "2021-2025" or "2023".')
     region: str | None = Field(default=None, description="The place it is about.")
+    region_code: str | None = Field(
+        default=None, description="The place's 行政区划代码 (six digits), when the gazetteer knows it."
+    )
+    region_parent: str | None = Field(
+        default=None, description="The division the place belongs to (北京市 for 朝阳区), when known."
+    )
     encoding: str | None = Field(default=None, description="How the file was decoded.")
     chars: int = Field(default=0, description="Length of the decoded text in characters.")
+    format: str = Field(
+        default="text", description="What the file was: text, pdf, docx or html (converted to text)."
+    )
+    pages: list[tuple[int, int]] | None = Field(
+        default=None,
+        description="Where each page of the original begins in the text: [offset, page] pairs "
+        "in text order (a PDF, or a .docx with page breaks); null when the file has no pages.",
+    )
+
+    def page_of(self, offset: int) -> int | None:
+        """The page of the original the character at `offset` is on; None without pages."""
+        if not self.pages:
+            return None
+        from bisect import bisect_right
+
+        i = bisect_right([o for o, _ in self.pages], offset) - 1
+        return self.pages[max(i, 0)][1]
 
 
 class CheckRecord(_Model):
     """One check made on the summary, listed so that a reader can audit it."""
 
     item: str = Field(description='What was checked, e.g. "chunk[2].indicators[0]" or "chunk[2]".')
-    status: CheckStatus | Literal["degraded", "info"] = Field(
+    status: CheckStatus = Field(
         description="The check's outcome; degraded = the chunk fell back to the rules."
     )
     reason: str = Field(description="What was found.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from pydantic import (
     BaseModel,
@@ -68,6 +68,28 @@ def _env(*names: str) -> str | None:
         if v:
             return v
     return None
+
+
+class SettingsFields(TypedDict, total=False):
+    """The fields of `Settings`, by name and type: what `from_env` and `with_` accept
+    (`from_env` skips a None: not given)."""
+
+    model: str | None
+    base_url: str | None
+    api_key: str | None
+    mode: Mode | None
+    timeout: float | None
+    max_tokens: int | None
+    concurrency: int | None
+    temperature: float | None
+    max_retries: int | None
+    transport_retries: int | None
+    max_wait: float | None
+    chunk_chars: int | None
+    cache: bool | None
+    cache_dir: Path | None
+    roles: Roles | None
+    answer: Answer | None
 
 
 class Settings(BaseModel):
@@ -151,8 +173,8 @@ class Settings(BaseModel):
         return self.answer == "compact" or (self.answer == "auto" and is_local_endpoint(self.base_url))
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> Settings:
-        """Read PLANSUM_* (falling back to OPENAI_*) and apply explicit overrides."""
+    def from_env(cls, **overrides: Unpack[SettingsFields]) -> Settings:
+        """Read PLANSUM_* (falling back to OPENAI_*) and apply explicit overrides (None: not given)."""
         values: dict[str, Any] = {}
         for key, (_, names) in SOURCES.items():
             v = _env(*names)
@@ -166,7 +188,8 @@ class Settings(BaseModel):
         """Validate `values`; a bad one raises ConfigError naming its flag and variable."""
         return cls(**values)
 
-    def with_(self, **changes: Any) -> Settings:
+    def with_(self, **changes: Unpack[SettingsFields]) -> Settings:
+        """A validated copy with these fields changed."""
         return self.coerce({**self.model_dump(), **changes})
 
     def require_endpoint(self) -> None:

@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .parse.chunking import Chunk
 from .models import Check, CheckStatus, Indicator, Quantity, Span
+from .parse.chunking import Chunk
 from .parse.numbers import find_mentions, is_year, values_equal
 
 _OK = CheckStatus.verified

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._version import __version__
-from ..errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
+from ..errors import ConfigError, InputError, LLMError, PlansumError
 from .store import (
     DATASET_VERSION,
     Store,
@@ -106,20 +106,13 @@ def settings_key(options: RunOptions) -> str:
 
 
 def _error_kind(exc: BaseException) -> str:
-    for cls, kind in (
-        (InputError, "input"),
-        (ConfigError, "config"),
-        (CassetteError, "cassette"),
-        (LLMError, "llm"),
-        (PlansumError, "plansum"),
-        (MemoryError, "memory"),
-    ):
-        if isinstance(exc, cls):
-            return kind
-    return "bug"
+    """The error's own kind (`PlansumError.kind`); out of memory; else a bug."""
+    if isinstance(exc, PlansumError):
+        return exc.kind
+    return "memory" if isinstance(exc, MemoryError) else "bug"
 
 
-def _summarize(text: str, name: str, encoding: str, options: RunOptions) -> Any:
+def _summarize(text: str, name: str, encoding: str | None, options: RunOptions) -> Any:
     from ..pipeline import summarize
 
     return summarize(
@@ -133,7 +126,7 @@ def _summarize(text: str, name: str, encoding: str, options: RunOptions) -> Any:
 
 def process_document(job: Job, options: RunOptions) -> DocResult:
     """Summarize one document into dataset rows.  Never raises: a failure is a result."""
-    from ..parse.loading import MAX_BYTES, decode
+    from ..parse.loading import MAX_BYTES, load_bytes
 
     t0 = time.perf_counter()
     doc: dict[str, Any] = {
@@ -150,7 +143,7 @@ def process_document(job: Job, options: RunOptions) -> DocResult:
             )
         did, digest = content_id(data)
         doc.update(document_id=did, sha256=digest, bytes=len(data))
-        loaded = decode(data, name=job.source)
+        loaded = load_bytes(data, name=job.source)  # text, or a PDF / .docx / page converted
         summary = _summarize(loaded.text, job.source, loaded.encoding, options)
         secs = time.perf_counter() - t0
         doc.update(status="ok", seconds=round(secs, 4), processed_at=_now())
@@ -211,12 +204,19 @@ def _now() -> str:
 # Inputs
 
 
-def discover(target: Path, pattern: str = "*.txt") -> list[tuple[str, Path]]:
+# What a directory is searched for unless --glob says otherwise: text and the formats
+# `formats` converts.
+DEFAULT_GLOB = "*.txt,*.pdf,*.docx,*.html,*.htm"
+
+
+def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path]]:
     """(source name, path) of every input: the files under a directory matching `pattern`
-    (recursively), or the paths a manifest lists (one per line, or a `path` column of a
-    .csv/.tsv/.jsonl file; relative paths are relative to the manifest)."""
+    (recursively; several patterns separated by commas), or the paths a manifest lists (one
+    per line, or a `path` column of a .csv/.tsv/.jsonl file; relative paths are relative to
+    the manifest)."""
     if target.is_dir():
-        return [(p.relative_to(target).as_posix(), p) for p in sorted(target.rglob(pattern)) if p.is_file()]
+        found = {p for pat in pattern.split(",") if pat.strip() for p in target.rglob(pat.strip())}
+        return [(p.relative_to(target).as_posix(), p) for p in sorted(found) if p.is_file()]
     if not target.is_file():
         raise InputError(f"{target}: no such directory or manifest file")
     base = target.parent
@@ -495,7 +495,7 @@ def run_batch(
     runner: Runner = "processes",
     workers: int = 2,
     address: str | None = None,
-    pattern: str = "*.txt",
+    pattern: str = DEFAULT_GLOB,
     progress: bool = False,
     parquet: bool = True,
     before: Callable[[list[Job], Store, str], None] | None = None,

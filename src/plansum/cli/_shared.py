@@ -14,8 +14,12 @@ import typer
 from ..errors import PlansumError
 
 FileArg = Annotated[
-    Path,
-    typer.Argument(help="A plan document in plain text (UTF-8, GB18030/GBK, UTF-16); - reads stdin."),
+    str,
+    typer.Argument(
+        help="A plan document: plain text (UTF-8, GB18030/GBK, UTF-16), a PDF, a Word .docx or "
+        "a web page (.html), or an http(s) URL of one (the pdf/docx/html extras read them); "
+        "- reads standard input."
+    ),
 ]
 # The same option for the same thing in every command.
 OutputOpt = Annotated[
@@ -35,12 +39,9 @@ def output_path(output: Path | None) -> Path | None:
     return None if output is None or output == STDIN else output
 
 
-def read_document(file: Path) -> Any:
-    """The Document at `file`, or read from standard input when `file` is `-`."""
+def read_stdin() -> Any:
+    """The Document read from standard input (`-` in place of a file)."""
     from ..document import Document
-
-    if file != STDIN:
-        return Document.load(file)
     from ..parse.loading import MAX_BYTES, decode
 
     data = sys.stdin.buffer.read(MAX_BYTES + 1)
@@ -48,6 +49,36 @@ def read_document(file: Path) -> Any:
         raise PlansumError(f"standard input is larger than the {MAX_BYTES // 2**20} MiB limit")
     raw = decode(data, name="<stdin>")
     return Document.from_text(raw.text, name="<stdin>", encoding=raw.encoding)
+
+
+def load_document(source: str, *, progress: bool | None = None) -> Any:
+    """The Document of a path or URL (or of standard input for `-`); a PDF's pages counted
+    on a progress bar on stderr (when stderr is a terminal, or `progress` says so)."""
+    from ..document import Document
+
+    if source == "-":
+        return read_stdin()
+
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return Document.load(source)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading pages", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return Document.load(source, progress=tick)
 
 
 # The model options, one definition each, shared by summarize, batch, record and track.

@@ -64,8 +64,9 @@ def batch(
         typer.Option(help="Ray cluster address (with --runner ray); default: start a local Ray."),
     ] = None,
     pattern: Annotated[
-        str, typer.Option("--glob", help="Files to take from a directory.")
-    ] = "*.txt",
+        str,
+        typer.Option("--glob", help="Files to take from a directory (patterns, comma-separated)."),
+    ] = "*.txt,*.pdf,*.docx,*.html,*.htm",
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,

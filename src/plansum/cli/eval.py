@@ -170,20 +170,24 @@ def record(
 ) -> None:
     """Record cassettes: run the LLM path on each file against a live endpoint."""
     from ..replay.recording import record_documents
+    from ..settings import Settings
 
     try:
         with cli_logging(False, api_key):
-            record_documents(
-                files,
-                out_dir=out,
+            settings = Settings.from_env(
                 model=model,
                 base_url=base_url,
                 api_key=api_key,
                 chunk_chars=chunk_chars,
                 max_tokens=max_tokens,
-                mode=mode,
+                mode=mode,  # type: ignore[arg-type]  # validated by Settings
                 max_retries=max_retries,
-                workers=workers,
+                concurrency=workers,
+            )
+            record_documents(
+                files,
+                settings,
+                out_dir=out,
                 endpoint_note=endpoint_note,
                 echo=lambda m: typer.echo(m, err=True),
             )

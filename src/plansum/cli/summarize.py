@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -24,9 +25,10 @@ from ._shared import (
     fail,
     guarded,
     llm_settings,
+    load_document,
     no_model_note,
     output_path,
-    read_document,
+    read_stdin,
     same_file,
     write_output,
     write_stdout,
@@ -65,7 +67,7 @@ def summarize(
     secret = SecretFilter([api_key])
     settings: Any = None
     output = output_path(output)
-    if output is not None and same_file(output, file):
+    if output is not None and same_file(output, Path(file)):
         fail(f"-o {output} is the input document itself; write the summary to another file")
 
     def interrupted() -> str:
@@ -77,7 +79,7 @@ def summarize(
         out_fmt = RENDERERS.choose(fmt, output).name
         check_engine(engine)
         offline = offline or engine == "rules"
-        doc = read_document(file)
+        doc = load_document(file, progress=True if verbose else None)
         settings = llm_settings(model, base_url, api_key, mode, workers, offline, no_cache=no_cache)
         no_model_note(settings, offline, engine)
         if settings is not None:
@@ -113,11 +115,12 @@ def report_chunks(summary: Any, *, verbose: bool, strict: bool) -> None:
 
 
 def outline(file: FileArg) -> None:
-    """Print the heading outline with character offsets."""
+    """Print the heading outline with character offsets (and 第N页 for a PDF)."""
+    from ..parse.loading import load_source
     from ..parse.outline import flatten, parse_outline
 
     try:
-        doc = read_document(file)
+        doc = read_stdin() if file == "-" else load_source(file)
     except PlansumError as exc:
         fail(str(exc))
         return
@@ -125,7 +128,8 @@ def outline(file: FileArg) -> None:
     for s in flatten(parse_outline(doc.text)):
         indent = "  " * (s.level - 1)
         num = f"{s.number} " if s.number else ""
-        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]\n")
+        page = f" 第{doc.pages.page_of(s.span.start)}页" if doc.pages is not None else ""
+        lines.append(f"{indent}{num}{s.title}  [{s.span.start}:{s.span.end}]{page}\n")
     write_stdout("".join(lines))
 
 
@@ -135,25 +139,12 @@ def indicators(
 ) -> None:
     """Print the indicators the rules find (no model)."""
     from ..pipeline import summarize_document
-    from ..render import render
+    from ..render import INDICATOR_RENDERERS
 
     try:
-        doc = read_document(file)
-        summary = summarize_document(doc, engine="rules")
-        if fmt == "json":
-            import json
-
-            out = json.dumps(
-                [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
-                ensure_ascii=False,
-                indent=2,
-            )
-        elif fmt == "csv":
-            out = str(render(summary, doc.text, "csv"))
-        else:
-            from ..render import indicator_table_markdown
-
-            out = indicator_table_markdown(summary.indicators)
+        r = INDICATOR_RENDERERS.get(fmt)
+        doc = load_document(file)
+        out = r.render(summarize_document(doc, engine="rules"), doc.text)
     except PlansumError as exc:
         fail(str(exc))
         return

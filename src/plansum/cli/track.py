@@ -32,7 +32,7 @@ from ._shared import (
 
 def track(
     paths: Annotated[
-        list[Path], typer.Argument(help="Plan documents, or directories of .txt documents.")
+        list[Path], typer.Argument(help="Plan documents, or directories of them (.txt, .pdf, .docx, .html).")
     ],
     fmt: Annotated[
         str | None,
@@ -91,7 +91,11 @@ def track(
                 secret.add(settings.api_key)
         with cli_logging(verbose, settings.api_key if settings is not None else api_key):
             inputs = load_inputs(
-                paths, engine=engine, settings=settings, offline=offline, summarize=summarize
+                paths,
+                engine=engine,  # type: ignore[arg-type]  # checked by check_engine
+                settings=settings,
+                offline=offline,
+                summarize=summarize,
             )
         ledger = track_inputs(inputs, include_other=all_indicators)
         result = render_ledger(ledger, out_fmt, {i.name: i.text for i in inputs})

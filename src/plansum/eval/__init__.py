@@ -1,7 +1,8 @@
 """Evaluation against gold annotations: the numbers behind `plansum eval`.
 
 Modules: `gold` (the annotation format), `match` (pairing predictions with gold),
-`metrics` (counts and rates), `run` (the pipeline over a corpus), `report` (JSON, table).
+`metrics` (counts and rates), `run` (the pipeline over a corpus), `report` (JSON, table),
+`names` (the naming convention as a check).
 
 Everything here is a pure function of (document text, `PlanSummary`, `GoldDocument`)
 except `evaluate`, which loads a corpus and runs the pipeline.  The report holds no
@@ -17,10 +18,12 @@ it and its value fits, else `P.headline()`.
   (`math.isclose`, rel 1e-6), so a range 8~10个 matches by either end;
 - unit fits: the reading's unit (else P.unit) equals G.unit after NFKC and removal
   of whitespace.  No exceptions: "" and "%" are different units;
-- located: the spans overlap (any of P.span and its quantities' spans against
-  G's [start, end), when the gold records offsets), or the name similarity is at least
-  0.5.  Name similarity is `difflib.SequenceMatcher.ratio()` on names normalised by NFKC
-  and removal of whitespace, punctuation and markdown.
+- located, by position: the spans overlap (any of P.span and its quantities' spans
+  against G's [start, end)), or P's reading stands in the same sentence as G's number
+  (sentences end at 。！？； and line breaks).  Only for gold without offsets (or when no
+  text is given to `match_indicators`) does a name similarity of at least 0.5 locate P
+  anywhere.  Name similarity is `difflib.SequenceMatcher.ratio()` on names normalised by
+  NFKC and removal of whitespace, punctuation and markdown.
 
 P *matches* G when value, unit and location all fit.  Pairs are assigned one-to-one,
 greedily: matches before misreads (below), then span overlap before none, then higher
@@ -40,7 +43,10 @@ Metrics
   gold over all documents; F1 from the two.  Overall figures pool the counts (micro).
 - value accuracy = pairs whose reading has G's value, upper, unit and comparator, over
   all pairs (matches and misreads).  role agreement = matches whose value stands in the
-  field G.role names, over matches.
+  field G.role names, over matches; kind accuracy = matches whose kind is G's; attribute
+  accuracy = matches whose 预期性/约束性 is G's, over matches whose gold records one.
+- name exactness = matches whose normalised name equals G's; the gold follows the naming
+  convention of docs/evaluation.md, which `names.name_problems` checks.
 - number faithfulness = share of the predicted numbers (every quantity of every
   indicator and project) whose `raw` stands in the source at the quantity's span (else
   the item's span) and parses back (`numbers.parse_quantity`) to the same value; the

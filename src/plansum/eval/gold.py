@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InputError
 from ..models import Attribute, Comparator, DocType, IndicatorKind
@@ -87,6 +87,19 @@ class GoldDocument(_Gold):
     )
     notes: str | None = None
 
+    @field_validator("complete", mode="before")
+    @classmethod
+    def _complete_flag(cls, v: object) -> object:
+        # `"complete": true` is short for "every indicator is annotated"; false for none.
+        if isinstance(v, bool):
+            return ["indicators"] if v else []
+        return v
+
+
+def is_gold_document(data: object) -> bool:
+    """A gold file describes one document; other JSON beside it (info.json …) is not one."""
+    return isinstance(data, dict) and isinstance(data.get("document"), str)
+
 
 def load_gold(path: Path) -> GoldDocument:
     try:
@@ -100,6 +113,12 @@ def load_gold_dir(directory: Path) -> dict[str, GoldDocument]:
     """All gold files in a directory, keyed by the document file name they describe."""
     out: dict[str, GoldDocument] = {}
     for p in sorted(Path(directory).glob("*.json")):
-        g = load_gold(p)
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(f"cannot read gold file {p}: {exc}") from exc
+        if not is_gold_document(data):
+            continue  # a file about the corpus (info.json), not one document's gold
+        g = GoldDocument.model_validate(data)
         out[g.document] = g
     return out

@@ -9,6 +9,7 @@ import dataclasses
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ class Pair:
     year_correct: bool | None = None  # year (and period, when the gold has one) as in the gold
     direction_correct: bool | None = None  # direction as in the gold
     headline_correct: bool | None = None  # in the gold's headline group, by its label
+    kind_correct: bool = False  # target / actual as in the gold
+    attribute_correct: bool | None = None  # 预期性 / 约束性 as in the gold, when it records one
 
 
 @dataclass
@@ -99,6 +102,22 @@ def _overlaps(p: Indicator, g: GoldIndicator) -> bool:
     if g.start is None or g.end is None:
         return False
     return any(s.start < g.end and g.start < s.end for s in _spans_of(p))
+
+
+# A sentence ends at 。！？； or a line break: a table cell is a sentence of its own.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Offsets of the characters that end a sentence, in order (for `same_sentence`)."""
+    return [m.start() for m in _SENTENCE_END.finditer(text)]
+
+
+def _same_sentence(p: Indicator, q: Quantity | None, g: GoldIndicator, ends: list[int]) -> bool:
+    if g.start is None:
+        return False
+    at = q.span.start if q is not None and q.span is not None else p.span.start
+    return bisect_right(ends, at - 1) == bisect_right(ends, g.start - 1)
 
 
 def _value_fits(q: Quantity, g: GoldIndicator) -> bool:
@@ -136,6 +155,8 @@ def _facts(p: Indicator, g: GoldIndicator) -> dict[str, Any]:
     if g.year is not None or g.period is not None:
         year = (g.year is None or p.year == g.year) and (g.period is None or p.period == g.period)
     return {
+        "kind_correct": p.kind == g.kind,
+        "attribute_correct": None if g.attribute is None else p.attribute == g.attribute,
         "name_exact": normalize_name(p.name) == normalize_name(g.name),
         "year_correct": year,
         "direction_correct": None if g.direction is None else p.direction == g.direction,
@@ -143,8 +164,28 @@ def _facts(p: Indicator, g: GoldIndicator) -> dict[str, Any]:
     }
 
 
-def match_indicators(predicted: list[Indicator], gold: list[GoldIndicator]) -> IndicatorMatch:
-    """Pair predictions with gold indicators one-to-one by the module's matching rule."""
+def _located(
+    p: Indicator, q: Quantity | None, g: GoldIndicator, overlap: bool, sim: float,
+    ends: list[int] | None,
+) -> bool:
+    """Where P stands fits G: by position when the text and G's offsets are known."""
+    if overlap:
+        return True
+    if ends is not None and g.start is not None:
+        return _same_sentence(p, q, g, ends)
+    return sim >= NAME_THRESHOLD  # no offsets to go by: the same name anywhere
+
+
+def match_indicators(
+    predicted: list[Indicator], gold: list[GoldIndicator], text: str | None = None
+) -> IndicatorMatch:
+    """Pair predictions with gold indicators one-to-one by the module's matching rule.
+
+    With `text`, a prediction is located at a gold item only by position (its spans overlap
+    the gold's offsets, or its number stands in the same sentence); without it (or for gold
+    without offsets) a similar name anywhere in the document also locates it.
+    """
+    ends = sentence_ends(text) if text is not None else None
     cands: list[tuple[tuple[Any, ...], Pair]] = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(predicted):
@@ -153,7 +194,7 @@ def match_indicators(predicted: list[Indicator], gold: list[GoldIndicator]) -> I
             if not fits and not overlap:
                 continue  # neither a match nor a misread: skip the name comparison
             sim = name_similarity(p.name, g.name)
-            matched = fits and (overlap or sim >= NAME_THRESHOLD)
+            matched = fits and _located(p, q, g, overlap, sim, ends)
             if not matched and not overlap:
                 continue
             value_correct = (

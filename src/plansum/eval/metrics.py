@@ -54,6 +54,9 @@ class DocResult:
     headline_found: int = 0  # … matched to a prediction in the same group
     predicted_headline: int = 0  # predicted indicators in a headline group
     wrong_facts: list[str] = field(default_factory=list)  # matched, but year/direction/group wrong
+    kinds_correct: int = 0  # matched pairs whose kind (target / actual) is the gold's
+    gold_attributes: int = 0  # matched pairs whose gold records 预期性 / 约束性
+    attributes_correct: int = 0
 
 
 def score_document(summary: PlanSummary, gold: GoldDocument, text: str) -> DocResult:
@@ -61,7 +64,7 @@ def score_document(summary: PlanSummary, gold: GoldDocument, text: str) -> DocRe
     # the gold records, so it is neither a hit nor a false positive; its numbers, if any, are
     # still checked for faithfulness.
     scorable = [i for i in summary.indicators if i.headline() is not None]
-    m = match_indicators(scorable, gold.indicators)
+    m = match_indicators(scorable, gold.indicators, text)
     n_numbers, bad_numbers = check_numbers(summary, text)
     n_spans, bad_spans = check_spans(summary, text)
     h_strict, h_loose = match_headings(summary.outline, gold.headings)
@@ -114,7 +117,15 @@ def _fact_counts(
             wrong.append(f"{what}: direction {ind.direction} (gold {g.direction})")
         if p.headline_correct is False:
             wrong.append(f"{what}: headline {ind.headline_group} (gold {g.headline})")
+        if not p.kind_correct:
+            wrong.append(f"{what}: kind {ind.kind.value} (gold {g.kind.value})")
+        if p.attribute_correct is False:
+            got = ind.attribute.value if ind.attribute is not None else None
+            wrong.append(f"{what}: attribute {got} (gold {g.attribute.value if g.attribute else None})")
     return {
+        "kinds_correct": sum(p.kind_correct for p in matched),
+        "gold_attributes": sum(p.attribute_correct is not None for p in matched),
+        "attributes_correct": sum(p.attribute_correct is True for p in matched),
         "names_exact": sum(p.name_exact for p in matched),
         "gold_years": sum(p.year_correct is not None for p in matched),
         "years_correct": sum(p.year_correct is True for p in matched),
@@ -186,6 +197,10 @@ def metrics(results: list[DocResult]) -> dict[str, Any]:
         "predicted_projects": sum(r.predicted_projects for r in results),
         "project_recall": _ratio(sum(r.projects_found for r in results), gp),
         "name_exactness": _ratio(sum(r.names_exact for r in results), tp),
+        "kind_accuracy": _ratio(sum(r.kinds_correct for r in results), tp),
+        "attribute_accuracy": _ratio(
+            sum(r.attributes_correct for r in results), sum(r.gold_attributes for r in results)
+        ),
         "year_accuracy": _ratio(
             sum(r.years_correct for r in results), sum(r.gold_years for r in results)
         ),

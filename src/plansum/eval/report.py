@@ -46,6 +46,8 @@ def report_dict(report: EvalReport) -> dict[str, Any]:
         "no_gold": report.no_gold,
         "no_document": report.no_document,
         "matching": {
+            "located": "spans overlap the gold offsets, or the number stands in the same "
+            "sentence; by name similarity only for gold without offsets",
             "name_similarity": "difflib.SequenceMatcher ratio of normalised names",
             "name_threshold": NAME_THRESHOLD,
             "value_rel_tol": f"{VALUE_REL_TOL:g}",
@@ -85,6 +87,7 @@ _COLUMNS = [
     "F1",
     "value",
     "role",
+    "kind",
     "numbers (bad)",
     "head",
     "head~",
@@ -93,6 +96,7 @@ _COLUMNS = [
     "year",
     "dir",
     "hl",
+    "attr",
 ]
 
 
@@ -107,6 +111,7 @@ def _row(name: str, mt: dict[str, Any]) -> list[str]:
         _fmt(mt["f1"]),
         _fmt(mt["value_accuracy"]),
         _fmt(mt["role_agreement"]),
+        _fmt(mt["kind_accuracy"]),
         f"{_fmt(mt['number_faithfulness'])} ({mt['unfaithful_numbers']})",
         _fmt(mt["heading_recall"]),
         _fmt(mt["heading_recall_by_title"]),
@@ -115,6 +120,7 @@ def _row(name: str, mt: dict[str, Any]) -> list[str]:
         _fmt(mt["year_accuracy"]),
         _fmt(mt["direction_accuracy"]),
         _fmt(mt["headline_recall"]),
+        _fmt(mt["attribute_accuracy"]),
     ]
 
 
@@ -158,7 +164,9 @@ def render_table(report: EvalReport, max_listed: int = 10) -> str:
                 lines.append(f"  … {len(bad) - max_listed} more (see --json)")
         wrong = [f"{r.document}: {b}" for r in m.documents for b in r.wrong_facts]
         if wrong:
-            lines.append(f"matched but wrong year, direction or headline group ({len(wrong)}):")
+            lines.append(
+                f"matched but wrong year, direction, headline group, kind or attribute ({len(wrong)}):"
+            )
             lines.extend("  " + b for b in wrong[:max_listed])
             if len(wrong) > max_listed:
                 lines.append(f"  … {len(wrong) - max_listed} more (see --json)")
@@ -166,11 +174,12 @@ def render_table(report: EvalReport, max_listed: int = 10) -> str:
     lines.append(
         "gold/pred/match: indicators; P only where the gold lists every indicator "
         "(* = not, P n/a); value: value+unit+comparator right among located pairs; "
-        "role: value in the gold's field; numbers: share of reported numbers found at their "
+        "role: value in the gold's field; kind: target/actual as the gold's; numbers: share of reported numbers found at their "
         "span (unfaithful count); head/head~: heading recall by kind+title / title; "
         "proj: project recall; name=: matched names equal to the gold's (normalised); "
         "year / dir: year (and period) / direction right among matched indicators whose gold "
-        "records it; hl: gold headline indicators found in the same headline group.  "
+        "records it; hl: gold headline indicators found in the same headline group; attr: "
+        "预期性/约束性 right among matched indicators whose gold records it.  "
         "Matching rule: docs/evaluation.md"
     )
     return "\n".join(lines) + "\n"

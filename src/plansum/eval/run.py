@@ -92,8 +92,8 @@ def _summarize(
             text,
             document,
             cassette_dir=cassette_dir,
-            engine=mode,
-            encoding=encoding,  # type: ignore[arg-type]
+            engine=mode,  # type: ignore[arg-type]
+            encoding=encoding,
         )
     except CassetteError as exc:
         raise CassetteError(f"{document} ({mode} mode): stale or missing cassette: {exc}") from exc

@@ -15,6 +15,8 @@ from ..models import (
     PlanSummary,
     Quantity,
 )
+from ..parse.dating import Era, averaged_before, own_era, plan_containing
+from ..parse.docinfo import document_year
 from .models import (
     Cell,
     Role,
@@ -27,7 +29,12 @@ from .models import (
 # aligned (限额以上固定资产投资 with 固定资产投资); the cell keeps the name as written.
 _SYNONYMS: dict[str, tuple[str, str]] = {}
 _HEADLINE: list[tuple[str, str, tuple[str, ...]]] = [
-    ("gdp", "地区生产总值", ("地区生产总值", "生产总值", "GDP", "地区生产总值GDP")),
+    (
+        "gdp",
+        "地区生产总值",
+        # 经济增长5%左右 is GDP growth (the name keeps 经济 once 增长 is cut)
+        ("地区生产总值", "生产总值", "GDP", "地区生产总值GDP", "国内生产总值", "经济", "经济增长"),
+    ),
     ("gdp_per_capita", "人均地区生产总值", ("人均地区生产总值", "人均GDP", "人均生产总值")),
     ("industrial_va", "规模以上工业增加值", ("规模以上工业增加值", "规上工业增加值")),
     (
@@ -181,15 +188,6 @@ class When:
     how: str
 
 
-_PLAN_PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
-_MARKER = re.compile(
-    r"(?P<year>20\d\d)年(?!以来|来|起|前|的基础)"
-    r"|(?P<plan>十三五|十四五|十五五)"
-    r"|(?P<this>今年|全年|本年度?)"
-    r"|(?P<last>去年|上年|过去一年|刚刚过去的一年)"
-    r"|(?P<five>五年来|过去五年)"
-)
-_BASELINE_CUE = re.compile(r"(比|较|与|同|相比|基期|以)$")
 
 
 def _doc_years(info: DocumentInfo) -> tuple[int, int] | None:
@@ -200,11 +198,6 @@ def _doc_years(info: DocumentInfo) -> tuple[int, int] | None:
         return None
     a = int(m.group(1))
     return a, int(m.group(2) or a)
-
-
-def _context(text: str, pos: int) -> str:
-    """The paragraph up to `pos`: time markers do not carry across paragraphs."""
-    return text[text.rfind("\n", 0, pos) + 1 : pos]
 
 
 def _declared(ind: Indicator, averaged: bool) -> When | None:
@@ -219,81 +212,75 @@ def _declared(ind: Indicator, averaged: bool) -> When | None:
     return None
 
 
-def _from_context(ind: Indicator, ctx: str, doc: tuple[int, int] | None) -> When | None:
-    """The nearest time marker before the number in its paragraph."""
-    average = "年均" in ind.name
-    found: When | None = None
-    for m in _MARKER.finditer(ctx):
-        before = ctx[max(0, m.start() - 2) : m.start()]
-        if m.group("year") and _BASELINE_CUE.search(before):
-            continue
-        tail = re.split(r"[,，;；。]", ctx[m.end() :])[-1]  # the number's own clause
-        avg = average or "年均" in tail
-        if m.group("year"):
-            y = int(m.group("year"))
-            if avg and doc and doc[0] < doc[1] and doc[1] == y:
-                found = When(doc[0], doc[1], True, f"context {m.group(0)} 年均, plan period")
-            else:
-                found = When(y, y, False, f"context {m.group(0)}")
-        elif m.group("plan"):
-            a, b = _PLAN_PERIODS[m.group("plan")]
-            found = When(a, b, avg, f"context {m.group('plan')}")
-        elif m.group("this") and doc and doc[0] == doc[1]:
-            found = When(doc[0], doc[0], False, f"context {m.group(0)}")
-        elif m.group("last") and doc and doc[0] == doc[1]:
-            found = When(doc[0] - 1, doc[0] - 1, False, f"context {m.group(0)}")
-        elif m.group("five") and doc:
-            end = doc[0] - 1
-            found = When(end - 4, end, avg, f"context {m.group(0)}")
-    return found
-
-
 def when_of(ind: Indicator, q: Quantity, role: Role, info: DocumentInfo, text: str) -> When | None:
     """The year or period a figure is for.
 
-    Reads, in order: the nearest time marker before the number in its paragraph (2025年, 今年,
-    去年, 十四五, 五年来); the columns of a plan table (baseline_year, target_year, the 年均
-    growth column); the year and period fields of the indicator (issue 11); the
-    years the rules found; the document's own period.  年均 in the name or in the number's
-    clause makes it an average over a period.  The words next to the number come first:
-    where a declared field disagrees with them, `how` says so.
+    Reads, in order: the columns of a plan table (baseline_year, target_year, the 年均 growth
+    column); the time the number's own sentence names before it (2025年, 今年, 去年, 全年 —
+    the year reviewed for a result, the year ahead for a target —, “十四五”收官之年, 十五五,
+    五年来); the year and period fields of the indicator, which the rules read from the
+    paragraph, then the part of the document it stands in (review, this year's targets, the
+    new plan's targets); the document's own period.  年均 in the name or in the number's clause
+    makes it an average over a period, never one year: the period named, else the five-year
+    plan the year falls in.  Where a declared field disagrees with the sentence, `how` says so.
     """
     pos = q.span.start if q.span else ind.span.start
-    ctx = _context(text, pos)
     doc = _doc_years(info)
+    doc_year = document_year(info)
     average = "年均" in ind.name
-    averaged = average or "年均" in re.split(r"[,，;；。]", ctx)[-1]
+    averaged = average or averaged_before(text, pos)
     table = bool(ind.baseline_year and ind.target_year)
-    declared = None if q is ind.baseline or table else _declared(ind, averaged)
-    found = _from_context(ind, ctx, doc)
-    if found is not None:
-        if declared is not None and (declared.start, declared.end) != (found.start, found.end):
-            return When(
-                found.start, found.end, found.average, f"{found.how}; {declared.how} set aside"
-            )
-        return found
     if q is ind.baseline and ind.baseline_year:
         return When(ind.baseline_year, ind.baseline_year, False, "baseline_year")
     if q is ind.growth and table:
         # the growth column of a plan table: average over baseline_year+1 .. target_year
         # (for an indicator that is itself a rate, a change; see _measure)
         return When(ind.baseline_year + 1, ind.target_year, True, "table growth column")  # type: ignore[operator, arg-type]
+    kind = IndicatorKind.actual if role == "actual" else IndicatorKind.target
+    declared = None if q is ind.baseline or table else _declared(ind, averaged)
+    era = own_era(text, pos, doc_year, kind)
+    if era is not None:
+        found = _when_of_era(era, averaged, doc, "sentence")
+        if declared is not None and (declared.start, declared.end) != (found.start, found.end):
+            return When(found.start, found.end, found.average, f"{found.how}; {declared.how} set aside")
+        return found
+    if averaged:
+        # an average with no time in its sentence: the indicator's period, else the plan
+        # its year (or the document's) falls in
+        period = getattr(ind, "period", None)
+        m = re.fullmatch(r"(\d{4})-(\d{4})", period) if isinstance(period, str) else None
+        if m and int(m.group(1)) < int(m.group(2)):
+            return When(int(m.group(1)), int(m.group(2)), True, f"period field {period} 年均")
+        if doc and doc[0] < doc[1]:
+            return When(doc[0], doc[1], True, "document period 年均")
+        year = ind.year if isinstance(ind.year, int) else ind.target_year or doc_year
+        if year is None:
+            return None
+        a, b = plan_containing(year)
+        return When(a, b, True, f"年均: the plan {year} falls in")
     if declared is not None:
         return declared
     if ind.target_year:
-        if average and doc and doc[1] == ind.target_year and doc[0] < doc[1]:
-            return When(doc[0], doc[1], True, "target_year 年均, plan period")
         return When(ind.target_year, ind.target_year, False, "target_year")
     if doc and doc[0] == doc[1]:
         if role == "target":
             return When(doc[0], doc[0], False, "document period")
         return When(doc[0] - 1, doc[0] - 1, False, "document period, results of the year before")
-    if doc and average:
-        return When(doc[0], doc[1], True, "document period 年均")
     if doc and role == "target":
         # an undated target in a multi-year plan is for the end of its period
         return When(doc[1], doc[1], False, "document period end")
     return None
+
+
+def _when_of_era(era: Era, averaged: bool, doc: tuple[int, int] | None, how: str) -> When:
+    if era.period is not None and era.year is None:
+        a, b = era.period
+        return When(a, b, averaged, f"{how} {a}-{b}")
+    y = era.year if era.year is not None else 0
+    if averaged:
+        a, b = doc if doc and doc[0] < doc[1] and doc[1] == y else plan_containing(y)
+        return When(a, b, True, f"{how} {y}年 年均, plan period")
+    return When(y, y, False, f"{how} {y}年")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,8 +22,9 @@ ledger and into docs/track.md):
   actual < target; 以上 and 超过 stay floors.
 - A change stated as a fall (下降3%) is negative, and its comparator turns with it
   (降低3%以上 is a change of at most -3 %).
-- A year with no actual in the documents is *not yet known*; a slot whose sources disagree on
-  the verdict is *disputed*.
+- A target with no actual in the documents is *no result in the documents* when its year is
+  one the documents could report on (up to the year before the latest document's), else *not
+  yet known*; a slot whose sources disagree on the verdict is *disputed*.
 - A five-year (period) growth target is held against the annual chain: the compounded average
   of the annual actuals of the years in the period.  It is met or missed only when every
   year is known; until then the ledger shows the average so far and the yearly growth the
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from ..pipeline import Engine
     from ..settings import Settings
 
+from ..parse.docinfo import document_year
 from .align import (
     HEADLINE_KEYS,
     _Placed,
@@ -239,6 +241,10 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         unplaced += u
         documents.append(_ledger_document(it))
     annual, period = _slots(placed)
+    # The last year whose results the documents could hold: the year before the latest one
+    # they speak from (a 2026 report reviews 2025).
+    years = [y for it in items if (y := document_year(it.summary.document)) is not None]
+    reach = max(years) - 1 if years else None
     keep = _worth_keeping(annual, period, include_other)
     rows: dict[tuple[Any, ...], LedgerRow] = {}
     for k, pls in annual.items():
@@ -251,7 +257,7 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         actuals = sorted(
             (p.cell for p in pls if p.cell.role == "actual"), key=lambda c: _order(c, docs)
         )
-        status, assessments = _row_status(targets, actuals, first.direction)
+        status, assessments = _row_status(targets, actuals, first.direction, k[4], reach)
         rows[k] = LedgerRow(
             region=first.region,
             indicator=first.key,
@@ -357,16 +363,20 @@ def _worth_keeping(
     return headline | {k for k, d in docs.items() if len(d) >= 2 and len(k[1]) >= 4}
 
 
+_READABLE = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a directory is searched for
+
+
 def _files(paths: Sequence[str | Path]) -> list[Path]:
     from ..errors import PlansumError
 
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.suffix.lower() == ".txt")
+            found = sorted(x for x in p.iterdir() if x.suffix.lower() in _READABLE)
             if not found:
                 raise PlansumError(
-                    f"{p} holds no .txt documents; pass files or a directory of them"
+                    f"{p} holds no documents (.txt, .pdf, .docx, .html); pass files or a "
+                    "directory of them"
                 )
             out += found
         elif p.exists():
@@ -396,7 +406,7 @@ def load_inputs(
     offline: bool = False,
     summarize: Summarizer | None = None,
 ) -> list[TrackInput]:
-    """Load and summarize each document (files, or directories of .txt files).
+    """Load and summarize each document (files, or directories of .txt/.pdf/.docx/.html files).
 
     engine as in `plansum.summarize` (auto: hybrid when `settings` names a model, else the
     rules); `offline=True` is engine "rules".  `summarize`, when given, is called with each

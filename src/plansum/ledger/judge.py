@@ -99,7 +99,8 @@ def _conflicts(cells: Sequence[Cell], what: str) -> list[str]:
 
 
 def _row_status(
-    targets: list[Cell], actuals: list[Cell], direction: str
+    targets: list[Cell], actuals: list[Cell], direction: str, year: int | None = None,
+    reach: int | None = None,
 ) -> tuple[Status, list[Assessment]]:
     assessments = [
         Assessment(target=i, actual=j, verdict=v, reason=r)
@@ -110,6 +111,8 @@ def _row_status(
     if not targets:
         return "no_target", assessments
     if not actuals:
+        if year is not None and reach is not None and year <= reach:
+            return "no_result", assessments  # the documents go past the year, no result in them
         return "not_yet_known", assessments
     verdicts = {a.verdict for a in assessments}
     if len(verdicts) == 1:

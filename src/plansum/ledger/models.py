@@ -24,7 +24,9 @@ RULE = (
     f"actual > target, a range its lower end, 左右 actual >= target - {ABOUT_TOLERANCE_PP} "
     f"percentage points (figures in %) or - {ABOUT_TOLERANCE_REL:.0%} (other units), "
     "以内/以下 actual <= target, 低于 actual < target; falling indicators (失业率, 能耗, "
-    "排放, 浓度 …) mirror this; no actual: not yet known; sources that disagree: disputed; "
+    "排放, 浓度 …) mirror this; no actual: no result in the documents for a year they could "
+    "report on (up to the year before the latest document's), else not yet known; sources "
+    "that disagree: disputed; "
     "a five-year growth target against the compounded average of the annual actuals, "
     "decided only when every year is known"
 )
@@ -32,7 +34,9 @@ RULE = (
 Role = Literal["target", "actual"]
 Measure = Literal["growth", "level", "change"]
 Verdict = Literal["met", "missed", "not_yet_known"]
-Status = Literal["met", "missed", "not_yet_known", "disputed", "no_target"]
+# no_result: a target for a year the documents could have reported on (the latest document
+# speaks from a later year) but hold no result for; not_yet_known: a year still to report.
+Status = Literal["met", "missed", "not_yet_known", "disputed", "no_target", "no_result"]
 
 
 class _Model(BaseModel):

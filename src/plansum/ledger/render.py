@@ -30,6 +30,7 @@ STATUS_TEXT = {
     "not_yet_known": "not yet known",
     "disputed": "disputed",
     "no_target": "no target",
+    "no_result": "no result in the documents",
 }
 
 
@@ -234,7 +235,7 @@ body{font-family:""" + CJK_SANS + """;margin:2em;max-width:72em;color:#222}
 .fontnote{color:#666;font-size:.8em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}
 th{background:#f3f3f3}.met{color:#1a7f37}.missed{color:#b42318}.disputed{color:#9a6700}
-.not_yet_known,.no_target{color:#666}a.cell{text-decoration:none;border-bottom:1px dotted #888}
+.not_yet_known,.no_target,.no_result{color:#666}a.cell{text-decoration:none;border-bottom:1px dotted #888}
 .charts{display:flex;flex-wrap:wrap;gap:1em}.chart{border:1px solid #ddd;padding:.5em}
 .src{font-size:.9em;margin:.3em 0}.src:target{background:#fff8c5}mark{background:#ffe08a}
 small{color:#666}

@@ -168,7 +168,7 @@ def compact_model(mentions: dict[int, Quantity]) -> type[CompactAnswer]:
         item = create_model(
             "CompactItem",
             __base__=CompactItem,
-            m=(Literal[tuple(ids)], Field(description="数字的编号，即正文中【n】的 n")),  # type: ignore[valid-type]
+            m=(Literal[tuple(ids)], Field(description="数字的编号，即正文中【n】的 n")),  # type: ignore[valid-type,arg-type]
         )
         cap = 4
     return create_model(
@@ -204,9 +204,9 @@ def build_messages(
     """The request's messages.  With `user_roles` the instructions follow the chunk in one user
     message: some chat templates (llama-cpp-python's gemma) drop the system message."""
     body, ids = numbered_text(chunk)
-    user = prompt.user.replace("{section_path}", " > ".join(chunk.section_path) or "（无）").replace(
-        "{text}", body
-    )
+    user = prompt.user.replace(
+        "{section_path}", " > ".join(chunk.section_path) or "（无）"
+    ).replace("{text}", body)
     if user_roles:
         return [{"role": "user", "content": user + "\n\n" + prompt.system}], ids
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}], ids
@@ -260,8 +260,6 @@ def answer_text(exc: BaseException) -> str:
     if calls:
         return str(calls[0].function.arguments or "")[:2000]
     return str(getattr(msg, "content", "") or "")[:2000]
-
-
 
 
 def prompt_for(settings: Any) -> Prompt:

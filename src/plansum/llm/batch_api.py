@@ -34,7 +34,9 @@ def _line(r: Pending) -> bytes:
     return json.dumps(item, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def split(requests: list[Pending], max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES) -> list[list[Pending]]:
+def split(
+    requests: list[Pending], max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES
+) -> list[list[Pending]]:
     """Batches within the provider's limits, in order."""
     parts: list[list[Pending]] = [[]]
     size = 0
@@ -68,21 +70,13 @@ class Collected:
     answered: set[str] = field(default_factory=set)  # custom ids with any answer
 
 
-def _instructor_mode(settings: Any) -> Any:
-    import instructor
-
-    return instructor.Mode.TOOLS if settings.mode == "tools" else instructor.Mode.JSON_SCHEMA
-
-
 def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> dict[str, Pending]:
     """The chunk requests of these (text, encoding) documents that the cache does not hold."""
-    from instructor.processing.response import handle_response_model
-
     from ..document import Document
     from .answer import build_messages
+    from .instructor_adapter import request_body
 
     s = extractor.settings
-    mode = _instructor_mode(s)
     cache = extractor._cache  # the live path's cache: the same keys, the same entries
     out: dict[str, Pending] = {}
     for text, encoding in texts:
@@ -94,14 +88,7 @@ def build_requests(texts: Iterable[tuple[str, str | None]], extractor: Any) -> d
             key = extractor.cache_key(messages, answer)
             if key in out or (cache is not None and cache.get(key) is not None):
                 continue
-            _, body = handle_response_model(
-                answer,
-                mode=mode,
-                messages=messages,
-                model=s.model,
-                max_tokens=s.max_tokens,
-                temperature=s.temperature,
-            )
+            body = request_body(answer, s, messages)
             out[key] = Pending(key, body, ids, answer)
     return out
 
@@ -134,7 +121,9 @@ class BatchClient:
 
     def submit(self, requests: list[Pending]) -> tuple[str, str]:
         data = b"".join(_line(r) for r in requests)
-        f = self.openai.files.create(file=("plansum-batch.jsonl", io.BytesIO(data)), purpose="batch")
+        f = self.openai.files.create(
+            file=("plansum-batch.jsonl", io.BytesIO(data)), purpose="batch"
+        )
         b = self.openai.batches.create(
             input_file_id=f.id,
             endpoint="/v1/chat/completions",
@@ -198,12 +187,9 @@ def _has(extractor: Any, key: str) -> bool:
 
 def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collected:
     """Validate each answer as the live path would and cache the ones that pass."""
-    from instructor.processing.response import process_response
-    from openai.types.chat import ChatCompletion
-
     from .answer import validation_context
+    from .instructor_adapter import parse_completion
 
-    mode = _instructor_mode(extractor.settings)
     cache = extractor._cache
     out = Collected()
     for line in output.splitlines():
@@ -224,13 +210,11 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
         out.prompt_tokens += pt
         out.completion_tokens += ct
         try:
-            completion = ChatCompletion.model_validate(body)
-            result = process_response(
-                completion,
-                response_model=req.answer or extractor.response_model(req.ids),
-                stream=False,
-                validation_context=validation_context(req.ids, extractor.settings.api_key),
-                mode=mode,
+            result = parse_completion(
+                body,
+                req.answer or extractor.response_model(req.ids),
+                extractor.settings,
+                validation_context(req.ids, extractor.settings.api_key),
             )
         except Exception:  # noqa: BLE001 - a wrong answer goes live, with re-asks
             out.rejected += 1
@@ -292,7 +276,9 @@ def run(
     if extractor._cache is None:  # the directory cannot be used (warned): nothing to fill
         extractor.close()
         if required:
-            raise ConfigError(f"the Batch API fills the response cache, and {settings.cache_dir} cannot be used")
+            raise ConfigError(
+                f"the Batch API fills the response cache, and {settings.cache_dir} cannot be used"
+            )
         return None
     ledger = Ledger(conn, settings_key)
     total = Collected()
@@ -303,8 +289,17 @@ def run(
         while True:
             for batch_id in ledger.open_batches():
                 _wait_and_collect(
-                    client, ledger, batch_id, wanted, extractor, total,
-                    poll_seconds, max_wait, start, echo, sleep,
+                    client,
+                    ledger,
+                    batch_id,
+                    wanted,
+                    extractor,
+                    total,
+                    poll_seconds,
+                    max_wait,
+                    start,
+                    echo,
+                    sleep,
                 )
             # What the cache still lacks (after collecting what earlier runs submitted); an
             # answer that failed the check goes live, with re-asks, not into another batch.

@@ -83,7 +83,12 @@ class ResponseCache:
 
     def reject(self, key: str, why: str) -> None:
         """Say that an entry was not used, and drop it so that the answer is cached anew."""
-        log.warning("cache entry %s… in %s is unreadable (%s); treated as a miss", key[:12], self.directory, why)
+        log.warning(
+            "cache entry %s… in %s is unreadable (%s); treated as a miss",
+            key[:12],
+            self.directory,
+            why,
+        )
         try:
             self._store.delete(key)
         except Exception:  # noqa: BLE001 - a damaged store may refuse this too
@@ -97,7 +102,11 @@ class ResponseCache:
         except Exception as exc:  # noqa: BLE001
             if not self._write_warned:
                 self._write_warned = True
-                log.warning("cannot write to the cache in %s (%s); answers are not cached", self.directory, _why(exc))
+                log.warning(
+                    "cannot write to the cache in %s (%s); answers are not cached",
+                    self.directory,
+                    _why(exc),
+                )
 
     def __len__(self) -> int:
         return len(self._store) if self._store is not None else 0

@@ -22,9 +22,8 @@ from typing import Any, cast
 
 # Every import at module level: a worker thread must never be the first to import a module
 # (a lazy `import httpx` racing openai's own import once gave a half-initialised module).
-import instructor
 import openai
-from instructor.core.exceptions import (
+from instructor.core import (
     IncompleteOutputException,
     InstructorRetryException,
 )
@@ -53,7 +52,8 @@ from .answer import (
     validation_context,
 )
 from .cache import ResponseCache
-from .failures import _find, checked, classify, is_transport_error, retry_after_seconds
+from .failures import _find, classify, completion_check, is_transport_error, retry_after_seconds
+from .instructor_adapter import Usage, make_client, usage_hooks
 from .prompts import Prompt
 from .transport import guarded_client
 
@@ -105,6 +105,16 @@ class ChunkClient:
             self._cache = cache if cache.usable else None
 
     # -- client
+    def _checked_http_client(self) -> Any:
+        """The httpx client the OpenAI client sends through (ours, or the one given), with the
+        check that a 200 is a completion (`failures.completion_check`)."""
+        http = self._http_client or guarded_client(self.settings.timeout, self.settings.api_key)
+        hooks = http.event_hooks
+        if completion_check not in hooks.get("response", []):
+            hooks.setdefault("response", []).append(completion_check)
+            http.event_hooks = hooks
+        return http
+
     def client(self) -> Any:
         with self._lock:
             if self._client is None:
@@ -116,21 +126,30 @@ class ChunkClient:
                     max_retries=0,  # tenacity below does the retrying, with bounds we choose
                     # ours: a whole-request deadline, a cap on the body, the key masked.  (openai
                     # 3.x is typed for httpx2 and sends through an httpx client all the same.)
-                    http_client=self._http_client or cast(Any, guarded_client(s.timeout, s.api_key)),
+                    http_client=cast(Any, self._checked_http_client()),
                 )
-                raw.chat.completions.create = checked(raw.chat.completions.create)  # type: ignore[method-assign]
-                mode = instructor.Mode.TOOLS if s.mode == "tools" else instructor.Mode.JSON_SCHEMA
-                self._client = instructor.from_openai(raw, mode=mode)
+                self._client = make_client(raw, s)
             return self._client
 
-    def response_model(self, ids: dict[int, Quantity]) -> type[ChunkExtraction] | type[CompactAnswer]:
+    def response_model(
+        self, ids: dict[int, Quantity]
+    ) -> type[ChunkExtraction] | type[CompactAnswer]:
         return compact_model(ids) if self.settings.compact else ChunkExtraction
 
-    def cache_key(self, messages: list[dict[str, str]], model: type[BaseModel] = ChunkExtraction) -> str:
+    def cache_key(
+        self, messages: list[dict[str, str]], model: type[BaseModel] = ChunkExtraction
+    ) -> str:
         s = self.settings
         h = hashlib.sha256()
         # the endpoint too: the same model name on another server is another model
-        for part in (s.base_url or "", s.model or "", s.mode, self.prompt.tag, schema_sha(model), str(s.max_tokens)):
+        for part in (
+            s.base_url or "",
+            s.model or "",
+            s.mode,
+            self.prompt.tag,
+            schema_sha(model),
+            str(s.max_tokens),
+        ):
             h.update(part.encode())
             h.update(b"\0")
         h.update(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode())
@@ -142,7 +161,11 @@ class ChunkClient:
 
     # -- one chunk
     def _cached(
-        self, key: str, ids: dict[int, Quantity], out: ChunkOutcome, answer: type[BaseModel] = ChunkExtraction
+        self,
+        key: str,
+        ids: dict[int, Quantity],
+        out: ChunkOutcome,
+        answer: type[BaseModel] = ChunkExtraction,
     ) -> bool:
         """Fill `out` from the cache; an entry that does not validate (again: the source check
         runs on cached answers too) is a miss, with a warning."""
@@ -194,11 +217,15 @@ class ChunkClient:
         answers = 0
         asked = list(messages)
 
+        used = [Usage()]  # the tokens of the call in flight, from instructor's usage hook
+
         def ask() -> tuple[Any, Any]:
             for attempt in retrying:
                 with attempt:
                     out.attempts = attempt.retry_state.attempt_number
+                    hooks, used[0] = usage_hooks()
                     return self.client().create_with_completion(
+                        hooks=hooks,
                         model=s.model,
                         messages=asked,
                         response_model=answer,
@@ -217,19 +244,21 @@ class ChunkClient:
                     result, completion = ask()
                     break
                 except InstructorRetryException as exc:
-                    if n == own_reasks or _find(exc, (IncompleteOutputException,)) or is_transport_error(exc):
+                    if (
+                        n == own_reasks
+                        or _find(exc, (IncompleteOutputException,))
+                        or is_transport_error(exc)
+                    ):
                         raise
-                    usage = getattr(exc, "total_usage", None)
-                    spent[0] += int(getattr(usage, "prompt_tokens", 0) or 0)
-                    spent[1] += int(getattr(usage, "completion_tokens", 0) or 0)
+                    spent[0] += used[0].prompt_tokens
+                    spent[1] += used[0].completion_tokens
                     problems = answer_problems(exc, context["rejected"][before:])
                     asked += [
                         {"role": "assistant", "content": answer_text(exc)},
                         {"role": "user", "content": reask_message(problems, ids)},
                     ]
-            usage = getattr(result, "_total_usage", None) or getattr(completion, "usage", None)
-            out.prompt_tokens = spent[0] + int(getattr(usage, "prompt_tokens", 0) or 0)
-            out.completion_tokens = spent[1] + int(getattr(usage, "completion_tokens", 0) or 0)
+            out.prompt_tokens = spent[0] + used[0].prompt_tokens
+            out.completion_tokens = spent[1] + used[0].completion_tokens
             out.extraction = result
             if self._cache is not None:
                 self._cache.set(
@@ -251,9 +280,8 @@ class ChunkClient:
                 said = f"after {getattr(exc, 'n_attempts', '?')} attempt(s)"
                 msg = out.failure.message.replace(said, f"after {answers} answer(s)", 1)
                 out.failure = Failure(out.failure.kind, msg)
-            usage = getattr(exc, "total_usage", None)
-            out.prompt_tokens = spent[0] + int(getattr(usage, "prompt_tokens", 0) or 0)
-            out.completion_tokens = spent[1] + int(getattr(usage, "completion_tokens", 0) or 0)
+            out.prompt_tokens = spent[0] + used[0].prompt_tokens
+            out.completion_tokens = spent[1] + used[0].completion_tokens
             if isinstance(exc, InstructorRetryException):
                 out.rejected = refused[:20]
             return out

@@ -13,6 +13,7 @@ from ..document import Document, Findings
 from ..errors import FailureKind, LLMError
 from ..models import (
     Check,
+    CheckCause,
     CheckRecord,
     CheckStatus,
     ChunkUsage,
@@ -126,11 +127,19 @@ def chunk_findings(outcome: ChunkOutcome, chunk: Chunk, checks: list[CheckRecord
             item.name, item.role, item.year, q, chunk, Check(status=status, reason=reason)
         )
         for fld, c in ind.field_checks.items():
-            if c.status == CheckStatus.rejected or (fld == "name" and c.status == CheckStatus.corrected):
-                note(f"indicators[{k}].{fld}", Check(status=CheckStatus.rejected, reason=c.reason), q.span)
+            if c.status == CheckStatus.rejected or (
+                fld == "name" and c.status == CheckStatus.corrected
+            ):
+                note(
+                    f"indicators[{k}].{fld}",
+                    Check(status=CheckStatus.rejected, reason=c.reason),
+                    q.span,
+                )
         # a refused field is not shown (a refused name stays, for merge to replace or drop)
         ind.field_checks = {
-            f: c for f, c in ind.field_checks.items() if c.status != CheckStatus.rejected or f == "name"
+            f: c
+            for f, c in ind.field_checks.items()
+            if c.status != CheckStatus.rejected or f == "name"
         }
         found.indicators.append(ind)
     for name in (n.strip() for n in ex.projects):
@@ -203,6 +212,7 @@ def model_indicator(
             Check(
                 status=CheckStatus.corrected,
                 reason=f"no kind from the model; the sentence and its passage make it a {kind}",
+                cause=CheckCause.no_kind_from_model,
             )
             if cue_kind
             else Check(status=CheckStatus.unverified, reason=kind_check.reason)
@@ -287,7 +297,7 @@ class LLMExtractor:
                 out.checks.append(
                     CheckRecord(
                         item=f"chunk[{chunk.index}]",
-                        status="degraded",
+                        status=CheckStatus.degraded,
                         reason=f"fell back to the rules: {oc.failure.message}",
                         span=chunk.span,
                     )

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 import openai
-from instructor.core.exceptions import (
+from instructor.core import (
     IncompleteOutputException,
     InstructorRetryException,
     ResponseParsingError,
@@ -93,18 +92,36 @@ def not_a_completion(response: Any) -> str | None:
     return "the endpoint answered HTTP 200 with JSON that is not a completion (no choices)"
 
 
-def checked(create: Callable[..., Any]) -> Callable[..., Any]:
-    """The OpenAI create call, refusing a 200 that is not a completion before instructor
-    takes it for a bad answer and re-asks (it is not about the answer; re-asking repeats it)."""
+def completion_check(response: httpx.Response) -> None:
+    """httpx response hook: a 200 to a chat-completion request whose body is not a completion
+    ends the call here, before instructor takes it for a bad answer and re-asks (it is not
+    about the answer; re-asking repeats it)."""
+    if response.status_code != 200 or not response.request.url.path.endswith("/chat/completions"):
+        return
+    body = response.read()
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        if body.lstrip()[:1] in (b"{", b"["):
+            return  # JSON cut off on the way: the SDK's decode error, retried as a transport fault
+        data = body
+    if isinstance(data, dict):
+        extra = {k: v for k, v in data.items() if k != "choices"}
+        problem = not_a_completion(_Shape(data.get("choices"), extra))
+    elif isinstance(data, bytes):
+        problem = not_a_completion(data)
+    else:
+        problem = "the endpoint answered HTTP 200 with JSON that is not a completion (no choices)"
+    if problem:
+        raise NotACompletion(problem)
 
-    def call(*args: Any, **kwargs: Any) -> Any:
-        response = create(*args, **kwargs)
-        problem = not_a_completion(response)
-        if problem:
-            raise NotACompletion(problem)
-        return response
 
-    return call
+class _Shape:
+    """A parsed body as `not_a_completion` reads an SDK object: choices and the other fields."""
+
+    def __init__(self, choices: Any, extra: dict[str, Any]) -> None:
+        self.choices = choices
+        self.model_extra = extra
 
 
 _NO_ANSWER = (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError)
@@ -187,7 +204,10 @@ def _validation_failure(exc: BaseException, refused: list[str]) -> tuple[Failure
     if "json_invalid" in types:
         return FailureKind.invalid_answer, "answer was not valid JSON"
     if "too_long" in types:
-        return FailureKind.invalid_answer, "answer had more items than the schema allows (a model repeating itself?)"
+        return (
+            FailureKind.invalid_answer,
+            "answer had more items than the schema allows (a model repeating itself?)",
+        )
     if types == {"value_error"} and refused:
         return FailureKind.source_check, "answer failed the source check"
     return FailureKind.invalid_answer, "answer did not match the schema"
@@ -206,7 +226,9 @@ def _validation_detail(exc: BaseException) -> str:
     return f"{loc}: {msg}"[:200] + more
 
 
-def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str], chunk: int) -> Failure:
+def classify(
+    exc: BaseException, s: Settings, attempts: int, refused: list[str], chunk: int
+) -> Failure:
     """Turn what went wrong with one chunk into a `Failure`, or raise when the whole run must
     stop: a cassette miss (CassetteError), a refused key or an unknown model (LLMError)."""
     miss = _find(exc, (CassetteError,))
@@ -232,8 +254,10 @@ def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str],
         kind = FailureKind.token_cap
         msg = f"the answer hit the max_tokens cap ({s.max_tokens}) before it was complete"
     elif is_transport_error(exc):
-        no_answer = _find(exc, (openai.APIStatusError,)) is None and not _empty_choices(exc) and (
-            _find(exc, _NO_ANSWER) is not None
+        no_answer = (
+            _find(exc, (openai.APIStatusError,)) is None
+            and not _empty_choices(exc)
+            and (_find(exc, _NO_ANSWER) is not None)
         )
         kind = FailureKind.unreachable if no_answer else FailureKind.transport
         msg = f"{describe_error(exc)} after {attempts} attempt(s)"
@@ -244,10 +268,10 @@ def classify(exc: BaseException, s: Settings, attempts: int, refused: list[str],
         msg = f"{describe_error(exc)}, not retried" + (f": {said}" if said else "")
     elif isinstance(exc, InstructorRetryException):
         kind, what = _validation_failure(exc, refused)
-        msg = f"{what} after {getattr(exc, 'n_attempts', '?')} attempt(s): " + _validation_detail(exc)
+        msg = f"{what} after {getattr(exc, 'n_attempts', '?')} attempt(s): " + _validation_detail(
+            exc
+        )
     else:
         kind = FailureKind.invalid_answer
         msg = f"{type(exc).__name__}: {describe_error(exc)}"
     return Failure(kind, scrub(msg, s.api_key))
-
-

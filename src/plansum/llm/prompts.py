@@ -45,9 +45,7 @@ def load_prompt(name: str = "extract_chunk") -> Prompt:
     m = _FRONT.match(raw)
     if not m:
         raise PlansumError(f"prompt {name}: missing the --- front matter with a version")
-    meta = dict(
-        line.split(":", 1) for line in m.group(1).splitlines() if ":" in line
-    )
+    meta = dict(line.split(":", 1) for line in m.group(1).splitlines() if ":" in line)
     body = raw[m.end() :]
     parts = re.split(r"^\[(system|user)\]\n", body, flags=re.M)
     sections = {parts[i]: parts[i + 1].strip("\n") for i in range(1, len(parts) - 1, 2)}

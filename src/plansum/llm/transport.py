@@ -61,8 +61,12 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout)))
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout))
+        )
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -72,11 +76,24 @@ class _DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.connect_tcp(host, port, _remaining(timeout), local_address, socket_options))
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.connect_tcp(host, port, _remaining(timeout), local_address, socket_options)
+        )
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.connect_unix_socket(path, _remaining(timeout), socket_options))
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.connect_unix_socket(path, _remaining(timeout), socket_options)
+        )
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
@@ -151,7 +168,10 @@ class GuardedTransport(httpx.BaseTransport):
         elif encoding in ("gzip", "x-gzip", "deflate"):
             decoder = zlib.decompressobj(wbits=zlib.MAX_WBITS | 32)  # gzip or zlib header
         else:
-            raise ResponseTooLarge(f"the endpoint sent a body in {encoding!r} encoding, which was not asked for", request=request)
+            raise ResponseTooLarge(
+                f"the endpoint sent a body in {encoding!r} encoding, which was not asked for",
+                request=request,
+            )
         out = bytearray()
         raw = 0
 
@@ -167,7 +187,9 @@ class GuardedTransport(httpx.BaseTransport):
         for part in response.stream:  # type: ignore[union-attr]
             raw += len(part)
             if raw > self.max_bytes:
-                raise ResponseTooLarge(f"response body larger than {self.max_bytes // 2**20} MB", request=request)
+                raise ResponseTooLarge(
+                    f"response body larger than {self.max_bytes // 2**20} MB", request=request
+                )
             if decoder is None:
                 add(part)
                 continue
@@ -176,7 +198,9 @@ class GuardedTransport(httpx.BaseTransport):
                 while decoder.unconsumed_tail:
                     add(decoder.decompress(decoder.unconsumed_tail, self.max_bytes + 1 - len(out)))
             except zlib.error as exc:
-                raise httpx.DecodingError(f"cannot decode the {encoding} body: {exc}", request=request) from exc
+                raise httpx.DecodingError(
+                    f"cannot decode the {encoding} body: {exc}", request=request
+                ) from exc
             _remaining(None)  # between reads too: the deadline holds whatever the reads return
         if decoder is not None:
             add(decoder.flush())

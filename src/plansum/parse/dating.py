@@ -21,7 +21,15 @@ from functools import cached_property, lru_cache
 from ..models import IndicatorKind
 from .numbers import normalize_digits
 
-__all__ = ["Era", "Timeline", "plan_label", "plan_period"]
+__all__ = [
+    "Era",
+    "Timeline",
+    "averaged_before",
+    "own_era",
+    "plan_containing",
+    "plan_label",
+    "plan_period",
+]
 
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
@@ -95,6 +103,19 @@ _TIME = re.compile(
 _BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
 # A plan named as a document to write ("制定“十五五”…方案") is not the time of a number.
 _DOCUMENT_BEFORE = re.compile(r"(?:制定|编制|谋划|出台|印发|研究|衔接|纳入)[^，。；]{0,4}[“\"]?$")
+# A plan named with its first or last year: “十四五”收官之年 is 2025, “十五五”开局之年 2026.
+_PLAN_END_BEFORE = re.compile(r"收官[“\"]?$")
+_PLAN_END_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?收官")
+_PLAN_START_BEFORE = re.compile(r"(?:开局|起步)[“\"]?$")
+_PLAN_START_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?(?:良好)?开局")
+# Words before a number that make it a figure over several years (an average or a total).
+_AVERAGE_BEFORE = re.compile(r"年均|平均每年|年平均")
+_WHOLE_YEAR = re.compile(r"全年")
+# A paragraph's start, and how much of it may open a part with a time.
+_PARAGRAPH = re.compile(r"(?m)^[ \t\u3000]*(?=\S)")
+_PART_HEAD = 24
+_PART_LEVEL = 2  # the index of the part's era in Timeline.era's levels
+_ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")  # 各位代表！刚刚过去的2025年，…
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _LINE_END = re.compile(r"\n")
 _TITLE_CHARS = 120
@@ -139,7 +160,14 @@ def find_eras(
             if year is not None:
                 era = Era(year=year)
         elif m.group("plan"):
-            era = Era(period=plan_period(10 + _CN_DIGIT[m.group("plan")[1]]))
+            pa, pb = plan_period(10 + _CN_DIGIT[m.group("plan")[1]])
+            pre, post = part[max(0, m.start() - 4) : m.start()], part[m.end() : m.end() + 6]
+            if _PLAN_END_BEFORE.search(pre) or _PLAN_END_AFTER.match(post):
+                era = Era(year=pb)  # “十四五”收官之年, 收官“十四五”: the plan's last year
+            elif _PLAN_START_BEFORE.search(pre) or _PLAN_START_AFTER.match(post):
+                era = Era(year=pa)  # “十五五”开局之年, 实现“十五五”良好开局: its first year
+            else:
+                era = Era(period=(pa, pb))
         elif doc_year is not None and m.group("five"):
             era = Era(period=(doc_year - 5, doc_year - 1))
         elif doc_year is not None and m.group("rel"):
@@ -191,6 +219,38 @@ class Timeline:
             for i in range(bisect.bisect_left(points, a), bisect.bisect_left(points, b)):
                 painted[i] = e
         return points, painted
+
+    @cached_property
+    def _parts(self) -> tuple[list[int], list[Era], list[int]]:
+        """Paragraphs that open a part of a section with a time (过去五年，… / 2025年，… /
+        今年是…): the era each opens, and the section starts that close a part."""
+        starts: list[int] = []
+        eras: list[Era] = []
+        if self.doc_type != "work_report":
+            return starts, eras, []  # a report's review and targets; a plan's parts are headed
+        for m in _PARAGRAPH.finditer(self.text):
+            a = m.start()
+            head = _ADDRESS.sub("", self.text[a : a + _PART_HEAD + 8])[:_PART_HEAD]
+            cut = re.search(r"[，,。：:；;！!\n]", head)
+            clause = head[: cut.start()] if cut else head
+            refs = find_eras(clause, self.doc_year)
+            if refs and refs[0].start <= 6 and not clause.startswith("到"):
+                starts.append(a)
+                eras.append(refs[0].era)
+        bodies = sorted({a for a, _, _ in self.sections})
+        return starts, eras, bodies
+
+    def part_era(self, offset: int) -> Era | None:
+        """The era of the part (within its section) a number stands in, if a paragraph before
+        it opened one with a time."""
+        starts, eras, bodies = self._parts
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        j = bisect.bisect_right(bodies, offset) - 1
+        if j >= 0 and bodies[j] > starts[i]:
+            return None  # a heading since: the part ended with its section
+        return eras[i]
 
     def section_era(self, offset: int) -> Era | None:
         points, painted = self._painted
@@ -272,7 +332,29 @@ class Timeline:
         s_era, p_era = near if near is not None else (
             self.sentence_era(offset), self.paragraph_era(offset)
         )
-        levels = (s_era, p_era, self.section_era(offset))
+        if s_era is None and self.doc_plan is None and self.doc_year is not None:
+            # 全年 in a report's review is the year reviewed, in its targets the year ahead.
+            start = self._start(self._sentences, offset)
+            if _WHOLE_YEAR.search(self.text[start:offset]):
+                s_era = Era(year=self.doc_year - (1 if kind is IndicatorKind.actual else 0))
+        era = self._era(offset, kind, (s_era, p_era, self.part_era(offset), self.section_era(offset)))
+        if era is not None and era.period is None and era.year is not None and self._averaged(offset):
+            # 年均增长4.7%: an average over years, dated by the five-year plan it falls in.
+            plan = self._plan_of(era.year)
+            era = Era(year=plan[1], period=plan)
+        return era
+
+    def _averaged(self, offset: int) -> bool:
+        return averaged_before(self.text, offset)
+
+    def _plan_of(self, year: int) -> tuple[int, int]:
+        if self.doc_plan is not None and self.doc_plan[0] <= year <= self.doc_plan[1]:
+            return self.doc_plan
+        return plan_containing(year)
+
+    def _era(
+        self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, ...]
+    ) -> Era | None:
         for n, e in enumerate(levels):
             if e is None:
                 continue
@@ -280,7 +362,9 @@ class Timeline:
             if k is None or k is kind:
                 if e.period is None and e.year is not None and not self._one_year_rate(offset, kind):
                     # 到2030年 inside a “十五五” passage: the year ends the period.
-                    for outer in levels[n + 1 :]:
+                    for m, outer in enumerate(levels[n + 1 :], start=n + 1):
+                        if m == _PART_LEVEL and kind is IndicatorKind.actual:
+                            continue  # a year's result told inside a five-year review keeps its year
                         if outer is not None and outer.period and outer.period[1] == e.year:
                             return Era(year=e.year, period=outer.period)
                 return self.complete(e, kind)
@@ -305,3 +389,35 @@ class Timeline:
         if e.year is None and e.period is not None:
             return Era(year=e.period[1], period=e.period)
         return e
+
+
+_ENDS = "。；;！!？?\n"
+
+
+def sentence_start(text: str, offset: int) -> int:
+    return max(text.rfind(ch, 0, offset) for ch in _ENDS) + 1
+
+
+def own_era(text: str, offset: int, doc_year: int | None, kind: IndicatorKind) -> Era | None:
+    """The time a number's own sentence names before it (2025年, 今年, 过去五年, “十五五”时期,
+    “十四五”收官之年), or, for 全年, the year the part is about: the year reviewed for a result,
+    the year ahead for a target.  None when the sentence names no time."""
+    start = sentence_start(text, offset)
+    refs = [r for r in find_eras(text, doc_year, start, offset) if r.end <= offset]
+    if refs:
+        return refs[-1].era
+    if doc_year is not None and _WHOLE_YEAR.search(text, start, offset):
+        return Era(year=doc_year - (1 if kind is IndicatorKind.actual else 0))
+    return None
+
+
+def averaged_before(text: str, offset: int) -> bool:
+    """年均 / 平均每年 in the number's own clause: a figure over several years."""
+    start = max(sentence_start(text, offset), offset - 30)
+    clause = re.split(r"[，,；;：:]", text[start:offset])[-1]
+    return bool(_AVERAGE_BEFORE.search(clause))
+
+
+def plan_containing(year: int) -> tuple[int, int]:
+    """The five-year plan a year falls in: 2025 → (2021, 2025), 2026 → (2026, 2030)."""
+    return plan_period(11 + (year - 2006) // 5)

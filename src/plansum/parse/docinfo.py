@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from ..models import DocType, DocumentInfo
+from .gazetteer import resolve
 
 _META = re.compile(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:：]?\s*\|?\s*([^|\n]+)")
 _ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")
@@ -15,10 +16,32 @@ _TITLE_WORDS = ("规划", "计划", "报告", "建议", "纲要", "目标", "公
 _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "放大", "索 引 号", "分享到", "来源", "摄")
 
 
-# A 印发通知: "…人民政府关于印发《…规划纲要》的通知" wraps the plan it publishes.
+# A 印发通知: "…人民政府关于印发《…规划纲要》的通知" wraps the plan it publishes (the
+# brackets are sometimes left out: 关于印发××区…“十四五”规划的通知).
 _NOTICE = re.compile(
-    r"^(?:(?P<issuer>(?!关于).{2,40}?))?(?:关于)?印发[《<](?P<plan>[^》>]{4,80})[》>](?:的)?通知$"
+    r"^(?:(?P<issuer>(?!关于).{2,40}?))?(?:关于)?印发(?:[《<](?P<plan>[^》>]{4,80})[》>]"
+    r"|(?P<bare>[^《》<>]{4,80}?(?:规划|纲要|计划|方案)))(?:的)?通知$"
 )
+# The venue line of a report to a people's congress: ——2026年1月26日在××省第十四届人民代表大会
+# 第四次会议上 (the dash may be missing, the line may wrap).
+_SP = r"[ \t\u3000\r\n]*"
+_VENUE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}){_SP}年{_SP}(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日{_SP}在{_SP}"
+    rf"(?P<place>[一-龥]{{2,24}}?){_SP}第{_SP}[一二三四五六七八九十\d]{{1,4}}{_SP}届{_SP}"
+    rf"(?:人民代表大会|人大){_SP}(?:常务委员会{_SP})?第{_SP}[一二三四五六七八九十\d]{{1,4}}{_SP}次{_SP}会议上"
+)
+# The speaker line under it: ××省人民政府省长 姓名 / 北京市市长 殷勇 / 省长　王予波 / 自治区主席 姓名.
+_SPEAKER = re.compile(
+    r"(?m)^[ \t\u3000]*(?:(?P<place>[一-龥]{2,20}?)(?:人民政府)?)?"
+    r"(?:代理?)?(?P<office>省长|市长|县长|区长|旗长|州长|盟长|主席)[ \t\u3000]*[一-龥·]{1,2}[ \t\u3000]?[一-龥·]{1,3}[ \t\u3000]*$"
+)
+# Lines of a web page's frame around the text (download/print buttons, font size, breadcrumbs).
+_PAGE_CHROME = re.compile(
+    r"^(?:下载|打印|全屏|收藏|分享[:：]?|加大|还原|减小|大|中|小|】|【字号[:：]?|【字体[:：]?|首页|>|"
+    r"您的位置[:：]?|来源[:：]?|时间[:：]?|发布时间[:：]?|[【\[]?关闭[】\]]?)$"
+)
+# A title written with spaces between its characters: 政 府 工 作 报 告.
+_SPACED = re.compile(r"^[一-龥](?:[ \t\u3000]+[一-龥]){3,}$")
 # Signs of a news page: a byline, a photo credit, a source or editor line, a masthead.
 _NEWS_WORDS = ("本报记者", "本报讯", "通讯员", "往期阅读", "当前版")
 # A photo credit (… 摄), a source or editor line, a reporter's byline: each pattern is led by
@@ -100,9 +123,17 @@ def _doc_type(title: str, text: str, news: bool) -> DocType:
     return "news"
 
 
+def _unspace(line: str) -> str:
+    return re.sub(r"[ \t\u3000]+", "", line) if _SPACED.match(line) else line
+
+
 def _title(text: str, news: bool = False) -> str | None:
-    lines = [ln.strip() for ln in text[:4000].splitlines()]
-    lines = [ln for ln in lines if ln and "|" not in ln and not any(c in ln for c in _CHROME)]
+    lines = [_unspace(ln.strip()) for ln in text[:4000].splitlines()]
+    lines = [
+        ln
+        for ln in lines
+        if ln and "|" not in ln and not _PAGE_CHROME.match(ln) and not any(c in ln for c in _CHROME)
+    ]
     if news:
         # A news page: the headline is the first short line after the masthead and the
         # place line, whatever words it uses.
@@ -209,20 +240,48 @@ def _speaking_year(text: str) -> str | None:
     return str(max(often)) if often else None
 
 
+def _venue(head: str) -> re.Match[str] | None:
+    """The venue line of a report to a people's congress, if the top of the text has one."""
+    return _VENUE.search(head)
+
+
+def _place(name: str | None, text: str) -> tuple[str | None, str | None, str | None]:
+    """(region, code, parent): a place name made a real division where the gazetteer knows
+    it (a fragment such as 在北京市 is cut to 北京市); a place it does not know keeps its name."""
+    if not name:
+        return None, None, None
+    d = resolve(name, text)
+    if d is None:
+        return name, None, None
+    return d.name, d.code, d.parent
+
+
+def _known(name: str | None) -> bool:
+    return bool(name) and resolve(name) is not None  # type: ignore[arg-type]
+
+
 def read_document_info(text: str) -> DocumentInfo:
     head = text[:3000]
-    news = _is_news(text)
+    venue = _venue(head)
+    # A report delivered to a congress is no news page, whatever the page around it shows
+    # (a photo credit, a 来源 line, a newspaper's masthead).
+    news = _is_news(text) and venue is None
     title = _title(text, news)
     notice_issuer: str | None = None
     notice = _NOTICE.match(title or "")
     if notice:
         # The document is the plan the notice publishes: its title, type and period.
-        title, notice_issuer = notice.group("plan").strip(), notice.group("issuer")
+        title = (notice.group("plan") or notice.group("bare")).strip()
+        notice_issuer = notice.group("issuer")
     t = title or ""
     doc_type = _doc_type(t, text, news)
+    if venue is not None and doc_type in ("news", "other"):
+        doc_type = "work_report"
     news = news or doc_type == "news"
     info = DocumentInfo(title=title, doc_type=doc_type, chars=len(text))
     info.issuer = notice_issuer
+    if venue is not None:
+        info.date = _norm_date(venue.group("y"), venue.group("m"), venue.group("d"))
     for m in _META.finditer(head):
         key, val = m.group(1), m.group(2).strip()
         if key == "发布机构" and not info.issuer:
@@ -237,7 +296,22 @@ def read_document_info(text: str) -> DocumentInfo:
         )
         if d:
             info.date = _norm_date(d.group(1), d.group(2), d.group(3))
-    region = _region(t, text)
+    # The place: the congress the report was delivered to, else the title, else the speaker's
+    # office, else the place the text names most.
+    speaker = _SPEAKER.search(head) if venue is not None or doc_type == "work_report" else None
+    chain = _title_places(t)
+    region: str | None = None
+    if venue is not None and _known(venue.group("place")):
+        region = venue.group("place")
+    elif chain:
+        region = chain[-1]  # 青岚市栖梧区…: the plan is the district's, not the city's
+    elif venue is not None:
+        region = venue.group("place")
+    elif speaker is not None and speaker.group("place") and _known(speaker.group("place")):
+        region = speaker.group("place")
+    else:
+        region = _region(t, text)
+    region, info.region_code, info.region_parent = _place(region, text)
     info.region = region
     if not info.issuer and not news:
         body, when = _byline(text)
@@ -255,11 +329,11 @@ def read_document_info(text: str) -> DocumentInfo:
         if t.startswith("中共") and "委" in t:
             info.issuer = t[: t.index("委") + 1]
         elif region and doc_type in ("annual_plan", "work_report", "outline") and (
-            region in t or t == "政府工作报告"
+            region in t or t == "政府工作报告" or venue is not None
         ):
             # A plan or report is issued by the government of the place it is for.
             info.issuer = f"{region}人民政府"
-    if not info.period and doc_type in ("work_report", "news"):
+    if not info.period and doc_type in ("work_report", "news") and venue is None:
         info.period = _speaking_year(text)
     fy = re.search(r"第(十[三四五六])个五年|[“\"]?(十[三四五六])五[”\"]?.{0,16}规划", t)
     if fy:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..formats import CONVERTED, PageMap, Progress, convert, detect, is_url
 
 # Signatures of formats people mistake for text.
 _BINARY_MAGIC: dict[bytes, str] = {
@@ -44,11 +45,14 @@ MAX_BYTES = 200 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded text and how it was decoded; `document.Document` parses it."""
+    """Decoded text and how it was decoded; `document.Document` parses it.  For a PDF, Word
+    file or web page the text is the converted one and `pages` maps its offsets to pages."""
 
     text: str
-    encoding: str
+    encoding: str | None
     name: str = "<text>"
+    format: str = "text"
+    pages: PageMap | None = None
 
 
 def _control_ratio(text: str) -> float:
@@ -103,8 +107,8 @@ def decode(data: bytes, name: str = "<bytes>") -> Decoded:
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise InputError(
-                f"{name}: this is {what}, not plain text; convert it to a .txt file first "
-                "(e.g. pdftotext for a PDF)"
+                f"{name}: this is {what}, not plain text; give it as a file with its own "
+                "suffix (.pdf, .docx) or convert it to a .txt file first"
             )
     text: str | None = None
     encoding = ""
@@ -202,7 +206,7 @@ def clean_text(text: str) -> str:
     return re.sub(r"\r(?!\n)", "\n", text.translate(_TABLE))
 
 
-def load_file(path: str | Path) -> Decoded:
+def load_file(path: str | Path, *, progress: Progress | None = None) -> Decoded:
     """Read a regular file of at most MAX_BYTES.  A FIFO, a device (/dev/zero, /dev/urandom)
     or a socket is refused before it is read: opened without blocking, checked with fstat,
     and read with a cap all the same (a file that grows while read is cut off and refused)."""
@@ -235,4 +239,25 @@ def load_file(path: str | Path) -> Decoded:
         raise InputError(f"{p}: cannot be read (permission denied)") from exc
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from exc
-    return decode(data, name=str(p))
+    return load_bytes(data, str(p), progress=progress)
+
+
+def load_bytes(data: bytes, name: str, *, hint: str | None = None, charset: str | None = None,
+               progress: Progress | None = None) -> Decoded:
+    """Bytes of any supported format → text: a PDF, .docx or web page through its converter
+    (`formats`), plain text through `decode`; .doc/.wps refused with the converter to use."""
+    fmt = detect(data, name, hint)
+    if fmt in CONVERTED or fmt in ("doc", "wps"):
+        out = convert(data, name, fmt, progress=progress, charset=charset)
+        return Decoded(text=out.text, encoding=out.encoding, name=name, format=fmt, pages=out.pages)
+    return decode(data, name=name)
+
+
+def load_source(source: str | Path, *, progress: Progress | None = None) -> Decoded:
+    """A path, or an http(s) URL of a page or file (fetched with a size cap and a timeout)."""
+    if isinstance(source, str) and is_url(source):
+        from ..formats.url import fetch  # httpx only when a URL is given
+
+        got = fetch(source)
+        return load_bytes(got.data, source, hint=got.format, charset=got.charset, progress=progress)
+    return load_file(source, progress=progress)

@@ -29,6 +29,7 @@ from .markdown import indicator_table_markdown, render_markdown
 __all__ = [
     "CSV_COLUMNS",
     "FORMATS",
+    "INDICATOR_RENDERERS",
     "RENDERERS",
     "Renderer",
     "Renderers",
@@ -121,6 +122,32 @@ RENDERERS: Renderers[PlanSummary, str] = Renderers(
     ),
 )
 FORMATS: tuple[str, ...] = RENDERERS.names
+
+
+def _indicators_json(summary: PlanSummary, _text: str) -> str:
+    import json
+
+    return json.dumps(
+        [i.model_dump(mode="json", exclude_none=True) for i in summary.indicators],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+# `plansum indicators`: the indicator table alone.
+INDICATOR_RENDERERS: Renderers[PlanSummary, str] = Renderers(
+    "an indicator table",
+    (
+        Renderer(
+            "markdown",
+            (".md", ".markdown"),
+            ("md",),
+            lambda s, _t: indicator_table_markdown(s.indicators, s.document),
+        ),
+        Renderer("json", (".json",), (), _indicators_json),
+        Renderer("csv", (".csv",), (), render_csv),
+    ),
+)
 
 
 def renderer(fmt: str) -> Renderer[PlanSummary, str]:

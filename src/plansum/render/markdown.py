@@ -6,9 +6,11 @@ import re
 
 from ..models import (
     CheckStatus,
+    DocumentInfo,
     Indicator,
     PlanSummary,
     Quantity,
+    Span,
 )
 from ._common import (
     _FAILED,
@@ -45,15 +47,23 @@ def _md_value(q: Quantity | None, rejected: bool) -> str:
     return f"~~{s}~~" if s and rejected else s
 
 
-def indicator_table_markdown(indicators: list[Indicator]) -> str:
-    """The indicator table alone (also what `plansum indicators` prints)."""
+def _page(doc: DocumentInfo | None, span: Span | None) -> str:
+    """第N页 of a span in a paged original (a PDF); empty for plain text."""
+    page = doc.page_of(span.start) if doc is not None and span is not None else None
+    return f"第{page}页" if page is not None else ""
+
+
+def indicator_table_markdown(indicators: list[Indicator], doc: DocumentInfo | None = None) -> str:
+    """The indicator table alone (also what `plansum indicators` prints); with a column of
+    pages (第N页) when the document came from a paged original."""
     out: list[str] = []
+    paged = doc is not None and bool(doc.pages)
     if indicators:
         out.append(
             "| # | 指标 (name) | 基期 (baseline) | 目标 (target) | 单位 (unit) | 年份 (year) "
-            "| 增速 (growth) | 属性 (attribute) | 核实 (check) |"
+            "| 增速 (growth) | 属性 (attribute) | 核实 (check) |" + (" 页码 (page) |" if paged else "")
         )
-        out.append("|---:|---|---:|---:|---|---:|---:|---|---|")
+        out.append("|---:|---|---:|---:|---|---:|---:|---|---|" + ("---:|" if paged else ""))
         for n, ind in enumerate(indicators, 1):
             rejected = _status(ind) is CheckStatus.rejected
             baseline = _md_value(ind.baseline, rejected)
@@ -73,7 +83,7 @@ def indicator_table_markdown(indicators: list[Indicator]) -> str:
                 f"| {n} | {name} | {baseline} | {target} | {_md(ind.unit)} "
                 f"| {_when(ind)} | {growth} "
                 f"| {ATTRIBUTE_LABEL.get(ind.attribute, '') if ind.attribute else ''} "
-                f"| {status} |"
+                f"| {status} |" + (f" {_page(doc, ind.span)} |" if paged else "")
             )
     else:
         out.append("（无 / none）")
@@ -93,6 +103,7 @@ def render_markdown(summary: PlanSummary, text: str = "") -> str:
         ("规划期 (period)", doc.period),
         ("地区 (region)", doc.region),
         ("字数 (chars)", str(doc.chars) if doc.chars else None),
+        ("原文 (original)", f"{doc.format}, {doc.pages[-1][1]} 页" if doc.pages else None),
     ]
     out += [f"- **{k}**: {_md(v)}" for k, v in info if v]
     prov = summary.provenance
@@ -123,17 +134,19 @@ def render_markdown(summary: PlanSummary, text: str = "") -> str:
         out += ["（无 / none）", ""]
 
     out += [f"## 指标 (indicators): {len(summary.indicators)}", ""]
-    out += indicator_table_markdown(summary.indicators).splitlines() + [""]
+    out += indicator_table_markdown(summary.indicators, doc).splitlines() + [""]
 
     out += [f"## 目标 (goals): {len(summary.goals)}", ""]
     for goal in summary.goals:
         year = f" ({goal.horizon_year})" if goal.horizon_year else ""
-        out.append(f"- {_md(goal.text)}{year}")
+        page = _page(doc, goal.span)
+        out.append(f"- {_md(goal.text)}{year}" + (f" ({page})" if page else ""))
     out += [""] if summary.goals else ["（无 / none）", ""]
 
     out += [f"## 项目 (projects): {len(summary.projects)}", ""]
     for proj in summary.projects:
         extra = [x for x in (_md(proj.category), _md(_qtext(proj.quantity)), _md(proj.status)) if x]
+        extra += [p for p in (_page(doc, proj.span),) if p]
         out.append(f"- {_md(proj.name)}" + (f": {'; '.join(extra)}" if extra else ""))
     out += [""] if summary.projects else ["（无 / none）", ""]
 

@@ -8,38 +8,23 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import PlansumError
-from ..pipeline import summarize_document
 from ..llm.prompts import load_prompt
+from ..pipeline import summarize_document
 from ..settings import Settings
 from .cassettes import RecordingMeta, cassette_name, recording, scan_for_secrets
 
 
 def record_documents(
     files: list[Path],
+    settings: Settings,
     *,
     out_dir: Path,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    chunk_chars: int | None = None,
-    max_tokens: int | None = None,
-    mode: str | None = None,
-    max_retries: int | None = None,
-    workers: int = 1,
     endpoint_note: str = "",
     echo: Callable[[str], None] = print,
 ) -> RecordingMeta:
-    settings = Settings.from_env(
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        chunk_chars=chunk_chars,
-        max_tokens=max_tokens,
-        mode=mode,
-        max_retries=max_retries,
-        concurrency=workers,
-        cache=False,
-    )
+    """Run the LLM path on each file against the live endpoint `settings` name, and write one
+    cassette per document (no response cache: every request reaches the endpoint)."""
+    settings = settings.with_(cache=False)
     settings.require_endpoint()
     assert settings.model is not None
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from ..document import Document, Findings
+from ..models import IndicatorKind, Section
 from ..parse.dating import Timeline
 from ..parse.docinfo import document_year
-from ..document import Document, Findings
 from .goals import find_goals
 from .indicators import (
     Context,
@@ -19,7 +20,6 @@ from .indicators import (
     section_kinds,
     sentence_indicators,
 )
-from ..models import IndicatorKind, Section
 from .projects import find_projects
 from .tables import table_indicators
 

@@ -10,11 +10,11 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
-from ..parse.dating import Era, Timeline
 from ..models import (
     Check,
+    CheckCause,
     CheckStatus,
     Direction,
     Indicator,
@@ -23,6 +23,7 @@ from ..models import (
     Quantity,
     Span,
 )
+from ..parse.dating import Era, Timeline, averaged_before, plan_containing
 from ..parse.numbers import is_year
 
 # ---------------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ _CLAUSE_SEP = re.compile(r"[，,：:]")
 _TRAILING = re.compile(
     r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|预期|"
     r"增长|增加|提高|提升|下降|降低|减少|达到|达|超过|突破|完成|实现|保持在|保持|稳定在|"
-    r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|占比|约|近|在|至|到|了|是|由|从|"
+    r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|约|近|在|至|到|了|是|由|从|"
     r"再|继续|持续|稳步|逐步|进一步|有望|将|翻|压减|缩减|上升|回落)+$"
 )
 _LEADING = re.compile(
@@ -129,7 +130,8 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
 
 # "比2020年翻一番", "较上年增长": the subject stands before the baseline.
 _BASELINE_WORD = re.compile(
-    r"(?:比|较|同比|与)(?=(?:19|20)\d{2}年|[〇○零一二三四五六七八九]{4}年|上年|去年|基期|上一年)"
+    r"(?:比|较|同比|与)(?=(?:19|20)\d{2}年|[〇○零一二三四五六七八九]{4}年|上年|去年|基期|上一年|"
+    r"“?十[一二三四五六七八九]五)"
 )
 _EDGE = " \t\u3000“”\"'（）()【】[]—-·|*、，,；;：:。.！!？?…～~"
 _PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"))
@@ -164,9 +166,10 @@ def _balance(s: str) -> str:
 
 _FROM = re.compile(r"由|从")
 _LIST_SEP = re.compile(r"以及|[、和与及]")
+_QUOTED_BEFORE = re.compile(r"[“「][^”」，。；\d]{1,5}$")
 _QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
 _COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
-_INTENT = re.compile(r"(?:将|力争|争取|确保|努力)(?:实现|达到|使|让)?")
+_INTENT = re.compile(r"(?:将|力争|(?<!向上)争取|确保|努力)(?:实现|达到|使|让)?")
 
 
 def _clean_name(prefix: str) -> str:
@@ -195,7 +198,7 @@ def _clean_name(prefix: str) -> str:
         # Long lead-ins: keep the tail, which is where the measured thing is named.
         cut = max(s.rfind(ch, 0, len(s) - 4) for ch in "的、和与及，,")
         s = s[cut + 1 :] if cut >= 0 and len(s) - cut - 1 >= 2 else s[-_NAME_MAX:]
-    return _balance(s.strip(_EDGE))
+    return _noun_phrase(_balance(s.strip(_EDGE)))
 
 
 # Head nouns that a list of subjects shares ("城镇和农村居民人均可支配收入").
@@ -203,6 +206,8 @@ _HEAD_NOUNS = (
     "居民人均可支配收入", "人均可支配收入", "可支配收入", "居民收入", "增加值", "投资", "产值",
     "营业收入", "收入", "贷款", "总额", "产量", "规模", "面积", "人数", "数量", "比重", "占比",
 )
+# A part of a list that already names what it measures (…起数、死亡人数: not 起数人数).
+_MEASURED = re.compile(r"(?:数|量|率|额|值|比重|占比|比例|面积|规模|总额|收入|产量)$")
 _INDUSTRIES = re.compile(
     r"^(?P<pre>.*?)第?(?P<a>[一二三])(?:、?第?(?P<b>[一二三]))(?:、?第?(?P<c>[一二三]))?产业?(?P<post>.*)$"
 )
@@ -230,13 +235,25 @@ def _split_respectively(name: str, n: int) -> list[str]:
             (h for h in _HEAD_NOUNS if last.endswith(h) and len(last) > len(h)), ""
         )
         if head:
-            parts = [p if p.endswith(head) or head in p else p + head for p in parts]
+            parts = [
+                p if p.endswith(head) or head in p or _MEASURED.search(p) else p + head
+                for p in parts
+            ]
+        elif n == 2 and len(parts[1]) - len(parts[0]) >= 2 and len(parts[0]) >= 2:
+            # 基本养老、基本医疗保险参保率: the first takes the words after the second's own
+            parts = [parts[0] + parts[1][len(parts[0]) :], parts[1]]
+        elif all(len(p) == 2 for p in parts[1:]) and len(parts[0]) >= 4:
+            # 地方财政收入、支出: a two-character measure takes the first part's subject
+            parts = parts[:1] + [p if parts[0].endswith(p) else parts[0][:-2] + p for p in parts[1:]]
         return parts
+    m = re.match(rf"^([\u4e00-\u9fff]{{{n}}})({'|'.join(_HEAD_NOUNS)})$", name)
+    if m is not None:  # 肉蛋奶产量分别… → 肉产量, 蛋产量, 奶产量
+        return [ch + m.group(2) for ch in m.group(1)]
     return [name] * n
 
 
-_UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻"
-_DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩"
+_UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻|净增"
+_DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩|净减|减量"
 _DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
 _LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
@@ -245,7 +262,10 @@ def _direction(before: str, q: Quantity) -> Direction | None:
     """The direction of the change stated right before a number (its last verb wins)."""
     if q.value < 0:
         return "down"
-    last = _LAST_DIRECTION.search(before[-12:])
+    tail = before[-12:]
+    if "增加值" in tail:
+        tail = tail.replace("增加值", "")  # a noun (value added), not 增加
+    last = _LAST_DIRECTION.search(tail)
     if last is None:
         return None
     return "down" if last.group("down") else "up"
@@ -275,7 +295,9 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     if ("如" in window or "每" in window or "假" in window) and _HYPOTHETICAL.search(window):
         return True
     if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
-        return True  # “9个新”, “房地产39条”: a slogan or a policy's name
+        return True  # “9个新”: a slogan or a policy's name
+    if _QUOTED_BEFORE.search(text, max(0, a - 6), a) and _QUOTE_CLOSE.match(text, b, b + 5):
+        return True  # “房地产39条”: a number inside a quoted name
     if "." in q.raw and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK:
         line_start = text.rfind("\n", 0, a) + 1
         if not text[line_start:a].strip(" \t\u3000"):
@@ -283,12 +305,21 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     return False
 
 
+_RATE_NAMED = re.compile(r"(?:增速|增幅|增长率)")
+
+
 def _role_for(clause_before: str, q: Quantity) -> str:
     tail = clause_before[-6:]
+    if q.unit in ("%", "个百分点") and _RATE_NAMED.search(tail):
+        return "growth"  # 地区生产总值年均增速达到6%: a rate of growth, even after 达到
     if tail.endswith(("到", "至")):
         return "level"  # 提高到62%: the level reached, not the change
+    if "增加值" in tail:
+        tail = tail.replace("增加值", "")  # 增加值比重超过25%: a share, not an increase
     if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
         return "growth"
+    if _is_change(tail):
+        return "growth"  # 增加1207元: a change, not a level
     return "level"
 
 
@@ -378,7 +409,50 @@ _DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|�
 
 _NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
 _LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
-_LEAD_CUT = re.compile(r"(?:建成|投产|获评|入选|受益|实现|就业|开工|完成|落地|签约|通过).*$")
+_LEAD_CUT = re.compile(
+    r"(?:建成|投产|获评|入选|受益|实现|就业(?!岗位|困难|人员|人数)|开工|完成|落地|签约|通过|设置了|部署了).*$"
+)
+
+
+# Units that count things (as opposed to measures such as 万吨 or 亩).
+_COUNTER = re.compile(
+    r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|台套|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款|部|本|册|篇|首)$"
+)
+# "1000个和美乡村": 和 opens the noun, not a list of numbers (no digit before the clause ends).
+_NOUN_AFTER_AND = re.compile(r"[和与及][\u4e00-\u9fff][^\d，,。；;、]{1,12}(?=[，,。；;、]|$)")
+_PROJECT_END = re.compile(r"(?:工程|行动|计划|战略|攻坚战|项目)$")
+_MAKING_BEFORE = re.compile(
+    r"(?:启动|完成|实施|新建|建设|建成|改造|修缮|新增|治理|修复|造林|种植|推广|开发|实现|打造|提升|"
+    r"开工|新开工|整治|复垦|保护|恢复|营造|改善|发放|筹集|安置|培训|帮扶|带动|吸纳|解决|累计|共|"
+    r"[达超破过至到在有]|以上|约|近)$"
+)
+# Places and facilities named with their size (千万亩示范区, 700万吨露天煤矿, 500公里风景大道).
+_FACILITY = re.compile(r"示范区|基地|大道|走廊|煤矿|矿井|电站|电厂|风电场|港区|园区")
+
+
+_CLAUSE_START = re.compile(r"[，,。；;：:\n]")
+
+
+def _named_before(text: str, at: int) -> bool:
+    """Whether the clause names something before offset `at`."""
+    lo = max(0, at - 40)
+    cut = max((m.end() for m in _CLAUSE_START.finditer(text, lo, at)), default=lo)
+    return len(_clean_name(text[cut:at])) >= 2
+
+
+def _counted_at_least(text: str, q: Quantity) -> bool:
+    """"实施1000个以上省重点项目": a bounded count of the things named after it (but not a
+    threshold such as 150万吨以上的物流园区)."""
+    assert q.span is not None
+    return (
+        (
+            (q.comparator == "at_least" and (q.raw.endswith("以上") or q.raw.startswith("不少于")))
+            or (q.comparator == "more_than" and q.raw.endswith(("多", "余")))
+        )
+        and bool(_COUNTER.match(q.unit))
+        and not q.unit.endswith(("户", "人"))  # 20户以上自然村: a threshold that defines a class
+        and text[q.span.end : q.span.end + 1] != "的"
+    )
 
 
 def _number_first(text: str, q: Quantity) -> str | None:
@@ -390,14 +464,25 @@ def _number_first(text: str, q: Quantity) -> str | None:
     ):
         return "skip"
     nxt = text[q.span.end : q.span.end + 1]
-    if not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in _AFTER_OK:
-        return None
-    if q.unit in _NOT_COUNTERS or q.comparator != "exact":
+    if not nxt or not ("\u4e00" <= nxt <= "\u9fff" or nxt == "“") or nxt in _AFTER_OK:
+        if not (nxt in "和与及" and _COUNTER.match(q.unit) and _NOUN_AFTER_AND.match(text, q.span.end)):
+            return None
+    if q.upper is not None:
+        return "skip"  # 1-5批优秀历史建筑: a range of batches or classes, not a count
+    if q.unit in _NOT_COUNTERS or not (q.comparator == "exact" or _counted_at_least(text, q)):
         return "skip"
     m = _LEAD_NAME.match(text, q.span.end)
     if not m:
         return "skip"
-    name = _balance(_LEAD_CUT.sub("", m.group(0)).strip(_EDGE))
+    if not _COUNTER.match(q.unit):
+        if _PROJECT_END.search(m.group(0)) or _FACILITY.search(m.group(0)):
+            return "skip"  # 百亿斤粮食产能提升工程, 500公里风景大道: a size inside a name
+        if not _MAKING_BEFORE.search(text, max(0, q.span.start - 6), q.span.start) and _named_before(
+            text, q.span.start
+        ):
+            return None  # 沿黄生态廊道1194公里全线贯通: a measure of what stands before it
+    lead = m.group(0)
+    name = _balance((lead[:2] + _LEAD_CUT.sub("", lead[2:])).strip(_EDGE))
     name = name[:-1] if name.endswith(("和", "及", "与", "或", "等")) else name
     if len(name) <= 2:
         whole = _balance(m.group(0).strip(_EDGE))  # 32万户群众受益: not just 群众
@@ -441,11 +526,194 @@ def _share_comparator(text: str, values: list[Mention], quantity: dict[int, Quan
 # Counted things that are not indicators by themselves (遵循6项原则, 完成10项重点任务).
 _GENERIC = frozenset(
     "原则 任务 重点任务 目标 主要目标 方面 举措 措施 行动 领域 环节 要求 内容 意见 工作 问题 "
-    "群众 个数 次数 方式 路径 机制 体系 板块".split()
+    "群众 个数 次数 方式 路径 机制 体系 板块 指标 主要指标 维度 任务举措".split()
 )
 _VERB_LEAD = re.compile(r"^(?:实施|新建|建成|开工|培育|引进|加快推进|推进|建设|打造|新增|完成)")
 # Verbs of doing that are not part of what is counted (实施重点项目520个 → 重点项目).
 _DOING = re.compile(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
+
+
+# ---------------------------------------------------------------------------------------
+# Names as noun phrases (docs/evaluation.md, "Indicator names"): what the number measures,
+# without a leading function word or verb of doing and without the tail of the sentence.
+
+# Function words that do not open a noun phrase; the lookaheads keep real words that start
+# with the same character (对外贸易, 在校生, 和美乡村, 就业, 再生水, 达标率, 从业人员 …).
+_LEAD_FUNCTION = re.compile(
+    r"^(?:我[市县旗区省州盟]|全[市区县省旗州盟](?!级)|(?:近|过去)?五年(?:来)?|每年|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?|年均|目前|"
+    r"的|了|着|之|为|将|把|对(?!外)|在(?!校|建|职|岗|册|园|线)|被|向(?!上)|从(?!业)|由|于|与|"
+    r"和(?!美|谐)|及(?!时)|并(?!购|网)|而|且|或|即|则|已|均|都(?!市|会)|也|还|又|仍|才|"
+    r"再(?!生|就业|制造|贷款)|就(?!业|医|学|近)|达(?!标)|较|比(?!重|例)|使(?!用)|让|给(?!水)|"
+    r"共(?!享|同|建|性|有产权)|其中|分别|以及|同时|并且)"
+)
+# Verbs of doing or reaching that are not part of what is counted (累计接待游客 → 接待游客,
+# 建成美丽庭院 → 美丽庭院).  Verbs that define the count (新建, 新增, 改造, 接待) stay.
+_LEAD_DOING = re.compile(
+    r"^(?:累计|共计|合计|全年|完成|实现|达到|突破|超过|建成(?!区)|开展|引进(?:和培育|培育)?|培育|"
+    r"落实|发放|启动|获批|加快|预计|预期|争取|力争|确保|推进|推动|打造|拥有|现有|落地|创作|创建|"
+    r"争创|(?:计划|谋划|规划)(?:实施)?|投入(?=[^\d]{2,})|举办|认定|运行|继续|持续|进一步|发行|"
+    r"提升|提高|增加(?!值)|降低|减少)"
+)
+# Tails of the sentence after the noun phrase: a state reached, a time, a bound, a particle.
+_TAIL_WORDS = re.compile(
+    r"(?:全部上线运行|上线运行|投入使用|建成投用|投用|启用|投运|试运行|取得突破|获得突破|深入推进|"
+    r"显著提升|叫好又叫座|全线贯通|基本完工|完工|全面|首次|实际|连续[\d一二三四五六七八九十]+年|"
+    r"建成投产|开工建设|启动建设|获得批复|颁布实施|全部兑现|全部竣工|按?可比口径|年均增速|增速|"
+    r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|两位数增长|增长|下降|提高|逐步提升|降低|"
+    r"突破|跨上|迈上|贯通|惠及|覆盖|累计|达|为|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
+)
+# "新能源汽车等7大产业集群": the examples before 等 are not part of the name.
+_EXAMPLES = re.compile(r"^[^“”\"（）()]{2,}?等(?=[^级同]{2,}$)")
+
+
+_NOT_A_NAME = re.compile(
+    r"^(?:合计|共计|总计|累计|全年|年均增速|年均增长|增速|增幅|建成投产|投产|开工|完成|实现|其中)$"
+)
+_RANGE_GLUED = re.compile(r"^.*\d\s*[-—~～至]\s*\d+\s*[批期类级届]")  # 1-5批优秀历史建筑
+_YEARS_RUN = re.compile(r"连续[\d一二三四五六七八九十]+年")
+_ERA_ONLY = re.compile(r"^[较比与]?“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?$")
+_HAVE_LEAD = re.compile(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?有")
+
+
+def _cut_tail(s: str) -> str:
+    # Tail words are at most seven characters: search the end only, not the whole name.
+    end = s[-8:]
+    m = _TAIL_WORDS.search(end)
+    return s[: len(s) - len(end) + m.start()] if m is not None else s
+
+
+@lru_cache(maxsize=8192)
+def _noun_phrase(name: str) -> str:
+    """The name without a leading function word or verb of doing and without a sentence tail;
+    the name as it was when nothing of two characters or more would be left."""
+    if _ERA_ONLY.match(name) or _NOT_A_NAME.match(name) or _TAIL_WORDS.fullmatch(name):
+        return ""  # 较“十三五”(翻一番), 合计, 年均增速: no subject here, the sentence's holds
+    s = name
+    if any(ch.isdigit() for ch in s):
+        s = _RANGE_GLUED.sub("", s)
+    if "连续" in s:
+        s = _YEARS_RUN.sub("", s)
+    if s.startswith("目前"):
+        s = _HAVE_LEAD.sub("", s)
+    for _ in range(4):
+        t = _cut_tail(s).strip(_EDGE)
+        for lead in (_LEAD_FUNCTION, _LEAD_DOING):
+            m = lead.match(t)
+            if m is not None and len(t) - m.end() >= 2:
+                t = t[m.end() :].strip(_EDGE)
+        m = _EXAMPLES.match(t)
+        if m is not None:
+            t = t[m.end() :]
+        if t == s:
+            break
+        s = t
+    return _balance(s) if len(s) >= 2 else name
+
+
+# 从A提高到B: "…到2025年的" before B, "从2020年的" before A.
+_TO_LEVEL = re.compile(
+    r"(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少|降|增|升)?(?:到|至)"
+    r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$"
+)
+_FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?\s*$")
+
+
+def _from_to(text: str, c_start: int, first_at: int, first_end: int, second_at: int) -> bool:
+    """Whether two numbers of one clause read 由/从 A … 到/至 B."""
+    before = text[c_start:first_at]
+    return ("由" in before or "从" in before) and bool(_TO_LEVEL.search(text[first_end:second_at]))
+
+
+def _from_year(text: str, c_start: int, first_at: int) -> int | None:
+    m = _FROM_YEAR.search(text, c_start, first_at)
+    return int(m.group(1)) if m else None
+
+
+# Verbs of making that open a list and count for every item of it (新建农村公路1647公里、
+# 供水工程601处 → 新建供水工程).
+_MAKING = re.compile(r"^(?:新建改造|新改扩建|新改建|改扩建|新建|新增|新培育|新设|新开通|改造)")
+
+
+def _carry_verb(first: str, item: str) -> str:
+    m = _MAKING.match(first)
+    if m is None or _MAKING.match(item) or _LEAD_DOING.match(item):
+        return item
+    return m.group(0) + item
+
+
+def _sub_item(own: str, parent: str) -> str:
+    """The name of a 其中 item: one character names a part of the parent's measure (牲畜存栏…，
+    其中牛 → 牛存栏); a refinement of the parent's head keeps its subject (农牧民转移就业…，其中
+    稳定转移就业 → 农牧民稳定转移就业)."""
+    own = own.strip(_EDGE)
+    if len(own) == 1 and len(parent) >= 3:
+        return own + parent[-2:]
+    common = 0
+    while common < min(len(own), len(parent)) and own[-1 - common] == parent[-1 - common]:
+        common += 1
+    if common >= 2 and len(parent) > common and not own.startswith(parent[: len(parent) - common]):
+        return parent[: len(parent) - common] + own
+    return own
+
+
+# "合格率、供电可靠率均达99%以上": one bound for several subjects.
+_SHARED_BOUND = re.compile(r"均(?:达到|达|为|在|保持在|稳定在|保持|超过|突破|高于|低于)?\s*$")
+
+
+def _shared_bound(before: str, name: str) -> bool:
+    """Several subjects for one number: "A、B均达99%", or a measure written once after the list
+    (基本养老、基本医疗保险参保率稳定在95%以上)."""
+    if "、" not in name:
+        return False
+    if _SHARED_BOUND.search(before):
+        return True
+    parts = name.split("、")
+    return len(parts) == 2 and not _MEASURED.search(parts[0]) and bool(_SHARED_MEASURE.search(parts[1]))
+
+
+_SHARED_MEASURE = re.compile(r"(?:参保率|覆盖率|合格率|达标率|普及率|率)$")
+
+
+# A number that is part of a phrase, not a measured value: a milestone (迈上5万亿台阶), a record
+# (全球最高10米), a population class (百万人口城市).
+_MILESTONE_AFTER = re.compile(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个台阶")
+_MILESTONE_BEFORE = re.compile(r"跨越[两二三四五六七八九几多]个$")
+# A number right after a counted number modifies the counted noun (5个百万亩示范园区).
+_AFTER_COUNT = re.compile(r"\d\s*[个项家座条处所]$")
+# A comparison with a benchmark (高于全国0.4个百分点) or a radius (50米内) is not an indicator.
+_BENCHMARK_BEFORE = re.compile(
+    r"(?:高于|低于|快于|慢于|高出|低出)(?:全国|全省|全市|全区|平均|“?十[一二三四五六七八九]五”?)"
+    r"[^，,。；;\d]{0,4}$"
+)
+_OWN_PARTS = re.compile(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
+_RECORD_BEFORE = re.compile(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
+
+
+def _part_of_phrase(text: str, q: Quantity) -> bool:
+    assert q.span is not None
+    a, b = q.span.start, q.span.end
+    if q.unit == "周年":
+        return True  # an anniversary
+    if _MILESTONE_AFTER.match(text, b, b + 14) or _RECORD_BEFORE.search(text, max(0, a - 2), a):
+        return True  # 迈上4万亿、5万亿两个台阶; 全球最高10米
+    if _MILESTONE_BEFORE.search(text, max(0, a - 4), a) or _AFTER_COUNT.search(text, max(0, a - 3), a):
+        return True
+    if text[b : b + 1] == "内" or _BENCHMARK_BEFORE.search(text, max(0, a - 10), a):
+        return True
+    if _OWN_PARTS.match(text, b, b + 8):
+        return True  # 部署了13项任务举措, 做好十个方面工作: the document's own outline
+    return q.unit.endswith("人") and text[b : b + 1] == "口"
+
+
+# Verbs right before a number that make it a change, whatever its unit (增加1207元, 净增212万亩,
+# 压减18.2亿元); followed by 到/至 they name the level reached instead.
+_CHANGE_BEFORE = re.compile(
+    r"(?:增加|增长|提高|提升|减少|下降|降低|压减|缩减|削减|净增|净减|减量|上涨|下调)(?:了)?$"
+)
+
+
+def _is_change(before: str) -> bool:
+    return bool(_CHANGE_BEFORE.search(before[-6:]))
 
 
 def _drop_region(name: str, region: str | None) -> str:
@@ -539,7 +807,7 @@ def sentence_indicators(
             for m in cms:
                 if is_year(m.quantity) or m.quantity.unit in ("", "date"):
                     continue
-                if _not_an_indicator(text, m.quantity):
+                if _not_an_indicator(text, m.quantity) or _part_of_phrase(text, m.quantity):
                     continue
                 how = _number_first(text, m.quantity)
                 if how == "skip":
@@ -551,12 +819,19 @@ def sentence_indicators(
                 continue
             first_span = values[0].quantity.span
             assert first_span is not None
-            base_name = _clean_name(text[c_start : first_span.start])
+            before_first = text[c_start : first_span.start]
+            base_name = _clean_name(before_first)
+            if before_first.lstrip().startswith("其中") and sentence_name:
+                base_name = _sub_item(base_name, sentence_name)  # 其中牛370万头 → 牛存栏
             if len(base_name) < 2:
-                base_name = sentence_name  # "…达到1280亿元，增长5.8%": the name carries over
+                # "…达到1280亿元，增长5.8%": the name carries over (the last indicator's, when
+                # the sentence named it after its number: 启动30万平方米…修缮，较“十三五”翻一番)
+                last = out[-1] if out and out[-1].span.start >= s_start else None
+                own_list = "分别" in before_first or len(values) > 1
+                base_name = last.name if last is not None and not own_list else sentence_name
             else:
                 sentence_name = base_name
-            respectively = "分别" in text[c_start : first_span.start]
+            respectively = "分别" in before_first or _shared_bound(before_first, base_name)
             names = (
                 _split_respectively(base_name, len(values))
                 if respectively
@@ -580,13 +855,17 @@ def sentence_indicators(
                 q = quantity[m.id]
                 assert q.span is not None
                 if not respectively and idx > 0:
-                    own = _clean_name(text[prev_end : q.span.start])
+                    between = text[prev_end : q.span.start]
+                    own = "" if _TO_LEVEL.search(between) else _clean_name(between)
                     if len(own) >= 2:
-                        last_name = own
+                        listed = between.startswith("、") and "其中" not in between
+                        last_name = _carry_verb(base_name, own) if listed else own
                     names[idx] = last_name
                 name = lead.get(m.id, names[idx])
                 prev_end = q.span.end
-                name = _DOING.sub("", _drop_region(name, ctx.region))
+                name = _noun_phrase(_DOING.sub("", _drop_region(name, ctx.region)))
+                if m.id in lead and _TAIL_WORDS.fullmatch(lead[m.id]):
+                    name = names[idx]  # "廊道1194公里全线贯通": the name stands before the number
                 if name in _GENERIC:
                     continue
                 if len(name) <= 2:
@@ -614,11 +893,12 @@ def sentence_indicators(
                     and idx > 0
                     and prev.name == name
                     and prev.baseline is None
-                    and "由" in text[c_start : prev.span.start]
-                    and text[prev_span_end : q.span.start].strip().endswith(("到", "至"))
+                    and _from_to(text, c_start, prev.span.start, prev_span_end, q.span.start)
                 ):
-                    # "由17.34%提高到22.89%": the first number was the baseline.
+                    # "由17.34%提高到22.89%", "从2020年的5.2万元提高到2025年的7.4万元": the first
+                    # number was the baseline.
                     prev.baseline = prev.target or prev.actual
+                    prev.baseline_year = _from_year(text, c_start, prev.span.start)
                     prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
                     if prev.growth is not None and prev.growth.span == q.span:
                         prev.growth = None
@@ -644,6 +924,15 @@ def sentence_indicators(
                 if owner is not None:
                     owner.growth = q
                     owner.direction = direction
+                    if (
+                        tl is not None
+                        and owner.period is None
+                        and owner.year is not None
+                        and averaged_before(text, q.span.start)
+                    ):
+                        # 突破3万亿元、年均增长4.7%: the level ends the plan the average is over
+                        a, b = plan_containing(owner.year)
+                        owner.year, owner.period = b, f"{a}-{b}"
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
                 times = "番" if q.unit == "番" else ""
@@ -653,7 +942,11 @@ def sentence_indicators(
                     kind=kind,
                     target_year=era.last if era is not None and kind is IndicatorKind.target else None,
                     span=Span(start=q.span.start, end=q.span.end),
-                    check=Check(status=CheckStatus.verified, reason="rules: number at its span"),
+                    check=Check(
+                        status=CheckStatus.verified,
+                        reason="rules: number at its span",
+                        cause=CheckCause.number_at_span,
+                    ),
                     direction="up" if times else direction,
                     multiple=2.0**q.value if times else None,
                     year=era.last if era is not None else None,

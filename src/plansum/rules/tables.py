@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..models import (
     Attribute,
     Check,
+    CheckCause,
     CheckStatus,
     Comparator,
     Indicator,
@@ -117,7 +118,7 @@ class _Column:
 _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("serial", re.compile(r"^(?:序号|编号|序)$")),
     ("attribute", re.compile(r"属性|^性质$")),
-    ("unit", re.compile(r"^(?:计量)?单位")),
+    ("unit", re.compile(r"^(?:计量|指标)?单位")),
     ("category", re.compile(r"^(?:指标)?(?:类别|类型|领域|分类|方面|维度|板块)$")),
     ("name", re.compile(r"^指标(?:名称|名|项目|内容)?$")),
     ("growth", re.compile(r"年均|增长|增速|增幅|累计")),
@@ -287,7 +288,11 @@ def _read_row(pairs: list[tuple[_Column, Cell]], state: _State, layout: str) -> 
         attribute=attribute,
         kind=IndicatorKind.target,
         span=Span(start=first[1], end=last[2]),
-        check=Check(status=CheckStatus.verified, reason=f"rules: table row ({layout})"),
+        check=Check(
+            status=CheckStatus.verified,
+            reason=f"rules: table row ({layout})",
+            cause=CheckCause.table_row,
+        ),
     )
     for col, cell in pairs:
         if col.role not in ("baseline", "target", "growth") or _is_empty(cell[0]):
@@ -400,7 +405,9 @@ def _serial_row(header: _Header, cells: list[Cell], span: Span, state: _State) -
         attribute=attribute,
         kind=IndicatorKind.target,
         span=span,
-        check=Check(status=CheckStatus.verified, reason="rules: table row"),
+        check=Check(
+            status=CheckStatus.verified, reason="rules: table row", cause=CheckCause.table_row
+        ),
     )
     notes: list[str] = []
     cols = header.value_cols
@@ -432,7 +439,11 @@ def _serial_row(header: _Header, cells: list[Cell], span: Span, state: _State) -
         else:
             ind.growth = q
     if notes:
-        ind.check = Check(status=CheckStatus.verified, reason="rules: table row; " + "; ".join(notes))
+        ind.check = Check(
+            status=CheckStatus.verified,
+            reason="rules: table row; " + "; ".join(notes),
+            cause=CheckCause.table_row,
+        )
     return ind
 
 

@@ -1,0 +1,146 @@
+"""Issue 20: indicator names as noun phrases, kinds and roles, and numbers that are not indicators.
+
+The texts are fictional (青石县, a county that does not exist); each expectation is read off the
+text by eye under the convention in docs/evaluation.md ("Indicator names").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from plansum import summarize
+from plansum.eval.names import name_problems
+from plansum.models import Indicator, PlanSummary
+
+REVIEW = "2025年工作回顾\n\n"
+
+
+def _read(sentence: str) -> PlanSummary:
+    return summarize(REVIEW + sentence + "\n")
+
+
+def _rows(s: PlanSummary) -> list[tuple[str, str]]:
+    out = []
+    for i in s.indicators:
+        head = i.headline()
+        assert head is not None
+        out.append((i.name, head.raw))
+    return out
+
+
+def _one(s: PlanSummary, raw: str) -> Indicator:
+    hits = [i for i in s.indicators if any(q.raw == raw for q in i.quantities())]
+    assert len(hits) == 1, (raw, _rows(s))
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # a leading function word or verb of doing is not part of the name
+        ("青石县累计接待游客320万人次。", [("接待游客", "320万人次")]),
+        ("建成美丽庭院1200户。", [("美丽庭院", "1200户")]),
+        ("对东盟进出口增长12%。", [("东盟进出口", "12%")]),
+        ("“十四五”期末达到年节约用水3亿立方米以上。", [("年节约用水", "3亿立方米以上")]),
+        # the tail of the sentence is not part of the name
+        ("老旧小区改造完工86个，优良天数比例首次突破85%。", [("老旧小区改造", "86个"), ("优良天数比例", "突破85%")]),
+        ("16个重点项目建成投产，37项卡点攻关取得突破。", [("重点项目", "16个"), ("卡点攻关", "37项")]),
+        ("粮食总产量连续6年稳定在40亿斤以上。", [("粮食总产量", "40亿斤以上")]),
+        # the examples before 等 are not part of the name
+        ("茶叶、中药材等5大产业集群对农业贡献率超过60%。", [("5大产业集群对农业贡献率", "超过60%")]),
+        # a verb that opens a 、 list counts for every item
+        ("新建乡村公路320公里、供水工程41处。", [("新建乡村公路", "320公里"), ("新建供水工程", "41处")]),
+    ],
+)
+def test_names_are_noun_phrases(sentence: str, want: list[tuple[str, str]]) -> None:
+    s = _read(sentence)
+    assert _rows(s) == want
+    assert all(not name_problems(n) for n, _ in want)
+
+
+def test_sub_items_take_the_subject_of_their_whole() -> None:
+    s = _read("牲畜存栏达到260万头，其中牛85万头。农牧民转移就业12万人，其中稳定转移就业8万人。")
+    assert _rows(s) == [
+        ("牲畜存栏", "260万头"),
+        ("牛存栏", "85万头"),
+        ("农牧民转移就业", "12万人"),
+        ("农牧民稳定转移就业", "8万人"),
+    ]
+
+
+def test_one_bound_for_several_subjects_gives_each_its_indicator() -> None:
+    s = _read("食品抽检合格率、药品抽检合格率均达98%以上。粮、油、菜产量分别达到9万吨、2万吨和30万吨。")
+    assert _rows(s) == [
+        ("食品抽检合格率", "98%以上"),
+        ("药品抽检合格率", "98%以上"),
+        ("粮产量", "9万吨"),
+        ("油产量", "2万吨"),
+        ("菜产量", "30万吨"),
+    ]
+
+
+# --------------------------------------------------------------------------- kinds and roles
+
+
+def test_from_a_to_b_is_one_indicator_with_baseline_and_both_years() -> None:
+    ind = _one(_read("人均生产总值从2020年的4.1万元提高到2025年的5.6万元。"), "5.6万元")
+    assert ind.name == "人均生产总值"
+    assert ind.baseline is not None and ind.baseline.raw == "4.1万元"
+    assert ind.baseline_year == 2020 and ind.direction == "up"
+    assert (ind.actual or ind.target) is not None and (ind.actual or ind.target).raw == "5.6万元"
+
+
+def test_a_change_of_any_unit_is_growth_and_a_share_is_a_level() -> None:
+    s = _read("边民补助标准再提高600元，耕地面积净增8万亩，新兴产业占规上工业增加值比重超过21%。")
+    raise_ = _one(s, "600元")
+    assert raise_.growth is not None and raise_.growth.raw == "600元" and raise_.direction == "up"
+    land = _one(s, "8万亩")
+    assert land.name == "耕地面积" and land.growth is not None and land.direction == "up"
+    share = _one(s, "超过21%")
+    assert share.growth is None and share.actual is not None and share.direction is None
+
+
+def test_a_growth_rate_named_as_such_is_growth_after_daodao() -> None:
+    ind = _one(summarize("主要目标\n\n到2030年，地区生产总值年均增速达到6%。\n"), "6%")
+    assert ind.name == "地区生产总值" and ind.growth is not None and ind.target is None
+
+
+def test_doubling_belongs_to_the_indicator_before_it() -> None:
+    s = _read("计划启动12万平方米传统民居修缮，较“十三五”翻一番。")
+    assert len(s.indicators) == 1
+    ind = s.indicators[0]
+    assert ind.name == "传统民居修缮" and ind.growth is not None and ind.growth.unit == "番"
+
+
+# --------------------------------------------------------------------------- not indicators
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "目前全县有1-3批文物保护单位52处。",  # the batch range is not a count (the 52处 is)
+        "圆满完成建县70周年庆祝活动。",  # an anniversary
+        "经济总量连续迈上300亿元、400亿元两个台阶。",  # milestones passed
+        "全国最高12米的风力提水机在此投运。",  # a record
+        "公交与地铁50米内换乘比例达90%。",  # a radius inside a name (the 90% is)
+        "地区生产总值增长5.6%、高于全省0.3个百分点。",  # a comparison with a benchmark
+        "实施百亿斤粮食产能提升工程，建设青石500公里生态大道。",  # sizes inside names
+        "部署了12项任务举措。",  # the document's own outline
+    ],
+)
+def test_numbers_that_are_part_of_a_phrase_are_not_indicators(sentence: str) -> None:
+    rows = _rows(_read(sentence))
+    kept = {
+        "目前全县有1-3批文物保护单位52处。": [("文物保护单位", "52处")],
+        "公交与地铁50米内换乘比例达90%。": [("公交与地铁50米内换乘比例", "90%")],
+        "地区生产总值增长5.6%、高于全省0.3个百分点。": [("地区生产总值", "5.6%")],
+    }
+    assert rows == kept.get(sentence, [])
+
+
+def test_a_bounded_count_before_its_noun_is_an_indicator_but_a_threshold_is_not() -> None:
+    s = _read("实施200个以上省重点项目，推动年运量150万吨以上的物流园区接入铁路专用线，20户以上自然村全部通硬化路。")
+    assert _rows(s) == [("省重点项目", "200个以上")]
