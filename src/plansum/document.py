@@ -23,7 +23,6 @@ from .models import (
     DocumentInfo,
     Goal,
     Indicator,
-    Mention,
     Project,
     Section,
     Span,
@@ -31,7 +30,7 @@ from .models import (
 from .parse.chunking import Chunk, chunk_text
 from .parse.docinfo import read_document_info
 from .parse.loading import clean_text, load_source
-from .parse.numbers import find_mentions
+from .parse.numbers import Mentions, scan_mentions
 from .parse.outline import flatten, parse_outline
 
 
@@ -60,7 +59,7 @@ class Document:
     info: DocumentInfo
     outline: list[Section]
     sections: list[Section]  # the outline flattened in pre-order
-    mentions: list[Mention]
+    mentions: Mentions  # compact columns; doc.mentions[i] makes the Mention (numbers.Mentions)
     # For a converted PDF (or a .docx with page breaks): offsets → pages of the original.
     pages: PageMap | None = None
     format: str = "text"
@@ -88,7 +87,7 @@ class Document:
                 info=info,
                 outline=outline,
                 sections=flatten(outline),
-                mentions=find_mentions(text),
+                mentions=scan_mentions(text),
                 pages=pages,
                 format=format,
             )

@@ -8,12 +8,14 @@ found here; the indicators that stand in them are labelled with their group ("20
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .models import CheckCause, HeadlineGroup, Indicator, IndicatorKind, Section
 from .parse.dating import plan_label
+from .parse.numbers import LineStarts
 
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]
 
@@ -45,8 +47,10 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if e < 0 else e
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    return max(text.rfind(ch, 0, pos) for ch in "。；;！!？?\n") + 1
+def _sentence_start(text: str, pos: int, line_start: int) -> int:
+    # Searched within the line only: a mark the text never has made each call read the whole
+    # text before pos (issue 22).
+    return max(line_start - 1, *(text.rfind(ch, line_start, pos) for ch in "。；;！!？?")) + 1
 
 
 def find_passages(
@@ -59,8 +63,9 @@ def find_passages(
             continue
         if sec.body.end - sec.body.start <= _SECTION_MAX:
             out.append(Passage(sec.body.start, sec.body.end, IndicatorKind.target))
+    line_of = LineStarts(text)  # offsets in increasing order: each stretch searched once
     for m in _TARGET_CUE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = line_of(m.start())
         end = _line_end(text, m.end())
         wrapped = _WRAPPED.match(text, end)
         if wrapped:
@@ -71,14 +76,15 @@ def find_passages(
         out.append(Passage(m.start(), end if stop < 0 else stop + 1, IndicatorKind.target))
     # The main results: the paragraph where the economy's results are told, from that sentence.
     seen_lines: set[int] = set()
+    line_of = LineStarts(text)
     for ind in indicators:
         if ind.kind is not IndicatorKind.actual or not _RESULT_LEAD.search(ind.name):
             continue
-        line_start = text.rfind("\n", 0, ind.span.start) + 1
+        line_start = line_of(ind.span.start)
         if line_start in seen_lines:
             continue
         seen_lines.add(line_start)
-        start = _sentence_start(text, ind.span.start)
+        start = _sentence_start(text, ind.span.start, line_start)
         out.append(Passage(start, _line_end(text, ind.span.start), IndicatorKind.actual))
     out.sort(key=lambda p: (p.start, p.end))
     return out
@@ -106,6 +112,7 @@ def mark_headlines(
 ) -> None:
     """Set `headline_group` on the indicators that stand in a headline passage."""
     passages = find_passages(text, sections, indicators)
+    first = _FirstCover(passages)
     taken: dict[Passage, int] = {}
     for ind in indicators:
         if ind.headline_group is not None:
@@ -118,17 +125,43 @@ def mark_headlines(
         head = ind.headline()
         if head is not None and head.unit in ("项", "个") and ind.name.endswith("指标"):
             continue  # 提出6项指标: how many indicators a plan sets, not one of them
+        p = first(ind.span.start, ind.kind)  # the first passage of its kind that holds it
+        if p is None:
+            continue
+        if p.kind is IndicatorKind.actual:
+            head = ind.headline()
+            if head is not None and head.unit in _COUNT_UNITS:
+                continue
+            if taken.get(p, 0) >= _RESULT_MAX:
+                continue
+            taken[p] = taken.get(p, 0) + 1
+        ind.headline_group = label(ind)
+
+
+class _FirstCover:
+    """The first passage (in `passages` order, sorted by start) of a kind that holds an offset.
+
+    One bisection per question instead of a walk over every passage of the document, which
+    made marking the headlines quadratic (issue 22): among the passages of a kind that start at
+    or before the offset, the first one ending after it is the first whose running maximum of
+    ends passes the offset."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self._by_kind: dict[IndicatorKind, tuple[list[Passage], list[int]]] = {}
         for p in passages:
-            if p.start <= ind.span.start < p.end and ind.kind is p.kind:
-                if p.kind is IndicatorKind.actual:
-                    head = ind.headline()
-                    if head is not None and head.unit in _COUNT_UNITS:
-                        break
-                    if taken.get(p, 0) >= _RESULT_MAX:
-                        break
-                    taken[p] = taken.get(p, 0) + 1
-                ind.headline_group = label(ind)
-                break
+            ps, reach = self._by_kind.setdefault(p.kind, ([], []))
+            ps.append(p)
+            reach.append(max(reach[-1], p.end) if reach else p.end)
+
+    def __call__(self, offset: int, kind: IndicatorKind) -> Passage | None:
+        got = self._by_kind.get(kind)
+        if got is None:
+            return None
+        ps, reach = got
+        i = bisect.bisect_right(reach, offset)  # the first whose running max of ends > offset
+        if i < len(ps) and ps[i].start <= offset:
+            return ps[i]  # (reach[i] > offset first at i, so ps[i].end > offset)
+        return None
 
 
 def _order(g: HeadlineGroup) -> tuple[int, int, int]:

@@ -3,11 +3,82 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
+
+#: A run of this many characters of the key, anywhere, is masked: a server that echoes part
+#: of the key ("…the last 40 characters") gives most of it away.  Shorter runs are common
+#: prefixes ("sk-proj-") and pieces that can occur by chance.
+MIN_RUN = 12
+
+AnyStr = TypeVar("AnyStr", str, bytes)
+
+
+def secret_runs(data: AnyStr, secret: AnyStr, min_run: int = MIN_RUN) -> list[tuple[int, int]]:
+    """[start, end) of every stretch of `data` that is min_run or more consecutive characters
+    of `secret` (the whole secret, if it is shorter), merged where they touch.
+
+    The key is cut into blocks of min_run // 2; any min_run characters of it hold one whole
+    block, so only where a block occurs (a fast substring search; usually nowhere) is the
+    stretch grown both ways along the key."""
+    n = len(secret)
+    if n < min_run:
+        if not secret:
+            return []
+        found, i = [], data.find(secret)
+        while i >= 0:
+            found.append((i, i + n))
+            i = data.find(secret, i + n)
+        return found
+    step = min_run // 2
+    runs: list[tuple[int, int]] = []
+    for p in range(0, n - step + 1, step):
+        block = secret[p : p + step]
+        i = data.find(block)
+        while i >= 0:
+            lo, hi = i, i + step
+            k = p
+            while lo > 0 and k > 0 and data[lo - 1] == secret[k - 1]:
+                lo, k = lo - 1, k - 1
+            k = p + step
+            while hi < len(data) and k < n and data[hi] == secret[k]:
+                hi, k = hi + 1, k + 1
+            if hi - lo >= min_run:
+                runs.append((lo, hi))
+            i = data.find(block, i + 1)
+    runs.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in runs:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def mask(data: AnyStr, secret: str | bytes | None, min_run: int = MIN_RUN) -> AnyStr:
+    """`data` with every run of min_run or more characters of `secret` (or the whole secret,
+    if shorter; none under 4 characters) replaced by ***."""
+    if not secret or len(secret) < 4:
+        return data
+    if isinstance(data, bytes):
+        key: Any = secret.encode("utf-8") if isinstance(secret, str) else secret
+        star: Any = b"***"
+    else:
+        key = secret.decode("utf-8", "replace") if isinstance(secret, bytes) else secret
+        star = "***"
+    runs = secret_runs(data, key, min_run)
+    if not runs:
+        return data
+    parts, pos = [], 0
+    for lo, hi in runs:
+        parts += [data[pos:lo], star]
+        pos = hi
+    parts.append(data[pos:])
+    return star[:0].join(parts)  # type: ignore[no-any-return]
 
 
 def scrub(msg: str, secret: str | None) -> str:
-    return msg.replace(secret, "***") if secret and len(secret) >= 4 else msg
+    return mask(msg, secret)
 
 
 class SecretFilter(logging.Filter):
@@ -26,14 +97,12 @@ class SecretFilter(logging.Filter):
 
     def scrub(self, text: str) -> str:
         for s in self.secrets:
-            text = text.replace(s, "***")
+            text = mask(text, s)
         return text
 
     def scrub_bytes(self, data: bytes) -> bytes:
         for s in self.secrets:
-            b = s.encode("utf-8")
-            if b in data:  # no copy of a large output unless the key is in it
-                data = data.replace(b, b"***")
+            data = mask(data, s)  # no copy of a large output unless the key is in it
         return data
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -101,7 +101,8 @@ class Settings(BaseModel):
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; none means OpenAI.")
     api_key: str | None = Field(default=None, repr=False, description="API key; never printed.")
     mode: Mode = Field(default="json_schema", description="instructor mode; llama.cpp needs tools.")
-    timeout: float = Field(default=120.0, allow_inf_nan=False, gt=0, le=3600, description="Seconds per request.")
+    # at least a second: below that no endpoint answers, and every chunk would just time out
+    timeout: float = Field(default=120.0, allow_inf_nan=False, ge=1, le=3600, description="Seconds per request.")
     max_tokens: int = Field(default=1024, ge=16, le=65536, description="Cap on answer tokens (always set).")
     concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight.")
     temperature: float = Field(default=0.0, allow_inf_nan=False, ge=0, le=2)

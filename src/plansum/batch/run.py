@@ -51,6 +51,7 @@ class RunOptions:
 
     settings: Any = None  # plansum.settings.Settings, or None for the rules path
     engine: str = "auto"  # summarize's engine: auto | rules | llm | hybrid
+    verbose: bool = False  # workers show the client libraries' own log lines
 
 
 @dataclass
@@ -216,7 +217,7 @@ def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path]
     the manifest)."""
     if target.is_dir():
         found = {p for pat in pattern.split(",") if pat.strip() for p in target.rglob(pat.strip())}
-        return [(p.relative_to(target).as_posix(), p) for p in sorted(found) if p.is_file()]
+        return [(display_name(p.relative_to(target).as_posix()), p) for p in sorted(found) if p.is_file()]
     if not target.is_file():
         raise InputError(f"{target}: no such directory or manifest file")
     base = target.parent
@@ -238,6 +239,25 @@ def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path]
     else:
         names = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return [(n, p if (p := Path(n)).is_absolute() else base / p) for n in names]
+
+
+def display_name(name: str) -> str:
+    """A file name as text.  A name that is not UTF-8 (Python keeps its bytes as surrogates,
+    which SQLite, Parquet and the terminal refuse) is read as GB18030, the encoding of
+    Chinese names made on Windows (GBK is a subset); bytes that are neither stay visible
+    as \\xNN escapes.  The file itself is still opened by its own path."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        text = raw.decode("gb18030")
+        if text.isprintable():
+            return text
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass
@@ -275,6 +295,11 @@ def plan(inputs: list[tuple[str, Path]], done: dict[str, str], key: str) -> Plan
 # Engines: each yields one DocResult per job, in any order
 
 
+def check_workers(workers: int | None) -> None:
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ConfigError(f"--workers must be 1 or more, not {workers!r}")
+
+
 def run_inline(jobs: Iterable[Job], options: RunOptions) -> Iterator[DocResult]:
     for job in jobs:
         yield process_document(job, options)
@@ -287,13 +312,13 @@ def run_processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Ite
     every document in flight.  Those are then run again one at a time in a pool of one, so
     that only the document that kills its worker fails; then a new pool goes on."""
     import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("spawn")  # no fork of a process with threads (the progress bar)
     pending = iter(jobs)
     window = max(2, workers * 4)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = _pool(workers, ctx, options)
     inflight: dict[Future[DocResult], Job] = {}
     try:
         while True:
@@ -317,9 +342,53 @@ def run_processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Ite
                 inflight.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 yield from _one_at_a_time(suspects, options, ctx)
-                pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+                pool = _pool(workers, ctx, options)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(workers: int, ctx: Any, options: RunOptions) -> Any:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(options.verbose,)
+    )
+
+
+# The client libraries that log on their own (instructor logs every failed attempt at ERROR);
+# a worker has no logging set up, so Python's last-resort handler would print them.
+CLIENT_LOGGERS = ("instructor", "openai", "httpx", "httpx2", "httpcore", "httpcore2")
+
+
+def _worker_init(verbose: bool) -> None:
+    """In each worker process: leave when the batch process dies, and keep the client
+    libraries' log lines off stderr unless --verbose (the parent's CLI does the same)."""
+    import logging
+    import multiprocessing as mp
+    import threading
+
+    if not verbose:
+        for name in CLIENT_LOGGERS:
+            lg = logging.getLogger(name)
+            lg.setLevel(logging.CRITICAL + 1)
+            lg.propagate = False
+    parent = mp.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent.sentinel, os.getppid()), daemon=True,
+            name="plansum-parent-watch",
+        ).start()
+
+
+def _exit_with_parent(sentinel: int, ppid: int) -> None:
+    """A worker whose parent died (kill -9, the OOM killer) would wait for work forever:
+    the pool's pipes stay open in the worker itself.  The sentinel is a pipe whose other end
+    only the parent holds; it reads as ready when the parent is gone."""
+    from multiprocessing.connection import wait
+
+    while True:
+        if wait([sentinel], timeout=1.0) or os.getppid() != ppid:
+            os._exit(1)
 
 
 def _one_at_a_time(jobs: list[Job], options: RunOptions, ctx: Any) -> Iterator[DocResult]:
@@ -330,7 +399,7 @@ def _one_at_a_time(jobs: list[Job], options: RunOptions, ctx: Any) -> Iterator[D
     pool: ProcessPoolExecutor | None = None
     try:
         for job in jobs:
-            pool = pool or ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+            pool = pool or _pool(1, ctx, options)
             try:
                 yield pool.submit(process_document, job, options).result()
             except BrokenProcessPool as exc:
@@ -414,6 +483,82 @@ def _crashed(job: Job, reason: str) -> DocResult:
 
 
 # ---------------------------------------------------------------------------------------
+# One batch per output folder
+
+
+class OutputLock:
+    """An exclusive lock on an output folder, held for the whole batch.  Two batches on one
+    folder would both redo every document (twice the tokens) and race on the exports.
+
+    `flock` on `plansum.lock`, which holds who has it (pid, host, start, command).  The
+    kernel releases the lock when the holder's process ends however it ends (kill -9
+    included), so there is no stale lock to clean up; the file itself stays.  Without fcntl
+    (Windows) there is no lock."""
+
+    FILENAME = "plansum.lock"
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / self.FILENAME
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        import socket
+        import sys
+
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise PlansumError(f"cannot use the output directory {self.path.parent}: {exc.strerror}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _holder(fd)
+            os.close(fd)
+            raise PlansumError(
+                f"{self.path.parent} is in use by another plansum batch ({holder}); wait for it "
+                "to finish, or give another -o"
+            ) from None
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": _now(),
+            "command": " ".join(sys.argv)[:300],
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(info, ensure_ascii=False) + "\n").encode("utf-8"), 0)
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            try:
+                os.ftruncate(self.fd, 0)
+            except OSError:
+                pass
+            os.close(self.fd)  # closing the last descriptor releases the flock
+            self.fd = None
+
+    def __enter__(self) -> OutputLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _holder(fd: int) -> str:
+    try:
+        info = json.loads(os.pread(fd, 4096, 0).decode("utf-8", "replace") or "{}")
+        return f"pid {info['pid']} on {info['host']}, since {info['since']}: {info['command']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "holder unknown"
+
+
+# ---------------------------------------------------------------------------------------
 # The batch
 
 
@@ -431,6 +576,7 @@ class BatchReport:
     first_result: float | None = None  # seconds from the start to the first document back
     files: list[Path] = field(default_factory=list)
     parquet_error: str | None = None
+    recovered: str | None = None  # the store was damaged: what was kept aside and rebuilt
 
     @property
     def docs_per_second(self) -> float:
@@ -511,10 +657,17 @@ def run_batch(
     unknown model) the batch stops, keeps what is done, and raises that error."""
     options = options or RunOptions()
     t0 = time.perf_counter()
+    check_workers(workers)
     key = settings_key(options)  # a wrong engine or setting fails here, before any file is made
     inputs = discover(target, pattern)
-    store = Store(out_dir)
-    report = BatchReport(out_dir=out_dir, total=len(inputs))
+    lock = OutputLock(out_dir)
+    lock.acquire()
+    try:
+        store = Store(out_dir)
+    except BaseException:
+        lock.release()
+        raise
+    report = BatchReport(out_dir=out_dir, total=len(inputs), recovered=store.recovered)
     try:
         p = plan(inputs, store.done(), key)
         report.skipped = len(p.skipped)
@@ -532,8 +685,10 @@ def run_batch(
             raise ConfigError(f"unknown runner {runner!r}; use processes, inline or ray")
         bar = _Progress(len(jobs), progress)
         endpoint_failures: list[str] = []
+        seen = 0
         try:
             for r in results:
+                seen += 1
                 if report.first_result is None:
                     report.first_result = time.perf_counter() - t0
                 store.write(r.rows)
@@ -557,7 +712,10 @@ def run_batch(
             report.files.append(write_datasette_metadata(out_dir))
         except OSError:
             pass  # the dataset is whole without it; the SQLite file was written
-        if parquet:
+        current = store.exported() if parquet and not jobs else None
+        if current is not None:
+            report.files += current  # nothing new: the Parquet files written last time stand
+        elif parquet:
             try:
                 report.files += store.export_parquet()
             except PlansumError as exc:
@@ -568,6 +726,14 @@ def run_batch(
                 f"model endpoint ({endpoint_failures[-1]}); the {report.done} documents done are "
                 "kept: fix the endpoint and rerun to go on"
             )
+        if endpoint_failures and len(endpoint_failures) == seen:
+            # fewer documents than the streak that stops a batch, every one failed on the
+            # endpoint: that is the endpoint failing, not these documents
+            raise LLMError(
+                f"none of the {seen} document(s) could use the model endpoint "
+                f"({endpoint_failures[-1]}); fix the endpoint and rerun"
+            )
     finally:
         store.close()
+        lock.release()
     return report

@@ -15,9 +15,11 @@ the documentation, the SQLite tables and the Parquet files agree.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import types
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -30,6 +32,8 @@ from ..errors import PlansumError
 from ..models import CheckRecord, DocumentInfo, Goal, Indicator, PlanSummary, Project, Section
 
 Kind = Literal["string", "int64", "float64", "bool"]
+
+log = logging.getLogger(__name__)  # plansum.batch.store
 
 DATASET_VERSION = "1"
 
@@ -300,15 +304,98 @@ class Store:
 
     def __init__(self, out_dir: Path) -> None:
         self.dir = out_dir
+        self.path = out_dir / self.FILENAME
+        self.recovered: str | None = None  # what was done about a damaged file, if anything
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            self.path = out_dir / self.FILENAME
-            self.conn = sqlite3.connect(self.path)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise PlansumError(f"cannot use the output directory {out_dir}: {exc}") from exc
+        try:
+            self._open()
+            problem = self._damage()
+            if problem is None:
+                self._create()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise PlansumError(f"cannot use {self.path}: {exc}") from exc
+            problem = str(exc)
+        if problem is not None:
+            self._rebuild(problem)
+
+    def _open(self) -> None:
+        try:
+            self.conn = sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise PlansumError(f"cannot use the output directory {self.dir}: {exc}") from exc
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _damage(self) -> str | None:
+        """What is wrong with the file (sqlite's quick_check: every page and row format, in
+        one read of the file), or None."""
+        rows = [str(r[0]) for r in self.conn.execute("PRAGMA quick_check(5)")]
+        return None if rows == ["ok"] else "; ".join(rows)[:300]
+
+    def _rebuild(self, problem: str) -> None:
+        """Keep the damaged file aside (with its -wal/-shm) and start a new one holding every
+        document that can be read whole, from the damaged file first, then from the Parquet
+        export of an earlier run; the rest is redone by the batch."""
+        from datetime import UTC, datetime
+
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.FILENAME}.damaged-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"{self.FILENAME}.damaged-{stamp}-{n}")
+        try:
+            os.replace(self.path, aside)
+            wal, shm = Path(f"{self.path}-wal"), Path(f"{self.path}-shm")
+            if wal.exists() and wal.stat().st_size > 0:  # its unmerged writes go with it
+                os.replace(wal, Path(f"{aside}-wal"))
+            wal.unlink(missing_ok=True)
+            shm.unlink(missing_ok=True)  # an index of the -wal, remade on open
+        except OSError as exc:
+            raise PlansumError(
+                f"{self.path} is damaged ({problem}) and cannot be moved aside: {exc.strerror}; "
+                "move it away by hand, then rerun"
+            ) from exc
+        self._open()
         self._create()
+        from_db, extra = _salvage_sqlite(aside)
+        from_parquet = _salvage_parquet(self.dir)
+        docs = _whole_documents(from_db)
+        from_pq = {d: r for d, r in _whole_documents(from_parquet).items() if d not in docs}
+        with self.conn:
+            for rows in [*docs.values(), *from_pq.values()]:
+                self._insert(rows)
+            for create, table, cols, values in extra:  # llm_batches: what was submitted
+                self.conn.execute(create)
+                marks = ", ".join("?" for _ in cols)
+                names = ", ".join(f'"{c}"' for c in cols)
+                self.conn.executemany(f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', values)
+        self.recovered = (
+            f"{self.path} was damaged ({problem}); kept it aside as {aside.name} and rebuilt "
+            f"{len(docs) + len(from_pq)} document(s) from what could be read ({len(docs)} from it, "
+            f"{len(from_pq)} from the Parquet files); the others are redone"
+        )
+        log.warning("%s", self.recovered)
+
+    def _insert(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        for table, table_rows in rows.items():
+            if not table_rows:
+                continue
+            cols = TABLES[table]
+            names = ", ".join(f'"{c.name}"' for c in cols)
+            marks = ", ".join("?" for _ in cols)
+            self.conn.executemany(
+                f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({marks})',
+                ([r.get(c.name) for c in cols] for r in table_rows),
+            )
 
     def _create(self) -> None:
         with self.conn:
@@ -324,6 +411,7 @@ class Store:
                 have = {r[1] for r in self.conn.execute(f'PRAGMA table_info("{table}")')}
                 for c in cols:  # a newer plansum added a field: add its column
                     if c.name not in have:
+                        self.conn.execute("DELETE FROM meta WHERE key = 'exported'")
                         self.conn.execute(
                             f'ALTER TABLE "{table}" ADD COLUMN "{c.name}" {_SQL_TYPE[c.kind]}'
                         )
@@ -342,6 +430,12 @@ class Store:
     def write(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         """Replace one document's rows (a rerun with other settings overwrites them)."""
         doc = rows["documents"][0]
+        try:
+            self._replace(doc, rows)
+        except sqlite3.Error as exc:  # a full disk, the file removed under us …
+            raise PlansumError(f"cannot write to {self.path}: {exc}") from exc
+
+    def _replace(self, doc: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
         with self.conn:
             # This id's old rows, and those of the file's previous content (same source).
             stale = [doc["document_id"]] + [
@@ -351,20 +445,12 @@ class Store:
                     (doc["source"], doc["document_id"]),
                 )
             ]
+            self.conn.execute("DELETE FROM meta WHERE key = 'exported'")  # the Parquet is behind now
             for table in TABLES:
                 self.conn.executemany(
                     f'DELETE FROM "{table}" WHERE document_id = ?', [(d,) for d in stale]
                 )
-            for table, table_rows in rows.items():
-                if not table_rows:
-                    continue
-                cols = TABLES[table]
-                names = ", ".join(f'"{c.name}"' for c in cols)
-                marks = ", ".join("?" for _ in cols)
-                self.conn.executemany(
-                    f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                    ([r.get(c.name) for c in cols] for r in table_rows),
-                )
+            self._insert(rows)
 
     def failures(self) -> list[tuple[str, str, str, str]]:
         """(document_id, source, error_kind, error) of the documents that failed."""
@@ -382,6 +468,16 @@ class Store:
         self.conn.close()
 
     # -- Parquet
+    def exported(self) -> list[Path] | None:
+        """The Parquet files of the last export, if no document was written since and they are
+        all still there: a finished batch that is run again need not load pyarrow and every
+        row to write them again (issue 22)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'exported'").fetchone()
+        if row is None:
+            return None
+        paths = [self.dir / f"{table}.parquet" for table in TABLES]
+        return paths if row[0] == str(self.dir.resolve()) and all(p.is_file() for p in paths) else None
+
     def export_parquet(self, out_dir: Path | None = None, batch_rows: int = 50_000) -> list[Path]:
         """Write one Parquet file per table (atomically: a reader never sees half a file)."""
         try:
@@ -400,23 +496,40 @@ class Store:
             names = ", ".join(f'"{c.name}"' for c in cols)
             cur = self.conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {order}')
             path = target / f"{table}.parquet"
-            tmp = path.with_suffix(".parquet.tmp")
             bools = [i for i, c in enumerate(cols) if c.kind == "bool"]
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                while True:
-                    chunk = cur.fetchmany(batch_rows)
-                    if not chunk:
-                        break
-                    arrays = list(zip(*chunk, strict=True))
-                    data: list[Any] = []
-                    for i, c in enumerate(cols):
-                        values = arrays[i]
-                        if i in bools:
-                            values = tuple(None if v is None else bool(v) for v in values)
-                        data.append(pa.array(values, type=schema.field(c.name).type))
-                    writer.write_batch(pa.RecordBatch.from_arrays(data, schema=schema))
-            os.replace(tmp, path)
+            # A name of its own for the file being written: two exports never share one.
+            tmp = target / f".{table}.parquet.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+            doing = f"write {tmp}"
+            try:
+                with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                    while True:
+                        chunk = cur.fetchmany(batch_rows)
+                        if not chunk:
+                            break
+                        arrays = list(zip(*chunk, strict=True))
+                        data: list[Any] = []
+                        for i, c in enumerate(cols):
+                            values = arrays[i]
+                            if i in bools:
+                                values = tuple(None if v is None else bool(v) for v in values)
+                            data.append(pa.array(values, type=schema.field(c.name).type))
+                        writer.write_batch(pa.RecordBatch.from_arrays(data, schema=schema))
+                doing = f"replace {path} with the new export"
+                os.replace(tmp, path)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise PlansumError(
+                    f"cannot {doing}: {exc.strerror or exc} (the rows are in {self.path})"
+                ) from exc
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
             written.append(path)
+        if out_dir is None or out_dir.resolve() == self.dir.resolve():
+            with self.conn:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('exported', ?)", (str(self.dir.resolve()),)
+                )
         return written
 
 
@@ -523,6 +636,122 @@ def write_datasette_metadata(out_dir: Path) -> Path:
     )
     os.replace(tmp, path)
     return path
+
+
+# ---------------------------------------------------------------------------------------
+# A damaged store: what can be read of it, and of the Parquet export
+
+_COUNTS = {
+    "headings": "n_headings",
+    "indicators": "n_indicators",
+    "goals": "n_goals",
+    "projects": "n_projects",
+    "checks": "n_checks",
+}
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Not a database, or a malformed one (not: locked, read-only, cannot open)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+Salvage = dict[str, list[dict[str, Any]]]
+
+
+def _salvage_sqlite(path: Path) -> tuple[Salvage, list[tuple[str, str, list[str], list[tuple[Any, ...]]]]]:
+    """Every row of every table that reads, up to the first damaged page of each; and the
+    other tables (the Batch API's llm_batches) as (create sql, name, columns, rows)."""
+    out: Salvage = {t: [] for t in TABLES}
+    extra: list[tuple[str, str, list[str], list[tuple[Any, ...]]]] = []
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return out, extra
+    try:
+        try:
+            others = list(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        except sqlite3.Error:
+            others = []
+        for table in TABLES:
+            got = _readable_rows(conn, table)
+            if got is not None:
+                names, rows = got
+                out[table] = [dict(zip(names, row, strict=True)) for row in rows]
+        for name, sql in others:
+            if name in TABLES or name == "meta" or not sql:
+                continue
+            got = _readable_rows(conn, name)
+            if got is not None and got[1]:
+                create = sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
+                extra.append((create, name, got[0], [tuple(r) for r in got[1]]))
+    finally:
+        conn.close()
+    return out, extra
+
+
+def _readable_rows(conn: sqlite3.Connection, table: str) -> tuple[list[str], list[Any]] | None:
+    """(columns, rows) of `table` that can be read, in rowid order.  A damaged leaf page
+    stops a scan; the scan goes on from further rowids (by leaps that double), so the rows
+    of the pages after the damage are read too.  None when the table cannot be read at all."""
+    query = f'SELECT rowid, * FROM "{table}" WHERE rowid > ? ORDER BY rowid'
+    try:
+        names = [d[0] for d in conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+    except sqlite3.Error:
+        return None
+    rows: list[Any] = []
+    after, leap, misses = 0, 1, 0
+    while misses < 48:  # 2**48 rowids past the last good one: nothing more is there
+        try:
+            for row in conn.execute(query, (after,)):
+                rows.append(row[1:])
+                after, leap, misses = row[0], 1, 0
+            return names, rows
+        except sqlite3.DatabaseError:
+            after, leap, misses = after + leap, leap * 2, misses + 1
+    return names, rows
+
+
+def _salvage_parquet(directory: Path) -> Salvage:
+    out: Salvage = {t: [] for t in TABLES}
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        return out
+    for table in TABLES:
+        path = directory / f"{table}.parquet"
+        if not path.is_file():
+            continue
+        try:
+            out[table] = pq.read_table(path).to_pylist()
+        except Exception:  # noqa: BLE001 - a damaged or foreign file: nothing from it
+            out[table] = []
+    return out
+
+
+def _whole_documents(rows: Salvage) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The documents whose every row was read: a summarized document's row counts its
+    headings, indicators … and a document is kept only when each count is met."""
+    by_doc: dict[str, dict[str, dict[Any, dict[str, Any]]]] = {}
+    for table in _COUNTS:
+        for r in rows.get(table, []):
+            did = r.get("document_id")
+            if did is not None:
+                by_doc.setdefault(did, {}).setdefault(table, {})[r.get("ordinal")] = r
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for doc in rows.get("documents", []):
+        did = doc.get("document_id")
+        if not did or not doc.get("source") or doc.get("status") not in ("ok", "failed"):
+            continue
+        items = by_doc.get(did, {})
+        if doc["status"] == "ok" and any(
+            len(items.get(t, {})) != (doc.get(n) or 0) for t, n in _COUNTS.items()
+        ):
+            continue  # some of its rows were on a damaged page: redo it
+        out[did] = {"documents": [doc], **{t: list(items.get(t, {}).values()) for t in _COUNTS}}
+    return out
 
 
 def arrow_schema(table: str) -> Any:

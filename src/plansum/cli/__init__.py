@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from . import batch, eval, summarize, track
-from ._shared import stdout_lost
+from ._shared import os_error_line, stdout_lost
 
 app = typer.Typer(
     add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
@@ -55,7 +55,11 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("plansum: interrupted; finished chunks are kept in the cache", err=True)
         sys.exit(130)
-    except OSError as exc:  # stdout lost outside _write_stdout (e.g. a full disk on --help)
+    except OSError as exc:
+        if exc.filename is not None:  # a file of the command's, not stdout: name it
+            typer.echo(f"plansum: error: {os_error_line(exc)}", err=True)
+            sys.exit(2)
+        # stdout lost outside write_stdout (e.g. a full disk on --help)
         stdout_lost()
         typer.echo(
             f"plansum: error: cannot write to standard output: {exc.strerror or exc}", err=True

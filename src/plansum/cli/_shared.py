@@ -257,16 +257,30 @@ def guarded(
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise  # click's exits are exceptions too (Exit is a RuntimeError)
+    except OSError as exc:
+        if exc.filename is None:
+            _bug(exc, secret, verbose)
+        fail(secret.scrub(os_error_line(exc)))
     except Exception as exc:  # noqa: BLE001 - a bug must not print a traceback with the key in it
-        if verbose:
-            import traceback
+        _bug(exc, secret, verbose)
 
-            typer.echo(secret.scrub("".join(traceback.format_exception(exc))), err=True)
-        fail(
-            secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
-            + " — this is a bug in plansum; rerun with --verbose and report it",
-            1,
-        )
+
+def os_error_line(exc: OSError) -> str:
+    """A file error as the file and what is wrong with it (`… -> …` for a rename)."""
+    where = str(exc.filename) + (f" -> {exc.filename2}" if exc.filename2 is not None else "")
+    return f"{where}: {exc.strerror or exc}"
+
+
+def _bug(exc: BaseException, secret: Any, verbose: bool) -> None:
+    if verbose:
+        import traceback
+
+        typer.echo(secret.scrub("".join(traceback.format_exception(exc))), err=True)
+    fail(
+        secret.scrub(f"unexpected {type(exc).__name__}: {exc}")[:400]
+        + " — this is a bug in plansum; rerun with --verbose and report it",
+        1,
+    )
 
 
 def write_output(parts: Iterable[bytes], output: Path | None, secret: Any) -> None:

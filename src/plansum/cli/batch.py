@@ -40,6 +40,19 @@ def _choices(engine: str, summarize_engine: str | None, runner: str, llm_batch: 
     return engine
 
 
+def _numbers(workers: int | None, poll: float, batch_wait: float | None) -> None:
+    """--workers, --poll and --batch-wait, checked before anything is made."""
+    from ..batch.run import check_workers
+    from ..errors import PlansumError
+    from ..llm.batch_api import check_timing
+
+    try:
+        check_workers(workers)
+        check_timing(poll, batch_wait)
+    except PlansumError as exc:
+        fail(str(exc))
+
+
 def batch(
     target: Annotated[
         Path,
@@ -116,6 +129,7 @@ def batch(
 
     secret = SecretFilter([api_key])
     engine = _choices(engine, summarize_engine, runner, llm_batch)
+    _numbers(workers, poll, batch_wait)
     offline = offline or engine == "rules"
     with guarded(
         secret, verbose=verbose, interrupted=lambda: "finished documents are kept: rerun to resume"
@@ -142,9 +156,11 @@ def batch(
             report = run_batch(
                 target,
                 out,
-                options=RunOptions(settings=settings, engine="rules" if offline else engine),
+                options=RunOptions(
+                    settings=settings, engine="rules" if offline else engine, verbose=verbose
+                ),
                 runner=runner,  # type: ignore[arg-type]
-                workers=workers or os.cpu_count() or 1,
+                workers=workers if workers is not None else (os.cpu_count() or 1),
                 address=address,
                 pattern=pattern,
                 progress=sys.stderr.isatty() if progress is None else progress,

@@ -23,6 +23,7 @@ from pydantic import (
 from ..models import CheckStatus, Quantity
 from ..parse.chunking import Chunk
 from ..parse.numbers import is_year
+from ..redact import mask
 from ..verify import cited_value, listing
 from .failures import last_validation_error
 from .prompts import Prompt, load_prompt
@@ -66,7 +67,7 @@ def validation_context(mentions: dict[int, Quantity], secret: str | None = None)
 
 def _masked(value: Any, secret: str) -> Any:
     if isinstance(value, str):
-        return value.replace(secret, "***")
+        return mask(value, secret)
     if isinstance(value, list):
         return [_masked(v, secret) for v in value]
     if isinstance(value, dict):
@@ -93,7 +94,7 @@ class ChunkExtraction(BaseModel):
             return data
         if isinstance(data, str | bytes):  # instructor may hand over the raw JSON text
             raw = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-            return raw.replace(secret, "***")
+            return mask(raw, secret)
         return _masked(data, secret)
 
 

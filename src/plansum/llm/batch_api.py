@@ -65,6 +65,8 @@ class Collected:
     cached: int = 0
     rejected: int = 0  # failed the check or the schema: sent live later
     errors: int = 0  # the provider's per-request errors
+    malformed: int = 0  # output lines that are not a readable answer record
+    repeated: int = 0  # lines for a request already answered in this output
     prompt_tokens: int = 0
     completion_tokens: int = 0
     answered: set[str] = field(default_factory=set)  # custom ids with any answer
@@ -185,6 +187,34 @@ def _has(extractor: Any, key: str) -> bool:
     return extractor._cache is not None and extractor._cache.get(key) is not None
 
 
+def _record(line: str) -> tuple[str, dict[str, Any]] | None:
+    """(custom_id, record) of one output line, or None when it is not one."""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("custom_id"), str):
+        return None
+    return item["custom_id"], item
+
+
+def _tokens(usage: Any) -> tuple[int, int] | None:
+    """(prompt, completion) tokens of a usage object; None when one is not a count."""
+    if usage is None:
+        return 0, 0
+    if not isinstance(usage, dict):
+        return None
+    out = []
+    for name in ("prompt_tokens", "completion_tokens"):
+        v = usage.get(name)
+        if v is None:
+            v = 0
+        if isinstance(v, bool) or not isinstance(v, int | float) or v != v or v < 0 or v != int(v):
+            return None
+        out.append(int(v))
+    return out[0], out[1]
+
+
 def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collected:
     """Validate each answer as the live path would and cache the ones that pass."""
     from .answer import validation_context
@@ -192,21 +222,34 @@ def collect(output: str, wanted: dict[str, Pending], extractor: Any) -> Collecte
 
     cache = extractor._cache
     out = Collected()
+    seen: set[str] = set()
     for line in output.splitlines():
         if not line.strip():
             continue
-        item = json.loads(line)
-        req = wanted.get(item.get("custom_id", ""))
-        resp = item.get("response") or {}
+        record = _record(line)
+        if record is None:
+            out.malformed += 1  # not JSON, not an object, no custom_id
+            continue
+        custom_id, item = record
+        req = wanted.get(custom_id)
         if req is None:
             continue  # a document no longer in this batch
+        if custom_id in seen:
+            out.repeated += 1  # one request, one answer: its tokens are counted once
+            continue
+        seen.add(custom_id)
         out.answered.add(req.key)
-        if item.get("error") or resp.get("status_code") != 200:
+        resp = item.get("response")
+        if item.get("error") or not isinstance(resp, dict) or resp.get("status_code") != 200:
             out.errors += 1
             continue
-        body = resp.get("body") or {}
-        usage = body.get("usage") or {}
-        pt, ct = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        body = resp.get("body")
+        usage = body.get("usage") if isinstance(body, dict) else None
+        tokens = _tokens(usage)
+        if not isinstance(body, dict) or tokens is None:
+            out.malformed += 1  # the answer goes live, where its usage is known
+            continue
+        pt, ct = tokens
         out.prompt_tokens += pt
         out.completion_tokens += ct
         try:
@@ -252,6 +295,7 @@ def run(
     `max_wait` seconds: rerun later to collect it (it is not submitted again)."""
     from .client import ChunkClient
 
+    check_timing(poll_seconds, max_wait)
     if not settings.cache:
         if required:
             raise ConfigError("the Batch API fills the response cache: drop --no-cache")
@@ -316,7 +360,8 @@ def run(
         left = sum(1 for k in wanted if not _has(extractor, k))
         echo(
             f"plansum: Batch API: {total.cached} answers cached, {total.rejected} failed the check, "
-            f"{total.errors} errors; {left} chunk(s) go live; batch tokens "
+            f"{total.errors} errors, {total.malformed} malformed line(s), {total.repeated} repeated; "
+            f"{left} chunk(s) go live; batch tokens "
             f"{total.prompt_tokens:,} in / {total.completion_tokens:,} out"
         )
         return total
@@ -359,6 +404,8 @@ def _wait_and_collect(
             total.cached += got.cached
             total.rejected += got.rejected
             total.errors += got.errors
+            total.malformed += got.malformed
+            total.repeated += got.repeated
             total.prompt_tokens += got.prompt_tokens
             total.completion_tokens += got.completion_tokens
             total.answered |= got.answered
@@ -366,6 +413,17 @@ def _wait_and_collect(
         errors = sum(1 for ln in client.content(b.error_file_id).splitlines() if ln.strip())
         total.errors += errors
     ledger.close_batch(batch_id, b.status)
+
+
+def check_timing(poll_seconds: float, max_wait: float | None) -> None:
+    """--poll and --batch-wait: finite, not negative (nan would sleep forever or raise)."""
+    import math
+
+    for flag, v in (("--poll", poll_seconds), ("--batch-wait", max_wait)):
+        if v is None and flag == "--batch-wait":
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+            raise ConfigError(f"{flag} takes a number of seconds, 0 or more, not {v!r}")
 
 
 def cache_filler(
@@ -379,6 +437,7 @@ def cache_filler(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[list[Any], Any, str], None]:
     """A `run_batch(before=...)` hook: the jobs' chunks through the Batch API first."""
+    check_timing(poll_seconds, max_wait)
 
     def fill(jobs: list[Any], store: Any, settings_key: str) -> None:
         from ..parse.loading import decode

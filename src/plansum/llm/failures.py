@@ -70,6 +70,17 @@ class NotACompletion(Exception):
     """HTTP 200, but the body is an HTML page or an error object, not a chat completion."""
 
 
+class ContentFiltered(Exception):
+    """The provider's content filter stopped the answer (finish_reason=content_filter)."""
+
+
+def _finish_reason(data: dict[str, Any]) -> str | None:
+    try:
+        return str(data["choices"][0]["finish_reason"])
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
 def _title(html: str) -> str:
     m = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
     text = m.group(1) if m else re.sub(r"<[^>]+>", " ", html)
@@ -108,6 +119,11 @@ def completion_check(response: httpx.Response) -> None:
     if isinstance(data, dict):
         extra = {k: v for k, v in data.items() if k != "choices"}
         problem = not_a_completion(_Shape(data.get("choices"), extra))
+        if not problem and _finish_reason(data) == "content_filter":
+            # the provider withheld the answer; at temperature 0 a re-ask is withheld too
+            raise ContentFiltered(
+                "the endpoint's content filter stopped the answer (finish_reason=content_filter)"
+            )
     elif isinstance(data, bytes):
         problem = not_a_completion(data)
     else:
@@ -125,7 +141,7 @@ class _Shape:
 
 
 _NO_ANSWER = (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError)
-_NOT_RETRIED = (CassetteError, NotACompletion, ResponseTooLarge)
+_NOT_RETRIED = (CassetteError, NotACompletion, ContentFiltered, ResponseTooLarge)
 
 
 def is_transport_error(exc: BaseException) -> bool:
@@ -247,7 +263,11 @@ def classify(
             "--model, or check PLANSUM_BASE_URL"
         ) from None
     odd = _find(exc, (NotACompletion, ResponseTooLarge))
-    if odd is not None:
+    filtered = _find(exc, (ContentFiltered,))
+    if filtered is not None:
+        kind = FailureKind.refused
+        msg = f"{filtered}; not retried"
+    elif odd is not None:
         kind = FailureKind.transport
         msg = f"{odd}; not retried"
     elif _find(exc, (IncompleteOutputException,)):

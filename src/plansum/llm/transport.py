@@ -9,7 +9,8 @@ memory.  `guarded_client` builds the httpx client the OpenAI client sends throug
 - a cap on the body, raw and decoded (gzip/deflate are decoded here, incrementally, with
   zlib's `max_length`; other encodings are not asked for and are refused);
 - the API key masked in the body and the header values before anything reads them, so an
-  endpoint that echoes the key cannot put it into an answer, the cache or a cassette.
+  endpoint that echoes the key (or 12 or more characters of it) cannot put it into an
+  answer, the cache or a cassette.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 
 import httpcore
 import httpx
+
+from ..redact import mask
 
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a chat completion capped at max_tokens is a few KB
 
@@ -100,7 +103,7 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 
 def _mask(data: bytes, secret: bytes | None) -> bytes:
-    return data.replace(secret, b"***") if secret else data
+    return mask(data, secret) if secret else data
 
 
 class GuardedTransport(httpx.BaseTransport):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..models import Mention, Section, Span
+from .numbers import Mentions
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 
@@ -68,7 +69,10 @@ def chunk_text(
     heading_starts = sorted({s.span.start for s in sections if s.span.start > 0})
     line_ends = [m.end() for m in re.finditer(r"\n", text)]
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    m_spans = [(m.quantity.span.start, m.quantity.span.end) for m in mentions if m.quantity.span]
+    if isinstance(mentions, Mentions):  # a Document's columns: no object per mention
+        m_spans = list(zip(mentions.starts, mentions.ends, strict=True))
+    else:
+        m_spans = [(m.quantity.span.start, m.quantity.span.end) for m in mentions if m.quantity.span]
     m_starts = [s for s, _ in m_spans]
 
     def inside_mention(p: int) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -264,7 +265,7 @@ class Timeline:
         return era
 
     def _line_refs(self, offset: int) -> tuple[list[int], list[_Ref]]:
-        line = self.text.rfind("\n", 0, offset) + 1
+        line = self._start(self._lines, offset)  # no scan back over a long line (issue 22)
         hit = self._by_line.get(line)
         if hit is None:
             end = self.text.find("\n", offset)
@@ -283,15 +284,15 @@ class Timeline:
         return None
 
     @cached_property
-    def _sentences(self) -> list[int]:
-        return [m.end() for m in _SENTENCE_END.finditer(self.text)]
+    def _sentences(self) -> Sequence[int]:
+        return array("q", [m.end() for m in _SENTENCE_END.finditer(self.text)])
 
     @cached_property
-    def _lines(self) -> list[int]:
-        return [m.end() for m in _LINE_END.finditer(self.text)]
+    def _lines(self) -> Sequence[int]:
+        return array("q", [m.end() for m in _LINE_END.finditer(self.text)])
 
     @staticmethod
-    def _start(bounds: list[int], offset: int) -> int:
+    def _start(bounds: Sequence[int], offset: int) -> int:
         i = bisect.bisect_right(bounds, offset) - 1
         return bounds[i] if i >= 0 else 0
 
@@ -395,7 +396,19 @@ _ENDS = "。；;！!？?\n"
 
 
 def sentence_start(text: str, offset: int) -> int:
-    return max(text.rfind(ch, 0, offset) for ch in _ENDS) + 1
+    """Just after the last sentence end before `offset` (0 if none).
+
+    Searched in windows growing back from the offset: a mark the text never has (`!`) made
+    each call read the whole text before the offset, quadratic on a long document (issue 22)."""
+    width = 256
+    lo = offset
+    while lo > 0:
+        lo = max(0, offset - width)
+        last = max(text.rfind(ch, lo, offset) for ch in _ENDS)
+        if last >= 0:
+            return last + 1
+        width *= 4
+    return 0
 
 
 def own_era(text: str, offset: int, doc_year: int | None, kind: IndicatorKind) -> Era | None:

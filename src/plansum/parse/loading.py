@@ -128,14 +128,11 @@ def decode(data: bytes, name: str = "<bytes>") -> Decoded:
             break
     if text is None:
         head = data[:4096]
-        if b"\x00" in head:
-            # NUL bytes without a BOM: UTF-16 without a mark, or binary.  (Chinese in UTF-16
-            # has NULs on both sides: 一 is U+4E00, digits are U+003x.)
-            guess = _utf16_guess(data)
-            if guess is None:
-                raise InputError(
-                    f"{name}: looks like binary data, not text; give a plain-text plan document"
-                )
+        if b"\x00" in head and (guess := _utf16_guess(data)) is not None:
+            # NUL bytes without a BOM: UTF-16 without a mark (Chinese in UTF-16 has NULs on
+            # both sides: 一 is U+4E00, digits are U+003x).  Otherwise a stray NUL in a text
+            # file is read as a space like any control character, and binary data is refused
+            # below by its share of control characters.
             text, encoding = guess
         else:
             try:

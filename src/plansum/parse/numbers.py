@@ -12,18 +12,26 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+import sys
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple, overload
 
 from ..models import Comparator, Mention, Quantity, Span
 
 __all__ = [
     "SCALE",
     "UNITS",
+    "LineStarts",
+    "MentionRef",
+    "Mentions",
     "cn_to_number",
     "find_mentions",
     "normalize_digits",
+    "scan_mentions",
     "parse_quantity",
     "values_equal",
 ]
@@ -279,6 +287,9 @@ _PATTERN = re.compile(
 _PREFIX = re.compile(
     rf"(?P<asp>(?:力争|争取)(?:达到|实现)?)?(?P<cmp>{_alt(list(_PREFIX_COMPARATORS))})?$"
 )
+# The characters a prefix word can end with (and "\n", before which `$` also matches): before
+# any other character _PREFIX finds nothing, and the search is skipped.
+_PREFIX_LAST = frozenset(w[-1] for w in [*_PREFIX_COMPARATORS, "力争", "争取", "达到", "实现"]) | {"\n"}
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?\n]")
 _PREFIX_WINDOW = 7  # len("力争达到不低于")
 
@@ -312,16 +323,47 @@ class _Hit:
     scaled: float
 
 
+_BLANK = " \t\r\u3000\xa0"
+
+
 def _line_is_blank_before(norm: str, pos: int, also: str = "") -> bool:
-    """Only whitespace (and the characters in `also`) stand between the line start and pos."""
-    line_start = norm.rfind("\n", 0, pos) + 1
-    return norm[line_start:pos].strip(" \t\r\u3000\xa0" + also) == ""
+    """Only whitespace (and the characters in `also`) stand between the line start and pos.
+
+    Read backwards from pos: the cost is the blank run, not the line (a text of one long line
+    made this quadratic, issue 22)."""
+    blank = _BLANK + also
+    j = pos - 1
+    while j >= 0 and norm[j] in blank:
+        j -= 1
+    return j < 0 or norm[j] == "\n"
+
+
+class LineStarts:
+    """The start of the line an offset stands in, for offsets asked in increasing order.
+
+    Each stretch of text is searched once (a text of one 50 MB line made `rfind("\n", 0, pos)`
+    per number quadratic, issue 22); an offset before the last one asked is searched from 0."""
+
+    __slots__ = ("_text", "_pos", "_start")
+
+    def __init__(self, text: str) -> None:
+        self._text, self._pos, self._start = text, 0, 0
+
+    def __call__(self, pos: int) -> int:
+        if pos < self._pos:
+            self._pos, self._start = 0, 0
+        nl = self._text.rfind("\n", self._pos, pos)
+        if nl >= 0:
+            self._start = nl + 1
+        self._pos = pos
+        return self._start
 
 
 def _representable(hit: _Hit) -> bool:
     """A value a float can hold: a grouped number of 310 digits reads as inf, which JSON
     writes as null and the schema refuses; such a string is not a quantity of a plan."""
-    return all(math.isfinite(v) for v in (hit.value, hit.scaled, hit.upper) if v is not None)
+    isfinite = math.isfinite
+    return isfinite(hit.value) and isfinite(hit.scaled) and (hit.upper is None or isfinite(hit.upper))
 
 
 def _scan(text: str) -> list[_Hit]:
@@ -340,7 +382,7 @@ def _scan(text: str) -> list[_Hit]:
             continue
         # comparator / aspiration words written right before the number
         lo = max(prev_end, start - _PREFIX_WINDOW)
-        pm = _PREFIX.search(norm, lo, start)
+        pm = _PREFIX.search(norm, lo, start) if start > lo and norm[start - 1] in _PREFIX_LAST else None
         if pm is not None and pm.start() < start:
             cmp_word = pm.group("cmp")
             asp_word = pm.group("asp")
@@ -368,20 +410,29 @@ def _scan(text: str) -> list[_Hit]:
 
 
 def _mark_aspirational(norm: str, hits: list[_Hit]) -> None:
-    """力争 earlier in the same clause makes the number a stretch goal (力争全年增长8%)."""
-    bounds = [mm.start() for mm in _CLAUSE_END.finditer(norm)]
+    """力争 earlier in the same clause makes the number a stretch goal (力争全年增长8%).
+
+    A number is marked when no clause end stands between the last 力争 before it and it.  The
+    first clause end after each 力争 is searched for only up to the next 力争, so the text is
+    read once, whatever its length (no list of every clause end of the document)."""
     marks: list[int] = []
     i = norm.find("力争")
     while i >= 0:
         marks.append(i)
         i = norm.find("力争", i + 2)
+    if not marks:
+        return
+    n = len(norm)
+    first_end = [n] * len(marks)  # the first clause end at or after each mark
+    for k in range(len(marks) - 1, -1, -1):
+        limit = marks[k + 1] if k + 1 < len(marks) else n
+        m = _CLAUSE_END.search(norm, marks[k], limit)
+        first_end[k] = m.start() if m is not None else (first_end[k + 1] if k + 1 < len(marks) else n)
     for hit in hits:
         if hit.aspirational:
             continue
-        b = bisect_left(bounds, hit.start)
-        clause_start = bounds[b - 1] + 1 if b > 0 else 0
-        j = bisect_left(marks, clause_start)
-        if j < len(marks) and marks[j] < hit.start:
+        j = bisect_left(marks, hit.start) - 1
+        if j >= 0 and first_end[j] >= hit.start:
             hit.aspirational = True
 
 
@@ -505,22 +556,132 @@ def _scan_through_zero_width(text: str) -> list[_Hit]:
     """`_scan` with zero-width characters inside numbers read through; spans index `text`."""
     if _ZW_IN_NUMBER.search(text) is None:
         return _scan(text)
-    dropped = bytearray(len(text))
+    # Where each run of dropped characters falls in the shortened text, and how many characters
+    # were dropped up to its end: a shortened offset maps back by one bisection (no table of
+    # every offset of the text, which was 8 bytes and an int object per character).
+    at: list[int] = []
+    dropped: list[int] = []
+    total = 0
     for m in _ZW_IN_NUMBER.finditer(text):
-        dropped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    where = [i for i in range(len(text)) if not dropped[i]]
-    hits = _scan("".join(text[i] for i in where))
+        at.append(m.start() - total)
+        total += m.end() - m.start()
+        dropped.append(total)
+
+    def back(p: int) -> int:
+        r = bisect_right(at, p) - 1
+        return p + (dropped[r] if r >= 0 else 0)
+
+    hits = _scan(_ZW_IN_NUMBER.sub("", text))
     for h in hits:
-        h.start, h.end = where[h.start], where[h.end - 1] + 1
+        h.start, h.end = back(h.start), back(h.end - 1) + 1
     return hits
+
+
+_NO_UPPER = math.nan  # `upper` is None (a range's upper end is always finite: _representable)
+
+
+class Mentions(Sequence[Mention]):
+    """Every number mention of one text, kept as columns: offsets, values, units.
+
+    A 50 MB plan has some 400,000 mentions; as pydantic objects (a Mention, its Quantity and
+    its Span) each took about 1.5 KB and the document 34 times its size in memory (issue 22).
+    Here a mention costs about 60 bytes, and a `Mention` is made only when one is asked for
+    (`mentions[i]`); the rules read the columns directly (`start`, `unit`, `is_year` …).
+    Each access makes a new object: nothing downstream changes a mention in place.
+    """
+
+    __slots__ = ("_text", "starts", "ends", "_value", "_scaled", "_upper", "_unit", "_cmp", "_asp")
+
+    def __init__(self, text: str, hits: Sequence[_Hit] = ()) -> None:
+        self._text = text
+        self.starts = array("q", [h.start for h in hits])
+        self.ends = array("q", [h.end for h in hits])
+        self._value = array("d", [h.value for h in hits])
+        self._scaled = array("d", [h.scaled for h in hits])
+        self._upper = array("d", [_NO_UPPER if h.upper is None else h.upper for h in hits])
+        self._unit = [sys.intern(h.unit) for h in hits]  # a few dozen distinct strings, shared
+        self._cmp = [h.comparator for h in hits]  # enum members, shared
+        self._asp = bytes(h.aspirational for h in hits)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Mention: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Mention]: ...
+    def __getitem__(self, i: int | slice) -> Mention | list[Mention]:
+        if isinstance(i, slice):
+            return [self._mention(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("mention index out of range")
+        return self._mention(i)
+
+    def __iter__(self) -> Iterator[Mention]:
+        return (self._mention(k) for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mentions | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _mention(self, k: int) -> Mention:
+        return Mention(id=k, quantity=self.quantity(k))
+
+    def quantity(self, k: int) -> Quantity:
+        """The `Quantity` of mention k, as `find_mentions` gives it."""
+        start, end = self.starts[k], self.ends[k]
+        upper = self._upper[k]
+        return Quantity(
+            raw=self._text[start:end],
+            value=self._value[k],
+            unit=self._unit[k],
+            comparator=self._cmp[k],
+            upper=None if upper != upper else upper,  # NaN: no upper end
+            aspirational=bool(self._asp[k]),
+            scaled=self._scaled[k],
+            span=Span(start=start, end=end),
+        )
+
+    def ref(self, k: int) -> MentionRef:
+        """Mention k as (id, quantity), with the same Quantity `self[k].quantity` gives."""
+        return MentionRef(k, self.quantity(k))
+
+    def unit(self, k: int) -> str:
+        return self._unit[k]
+
+    def is_year(self, k: int) -> bool:
+        """`is_year(self[k].quantity)` without making the objects."""
+        upper = self._upper[k]
+        return (
+            self._unit[k] == "年"
+            and self._cmp[k] == Comparator.exact
+            and 1900 <= self._value[k] <= 2100
+            and upper != upper
+        )
+
+
+class MentionRef(NamedTuple):
+    """A mention's id and Quantity without the `Mention` model around them (one pydantic
+    validation fewer per number, where the caller only reads `.id` and `.quantity`)."""
+
+    id: int
+    quantity: Quantity
+
+
+def scan_mentions(text: str) -> Mentions:
+    """Every quantity in `text`, in order, as a compact `Mentions` (what a Document keeps)."""
+    return Mentions(text, _scan_through_zero_width(text))
 
 
 def find_mentions(text: str) -> list[Mention]:
     """Every quantity in `text`, in order; `text[q.span.start:q.span.end] == q.raw`."""
-    return [
-        Mention(id=i, quantity=_quantity(text, h))
-        for i, h in enumerate(_scan_through_zero_width(text))
-    ]
+    return list(scan_mentions(text))
 
 
 _CN_ONLY = re.compile(rf"[{_CN_D}十百千万亿]+")

@@ -334,8 +334,16 @@ def _to_section(node: _Node) -> Section:
     )
 
 
+# Line ends other than \n and \r\n: a lone CR (old Mac files), NEL, U+2028/2029.  Each
+# becomes one \n, so offsets do not move (`loading.clean_text` does the same, and more,
+# for a whole Document; a caller may hand over raw text).
+_OTHER_EOL = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
+
+
 def parse_outline(text: str) -> list[Section]:
     """The heading tree of `text`: top-level sections, children nested."""
+    if _OTHER_EOL.search(text):
+        text = _OTHER_EOL.sub("\n", text)
     return [_to_section(node) for node in _build(_candidates(text), len(text))]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CassetteError
+from ..redact import mask, secret_runs
 
 DIGEST_PREFIX = b"sha256:"
 SECRET_HEADERS = [
@@ -83,11 +84,11 @@ def _match_body(r1: Any, r2: Any) -> None:
 def _mask_value(value: Any, masks: list[str]) -> Any:
     if isinstance(value, bytes):
         for m in masks:
-            value = value.replace(m.encode(), b"***")
+            value = mask(value, m)  # the key, or any 12 characters of it in a row
         return value
     if isinstance(value, str):
         for m in masks:
-            value = value.replace(m, "***")
+            value = mask(value, m)
         return value
     if isinstance(value, list):
         return [_mask_value(v, masks) for v in value]
@@ -223,7 +224,7 @@ def scan_for_secrets(directory: Path, extra: list[str] | None = None) -> list[st
         if not p.is_file():
             continue
         s = p.read_text(encoding="utf-8", errors="replace")
-        if _SECRET_PATTERN.search(s) or any(e and e in s for e in extra or []):
+        if _SECRET_PATTERN.search(s) or any(e and secret_runs(s, e) for e in extra or []):
             bad.append(str(p))
         if re.search(r"(?im)^\s*-?\s*authorization\s*:", s):
             bad.append(str(p))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
+from typing import Any
 
 from ..models import (
     Check,
@@ -24,7 +25,7 @@ from ..models import (
     Span,
 )
 from ..parse.dating import Era, Timeline, averaged_before, plan_containing
-from ..parse.numbers import is_year
+from ..parse.numbers import LineStarts, MentionRef, Mentions, is_year
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -48,12 +49,43 @@ _YEAR_PHRASE = re.compile(
 )
 _GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
 _TARGET_CUES = (
-    "目标", "预期", "力争", "争取", "确保", "计划", "控制在", "到20", "到二", "将要", "要求",
-    "以上", "以内", "左右", "不低于", "突破", "提出",
+    "目标",
+    "预期",
+    "力争",
+    "争取",
+    "确保",
+    "计划",
+    "控制在",
+    "到20",
+    "到二",
+    "将要",
+    "要求",
+    "以上",
+    "以内",
+    "左右",
+    "不低于",
+    "突破",
+    "提出",
 )
 _ACTUAL_CUES = (
-    "完成了", "实现了", "同比", "比上年", "较上年", "五年来", "过去", "累计完成", "取得",
-    "建成", "达到了", "增长了", "创历年", "连续", "位居", "排名", "居全", "超额",
+    "完成了",
+    "实现了",
+    "同比",
+    "比上年",
+    "较上年",
+    "五年来",
+    "过去",
+    "累计完成",
+    "取得",
+    "建成",
+    "达到了",
+    "增长了",
+    "创历年",
+    "连续",
+    "位居",
+    "排名",
+    "居全",
+    "超额",
 )
 _NAME_MAX = 24
 
@@ -69,7 +101,9 @@ class Context:
     # Time references of the document (years, periods, 今年, 十五五 …); None: no dating.
     timeline: Timeline | None = None
     doc_type: str = "other"
-    region: str | None = None  # the place the document is about ("云溪县地区生产总值" → 地区生产总值)
+    region: str | None = (
+        None  # the place the document is about ("云溪县地区生产总值" → 地区生产总值)
+    )
 
     @cached_property
     def review_end(self) -> int | None:
@@ -134,7 +168,15 @@ _BASELINE_WORD = re.compile(
     r"“?十[一二三四五六七八九]五)"
 )
 _EDGE = " \t\u3000“”\"'（）()【】[]—-·|*、，,；;：:。.！!？?…～~"
-_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"))
+_PAIRS = (
+    ("“", "”"),
+    ("‘", "’"),
+    ("《", "》"),
+    ("（", "）"),
+    ("(", ")"),
+    ("【", "】"),
+    ("「", "」"),
+)
 
 
 _PAIRED = frozenset("".join(a + b for a, b in _PAIRS) + '"')
@@ -170,17 +212,22 @@ _QUOTED_BEFORE = re.compile(r"[“「][^”」，。；\d]{1,5}$")
 _QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
 _COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
 _INTENT = re.compile(r"(?:将|力争|(?<!向上)争取|确保|努力)(?:实现|达到|使|让)?")
+_INTENT_FIRST = re.compile("[将力争确努]")
 
 
 def _clean_name(prefix: str) -> str:
     if "|" in prefix:  # 来源：… | 编辑：… | 分享 全市地区生产总值…: the name is after the footer
         tail = prefix.rsplit("|", 1)[1].split()
         prefix = tail[-1] if tail else ""
-    m = _BASELINE_WORD.search(prefix) if ("比" in prefix or "较" in prefix or "与" in prefix) else None
+    m = (
+        _BASELINE_WORD.search(prefix)
+        if ("比" in prefix or "较" in prefix or "与" in prefix)
+        else None
+    )
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
     s = _YEAR_PHRASE.sub("", prefix)
-    intents = list(_INTENT.finditer(s)) if any(c in s for c in "将力争确努") else []
+    intents = list(_INTENT.finditer(s)) if _INTENT_FIRST.search(s) else []
     intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
@@ -203,8 +250,24 @@ def _clean_name(prefix: str) -> str:
 
 # Head nouns that a list of subjects shares ("城镇和农村居民人均可支配收入").
 _HEAD_NOUNS = (
-    "居民人均可支配收入", "人均可支配收入", "可支配收入", "居民收入", "增加值", "投资", "产值",
-    "营业收入", "收入", "贷款", "总额", "产量", "规模", "面积", "人数", "数量", "比重", "占比",
+    "居民人均可支配收入",
+    "人均可支配收入",
+    "可支配收入",
+    "居民收入",
+    "增加值",
+    "投资",
+    "产值",
+    "营业收入",
+    "收入",
+    "贷款",
+    "总额",
+    "产量",
+    "规模",
+    "面积",
+    "人数",
+    "数量",
+    "比重",
+    "占比",
 )
 # A part of a list that already names what it measures (…起数、死亡人数: not 起数人数).
 _MEASURED = re.compile(r"(?:数|量|率|额|值|比重|占比|比例|面积|规模|总额|收入|产量)$")
@@ -231,9 +294,7 @@ def _split_respectively(name: str, n: int) -> list[str]:
         # A head noun written once at the end goes to every part: 城镇和农村居民人均可支配收入,
         # 民营企业、普惠小微企业贷款.
         last = parts[-1]
-        head = next(
-            (h for h in _HEAD_NOUNS if last.endswith(h) and len(last) > len(h)), ""
-        )
+        head = next((h for h in _HEAD_NOUNS if last.endswith(h) and len(last) > len(h)), "")
         if head:
             parts = [
                 p if p.endswith(head) or head in p or _MEASURED.search(p) else p + head
@@ -244,7 +305,9 @@ def _split_respectively(name: str, n: int) -> list[str]:
             parts = [parts[0] + parts[1][len(parts[0]) :], parts[1]]
         elif all(len(p) == 2 for p in parts[1:]) and len(parts[0]) >= 4:
             # 地方财政收入、支出: a two-character measure takes the first part's subject
-            parts = parts[:1] + [p if parts[0].endswith(p) else parts[0][:-2] + p for p in parts[1:]]
+            parts = parts[:1] + [
+                p if parts[0].endswith(p) else parts[0][:-2] + p for p in parts[1:]
+            ]
         return parts
     m = re.match(rf"^([\u4e00-\u9fff]{{{n}}})({'|'.join(_HEAD_NOUNS)})$", name)
     if m is not None:  # 肉蛋奶产量分别… → 肉产量, 蛋产量, 奶产量
@@ -253,7 +316,9 @@ def _split_respectively(name: str, n: int) -> list[str]:
 
 
 _UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提升到|翻|净增"
-_DOWN = "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩|净减|减量"
+_DOWN = (
+    "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩|净减|减量"
+)
 _DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
 _LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
@@ -274,8 +339,10 @@ def _direction(before: str, q: Quantity) -> Direction | None:
 # Numbers that are not indicators: time slogans (15分钟生活圈, 24小时不打烊, 365天×24小时),
 # hypotheticals ((比如30%)), and list numbering glued to a value (6.15分钟…).
 _TIME_UNITS = frozenset({"分钟", "小时", "天", "周", "秒"})
-_HYPOTHETICAL = re.compile(r"(?:[（(]\s*(?:比如|例如|譬如|如)|比如|例如|譬如|假如|假设)[^，。；）)]{0,4}$"
-    r"|每(?:增加|提高|增长|减少|下降)$")
+_HYPOTHETICAL = re.compile(
+    r"(?:[（(]\s*(?:比如|例如|譬如|如)|比如|例如|譬如|假如|假设)[^，。；）)]{0,4}$"
+    r"|每(?:增加|提高|增长|减少|下降)$"
+)
 
 
 def _not_an_indicator(text: str, q: Quantity) -> bool:
@@ -294,13 +361,15 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     window = text[max(0, a - 10) : a]
     if ("如" in window or "每" in window or "假" in window) and _HYPOTHETICAL.search(window):
         return True
-    if prev in "“\"「" and _QUOTE_CLOSE.match(text, b, b + 5):
+    if prev in '“"「' and _QUOTE_CLOSE.match(text, b, b + 5):
         return True  # “9个新”: a slogan or a policy's name
     if _QUOTED_BEFORE.search(text, max(0, a - 6), a) and _QUOTE_CLOSE.match(text, b, b + 5):
         return True  # “房地产39条”: a number inside a quoted name
     if "." in q.raw and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_OK:
-        line_start = text.rfind("\n", 0, a) + 1
-        if not text[line_start:a].strip(" \t\u3000"):
+        j = a - 1  # read back over blanks only: no copy of the line (issue 22)
+        while j >= 0 and text[j] in " \t\u3000":
+            j -= 1
+        if j < 0 or text[j] == "\n":
             return True  # "6.15分钟生活圈": item 6 of a list, then a slogan
     return False
 
@@ -403,11 +472,27 @@ def _kind_for(
 
 # A number that runs straight into a noun is part of a name ("500千伏输变电工程",
 # "14条断头路"), not a measured value; these may follow a value.
-_AFTER_OK = set("提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”\"！？!?|—-～~ \t\r\n\u3000*")
+_AFTER_OK = set(
+    '提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”"！？!?|—-～~ \t\r\n\u3000*'
+)
 _DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
 
 
-_NOT_COUNTERS = {"千伏", "kV", "KV", "MW", "GW", "兆瓦", "千瓦", "万千瓦", "岁", "年", "周年", "%", "‰"}
+_NOT_COUNTERS = {
+    "千伏",
+    "kV",
+    "KV",
+    "MW",
+    "GW",
+    "兆瓦",
+    "千瓦",
+    "万千瓦",
+    "岁",
+    "年",
+    "周年",
+    "%",
+    "‰",
+}
 _LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
 _LEAD_CUT = re.compile(
     r"(?:建成|投产|获评|入选|受益|实现|就业(?!岗位|困难|人员|人数)|开工|完成|落地|签约|通过|设置了|部署了).*$"
@@ -441,7 +526,7 @@ def _named_before(text: str, at: int) -> bool:
 
 
 def _counted_at_least(text: str, q: Quantity) -> bool:
-    """"实施1000个以上省重点项目": a bounded count of the things named after it (but not a
+    """ "实施1000个以上省重点项目": a bounded count of the things named after it (but not a
     threshold such as 150万吨以上的物流园区)."""
     assert q.span is not None
     return (
@@ -465,7 +550,9 @@ def _number_first(text: str, q: Quantity) -> str | None:
         return "skip"
     nxt = text[q.span.end : q.span.end + 1]
     if not nxt or not ("\u4e00" <= nxt <= "\u9fff" or nxt == "“") or nxt in _AFTER_OK:
-        if not (nxt in "和与及" and _COUNTER.match(q.unit) and _NOUN_AFTER_AND.match(text, q.span.end)):
+        if not (
+            nxt in "和与及" and _COUNTER.match(q.unit) and _NOUN_AFTER_AND.match(text, q.span.end)
+        ):
             return None
     if q.upper is not None:
         return "skip"  # 1-5批优秀历史建筑: a range of batches or classes, not a count
@@ -477,9 +564,9 @@ def _number_first(text: str, q: Quantity) -> str | None:
     if not _COUNTER.match(q.unit):
         if _PROJECT_END.search(m.group(0)) or _FACILITY.search(m.group(0)):
             return "skip"  # 百亿斤粮食产能提升工程, 500公里风景大道: a size inside a name
-        if not _MAKING_BEFORE.search(text, max(0, q.span.start - 6), q.span.start) and _named_before(
-            text, q.span.start
-        ):
+        if not _MAKING_BEFORE.search(
+            text, max(0, q.span.start - 6), q.span.start
+        ) and _named_before(text, q.span.start):
             return None  # 沿黄生态廊道1194公里全线贯通: a measure of what stands before it
     lead = m.group(0)
     name = _balance((lead[:2] + _LEAD_CUT.sub("", lead[2:])).strip(_EDGE))
@@ -491,6 +578,7 @@ def _number_first(text: str, q: Quantity) -> str | None:
 
 
 _SENTENCE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
+_NON_SPACE = re.compile(r"\S")
 
 
 def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
@@ -502,16 +590,20 @@ def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
     line = text[start:end].strip()
     if not line or len(line) > 40 or _SENTENCE_PUNCT.search(line):
         return False
-    if not text[:start].strip():
-        return True  # the first line of the document
+    if _NON_SPACE.search(text, 0, start) is None:
+        return True  # the first line of the document (no copy of the text before it: issue 22)
     return ctx.doc_type == "news" and not line[:1].isdigit()
 
 
-def _share_comparator(text: str, values: list[Mention], quantity: dict[int, Quantity]) -> None:
+def _share_comparator(
+    text: str, values: Sequence[Mention | MentionRef], quantity: dict[int, Quantity]
+) -> None:
     """分别增长5%、6.5%左右: a comparator written once after a list applies to all of it."""
     last = values[-1].quantity
     assert last.span is not None
-    if last.comparator == "exact" or not last.raw.endswith(("左右", "以上", "以内", "以下", "上下")):
+    if last.comparator == "exact" or not last.raw.endswith(
+        ("左右", "以上", "以内", "以下", "上下")
+    ):
         return
     for a, b in zip(values, values[1:], strict=False):
         qa, qb = a.quantity, b.quantity
@@ -668,7 +760,11 @@ def _shared_bound(before: str, name: str) -> bool:
     if _SHARED_BOUND.search(before):
         return True
     parts = name.split("、")
-    return len(parts) == 2 and not _MEASURED.search(parts[0]) and bool(_SHARED_MEASURE.search(parts[1]))
+    return (
+        len(parts) == 2
+        and not _MEASURED.search(parts[0])
+        and bool(_SHARED_MEASURE.search(parts[1]))
+    )
 
 
 _SHARED_MEASURE = re.compile(r"(?:参保率|覆盖率|合格率|达标率|普及率|率)$")
@@ -696,7 +792,9 @@ def _part_of_phrase(text: str, q: Quantity) -> bool:
         return True  # an anniversary
     if _MILESTONE_AFTER.match(text, b, b + 14) or _RECORD_BEFORE.search(text, max(0, a - 2), a):
         return True  # 迈上4万亿、5万亿两个台阶; 全球最高10米
-    if _MILESTONE_BEFORE.search(text, max(0, a - 4), a) or _AFTER_COUNT.search(text, max(0, a - 3), a):
+    if _MILESTONE_BEFORE.search(text, max(0, a - 4), a) or _AFTER_COUNT.search(
+        text, max(0, a - 3), a
+    ):
         return True
     if text[b : b + 1] == "内" or _BENCHMARK_BEFORE.search(text, max(0, a - 10), a):
         return True
@@ -740,22 +838,191 @@ def _qualify(name: str, before: str) -> str:
     return name
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out = []
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:
-            out.append((start, m.start()))
+            yield start, m.start()
         start = m.end()
     if start < len(text):
-        out.append((start, len(text)))
-    return out
+        yield start, len(text)
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
     """Whether [lo, hi) meets one of the sorted, disjoint `spans`."""
     i = bisect.bisect_left(starts, hi) - 1
     return i >= 0 and spans[i][1] > lo
+
+
+def _mention_access(
+    mentions: Sequence[Mention],
+) -> tuple[Sequence[int], Callable[[int], bool], Callable[[int], Mention | MentionRef]]:
+    """Start offsets of the mentions; whether mention k is a year or has no unit (never an
+    indicator); mention k as (id, quantity).  A Document's `Mentions` answers from its columns,
+    so objects are made only for the candidates (issue 22)."""
+    if isinstance(mentions, Mentions):
+        return (
+            mentions.starts,
+            lambda k: mentions.is_year(k) or mentions.unit(k) in ("", "date"),
+            mentions.ref,
+        )
+
+    def plain(k: int) -> bool:
+        q = mentions[k].quantity
+        return is_year(q) or q.unit in ("", "date")
+
+    starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+    return starts, plain, mentions.__getitem__
+
+
+def _clause_values(
+    text: str, cks: list[int], plain: Callable[[int], bool], get: Callable[[int], Any]
+) -> tuple[list[Any], dict[int, str]]:
+    """The clause's mentions that can be indicators, and the names of those that lead
+    their own words (a number first: "1194公里廊道")."""
+    lead: dict[int, str] = {}
+    values = []
+    for k in cks:
+        if plain(k):
+            continue
+        m = get(k)
+        if _not_an_indicator(text, m.quantity) or _part_of_phrase(text, m.quantity):
+            continue
+        how = _number_first(text, m.quantity)
+        if how == "skip":
+            continue
+        if how is not None:
+            lead[m.id] = how
+        values.append(m)
+    return values, lead
+
+
+def _clause_names(base_name: str, n: int, respectively: bool) -> tuple[list[str], list[str]]:
+    """A name for each of the clause's `n` values, and the extra subjects that share one value."""
+    names = _split_respectively(base_name, n) if respectively else [base_name] * n
+    shared: list[str] = []
+    if respectively and n == 1 and "、" in base_name:
+        # "民营企业、普惠小微企业贷款分别增长10%以上": one value, several subjects.
+        parts = [p for p in base_name.split("、") if len(p) >= 2]
+        parts = _split_respectively("、".join(parts), len(parts)) if parts else parts
+        shared = parts[1:]
+        names = parts[:1] or names
+    return names, shared
+
+
+def _fold_baseline(
+    prev: Indicator, q: Quantity, kind: IndicatorKind, direction: Direction | None, year: int | None
+) -> None:
+    """ "由17.34%提高到22.89%", "从2020年的5.2万元提高到2025年的7.4万元": the first number was
+    the baseline; the indicator now stands on the second."""
+    assert q.span is not None
+    prev.baseline = prev.target or prev.actual
+    prev.baseline_year = year
+    prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
+    if prev.growth is not None and prev.growth.span == q.span:
+        prev.growth = None
+    prev.span = Span(start=q.span.start, end=q.span.end)
+    prev.direction = direction or prev.direction
+
+
+def _growth_owner(out: list[Indicator], s_start: int, name: str) -> Indicator | None:
+    """ "达到1280亿元，增长5.8%", "分别达到43200元和19800元，分别增长5.1%和7.4%": the level of
+    this sentence that a growth rate belongs to (one indicator, level and growth)."""
+    for cand in reversed(out):
+        if cand.span.start < s_start:
+            break
+        if cand.name == name and cand.growth is None and (cand.target or cand.actual) is not None:
+            return cand
+    return None
+
+
+def _attach_growth(
+    owner: Indicator, q: Quantity, direction: Direction | None, text: str | None
+) -> None:
+    owner.growth = q
+    owner.direction = direction
+    assert q.span is not None
+    if (
+        text is not None
+        and owner.period is None
+        and owner.year is not None
+        and averaged_before(text, q.span.start)
+    ):
+        # 突破3万亿元、年均增长4.7%: the level ends the plan the average is over
+        a, b = plan_containing(owner.year)
+        owner.year, owner.period = b, f"{a}-{b}"
+
+
+def _new_indicator(
+    name: str,
+    q: Quantity,
+    kind: IndicatorKind,
+    role: str,
+    direction: Direction | None,
+    era: Era | None,
+) -> Indicator:
+    assert q.span is not None
+    times = q.unit == "番"
+    ind = Indicator(
+        name=name,
+        unit=q.unit,
+        kind=kind,
+        target_year=era.last if era is not None and kind is IndicatorKind.target else None,
+        span=Span(start=q.span.start, end=q.span.end),
+        check=Check(
+            status=CheckStatus.verified,
+            reason="rules: number at its span",
+            cause=CheckCause.number_at_span,
+        ),
+        direction="up" if times else direction,
+        multiple=2.0**q.value if times else None,
+        year=era.last if era is not None else None,
+        period=era.period_text if era is not None else None,
+    )
+    if role == "growth":
+        ind.growth = q
+    elif kind == IndicatorKind.actual:
+        ind.actual = q
+    else:
+        ind.target = q
+    return ind
+
+
+def _not_prose(
+    text: str,
+    s_start: int,
+    s_end: int,
+    skip_sorted: list[tuple[int, int]],
+    skip_starts: list[int],
+    ctx: Context,
+) -> bool:
+    """A sentence inside a table, running into a table row, or a headline/title line."""
+    i = bisect.bisect_right(skip_starts, s_start) - 1
+    if i >= 0 and skip_sorted[i][1] >= s_end:
+        return True  # inside a table
+    if text.count("|", s_start, s_end) >= 2 and _overlaps(skip_sorted, skip_starts, s_start, s_end):
+        return True  # a sentence running into a table row; `|` alone (a footer) is not a table
+    return _is_headline_line(text, s_start, s_end, ctx)  # a news headline or the title line
+
+
+def _clauses(
+    sentence: str, s_start: int, starts: Sequence[int], lo: int, hi: int
+) -> tuple[list[int], dict[int, list[int]]]:
+    """The clause starts of a sentence, and its number mentions (lo..hi) grouped by clause."""
+    clause_bounds = [s_start]
+    clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
+    groups: dict[int, list[int]] = {}
+    for k in range(lo, hi):
+        ci = bisect.bisect_right(clause_bounds, starts[k]) - 1
+        groups.setdefault(ci, []).append(k)
+    return clause_bounds, groups
+
+
+def _eras(tl: Timeline | None, at: int, s_start: int, line_start: int) -> tuple[Era | None, Era | None]:
+    """The time the number's sentence and its paragraph speak of, nearest first."""
+    if tl is None:
+        return (None, None)
+    return (tl.nearest(at, s_start), tl.nearest(at, line_start))
 
 
 def sentence_indicators(
@@ -765,56 +1032,32 @@ def sentence_indicators(
     skip: Sequence[Span] = (),
 ) -> list[Indicator]:
     """One indicator per quantity with a unit in a sentence, named by the words before it."""
-    starts = [m.quantity.span.start for m in mentions if m.quantity.span]
+    starts, plain, get = _mention_access(mentions)
     skip_sorted = sorted((s.start, s.end) for s in skip)
     skip_starts = [s for s, _ in skip_sorted]
     out: list[Indicator] = []
     carry = ""
     prev_span_end = 0
+    line_of = LineStarts(text)
     for s_start, s_end in _sentences(text):
         lo = bisect.bisect_left(starts, s_start)
         hi = bisect.bisect_left(starts, s_end)
-        if lo == hi:
+        if lo == hi or _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
             continue
-        i = bisect.bisect_right(skip_starts, s_start) - 1
-        if i >= 0 and skip_sorted[i][1] >= s_end:
-            continue  # inside a table
         sentence = text[s_start:s_end]
-        if sentence.count("|") >= 2 and _overlaps(skip_sorted, skip_starts, s_start, s_end):
-            continue  # a sentence running into a table row; `|` alone (a footer) is not a table
-        if _is_headline_line(text, s_start, s_end, ctx):
-            continue  # a news headline or the document's title line
-        ms = [mentions[k] for k in range(lo, hi)]
         cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
-        line_start = text.rfind("\n", 0, s_start) + 1
+        line_start = line_of(s_start)
         paragraph_kind = (
-            IndicatorKind.actual if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40]) else None
+            IndicatorKind.actual
+            if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40])
+            else None
         )
-        # Group the number mentions by clause.
-        clause_bounds = [s_start]
-        clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
-        groups: dict[int, list[Mention]] = {}
-        for m in ms:
-            assert m.quantity.span is not None
-            ci = bisect.bisect_right(clause_bounds, m.quantity.span.start) - 1
-            groups.setdefault(ci, []).append(m)
-        for ci, cms in sorted(groups.items()):
+        clause_bounds, groups = _clauses(sentence, s_start, starts, lo, hi)
+        for ci, cks in sorted(groups.items()):
             c_start = clause_bounds[ci]
             year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
-            lead: dict[int, str] = {}
-            values = []
-            for m in cms:
-                if is_year(m.quantity) or m.quantity.unit in ("", "date"):
-                    continue
-                if _not_an_indicator(text, m.quantity) or _part_of_phrase(text, m.quantity):
-                    continue
-                how = _number_first(text, m.quantity)
-                if how == "skip":
-                    continue
-                if how is not None:
-                    lead[m.id] = how
-                values.append(m)
+            values, lead = _clause_values(text, cks, plain, get)
             if not values:
                 continue
             first_span = values[0].quantity.span
@@ -832,22 +1075,11 @@ def sentence_indicators(
             else:
                 sentence_name = base_name
             respectively = "分别" in before_first or _shared_bound(before_first, base_name)
-            names = (
-                _split_respectively(base_name, len(values))
-                if respectively
-                else [base_name] * len(values)
-            )
+            names, shared = _clause_names(base_name, len(values), respectively)
             quantity = {m.id: m.quantity for m in values}
             if respectively and len(values) >= 2:
                 _share_comparator(text, values, quantity)
             list_direction = _direction(text[c_start : first_span.start], values[0].quantity)
-            shared: list[str] = []
-            if respectively and len(values) == 1 and "、" in base_name:
-                # "民营企业、普惠小微企业贷款分别增长10%以上": one value, several subjects.
-                parts = [p for p in base_name.split("、") if len(p) >= 2]
-                parts = _split_respectively("、".join(parts), len(parts)) if parts else parts
-                shared = parts[1:]
-                names = parts[:1] or names
             first_role = _role_for(text[c_start : first_span.start], values[0].quantity)
             prev_end = c_start
             last_name = base_name
@@ -875,17 +1107,15 @@ def sentence_indicators(
                     continue
                 before = text[c_start : q.span.start]
                 tl = ctx.timeline
-                eras = (
-                    (tl.nearest(q.span.start, s_start), tl.nearest(q.span.start, line_start))
-                    if tl is not None
-                    else (None, None)
-                )
+                eras = _eras(tl, q.span.start, s_start, line_start)
                 kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
                 role = first_role if respectively else _role_for(before, q)
                 if q.unit == "番":
                     role = "growth"  # 翻一番: a doubling, not "1 番"
-                direction = list_direction if respectively else _direction(
-                    text[max(c_start, prev_span_end) : q.span.start] or before, q
+                direction = (
+                    list_direction
+                    if respectively
+                    else _direction(text[max(c_start, prev_span_end) : q.span.start] or before, q)
                 )
                 prev = out[-1] if out and out[-1].span.start >= c_start else None
                 if (
@@ -895,69 +1125,18 @@ def sentence_indicators(
                     and prev.baseline is None
                     and _from_to(text, c_start, prev.span.start, prev_span_end, q.span.start)
                 ):
-                    # "由17.34%提高到22.89%", "从2020年的5.2万元提高到2025年的7.4万元": the first
-                    # number was the baseline.
-                    prev.baseline = prev.target or prev.actual
-                    prev.baseline_year = _from_year(text, c_start, prev.span.start)
-                    prev.target, prev.actual = (None, q) if kind == IndicatorKind.actual else (q, None)
-                    if prev.growth is not None and prev.growth.span == q.span:
-                        prev.growth = None
-                    prev.span = Span(start=q.span.start, end=q.span.end)
-                    prev.direction = direction or prev.direction
+                    _fold_baseline(
+                        prev, q, kind, direction, _from_year(text, c_start, prev.span.start)
+                    )
                     prev_span_end = q.span.end
                     continue
                 prev_span_end = q.span.end
-                owner = None
-                if role == "growth":
-                    # "达到1280亿元，增长5.8%", "分别达到43200元和19800元，分别增长5.1%和7.4%":
-                    # one indicator, level and growth.
-                    for cand in reversed(out):
-                        if cand.span.start < s_start:
-                            break
-                        if (
-                            cand.name == name
-                            and cand.growth is None
-                            and (cand.target or cand.actual) is not None
-                        ):
-                            owner = cand
-                            break
+                owner = _growth_owner(out, s_start, name) if role == "growth" else None
                 if owner is not None:
-                    owner.growth = q
-                    owner.direction = direction
-                    if (
-                        tl is not None
-                        and owner.period is None
-                        and owner.year is not None
-                        and averaged_before(text, q.span.start)
-                    ):
-                        # 突破3万亿元、年均增长4.7%: the level ends the plan the average is over
-                        a, b = plan_containing(owner.year)
-                        owner.year, owner.period = b, f"{a}-{b}"
+                    _attach_growth(owner, q, direction, text if tl is not None else None)
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
-                times = "番" if q.unit == "番" else ""
-                ind = Indicator(
-                    name=name,
-                    unit=q.unit,
-                    kind=kind,
-                    target_year=era.last if era is not None and kind is IndicatorKind.target else None,
-                    span=Span(start=q.span.start, end=q.span.end),
-                    check=Check(
-                        status=CheckStatus.verified,
-                        reason="rules: number at its span",
-                        cause=CheckCause.number_at_span,
-                    ),
-                    direction="up" if times else direction,
-                    multiple=2.0**q.value if times else None,
-                    year=era.last if era is not None else None,
-                    period=era.period_text if era is not None else None,
-                )
-                if role == "growth":
-                    ind.growth = q
-                elif kind == IndicatorKind.actual:
-                    ind.actual = q
-                else:
-                    ind.target = q
+                ind = _new_indicator(name, q, kind, role, direction, era)
                 out.append(ind)
                 for other in shared:
                     out.append(ind.model_copy(update={"name": other}, deep=True))
@@ -980,7 +1159,9 @@ def date_indicators(indicators: Sequence[Indicator], timeline: Timeline) -> None
             era = timeline.complete(Era(year=ind.target_year), ind.kind)
         else:
             head = ind.headline()
-            offset = head.span.start if head is not None and head.span is not None else ind.span.start
+            offset = (
+                head.span.start if head is not None and head.span is not None else ind.span.start
+            )
             era = timeline.era(offset, ind.kind)
         if era is None:
             continue
@@ -997,8 +1178,17 @@ def _row_key(ind: Indicator) -> tuple[object, ...]:
         return None if x is None else (x.value, x.upper, x.unit, x.comparator)
 
     return (
-        ind.name, ind.section, ind.kind, ind.year, ind.period, ind.direction, ind.attribute,
-        q(ind.baseline), q(ind.target), q(ind.actual), q(ind.growth),
+        ind.name,
+        ind.section,
+        ind.kind,
+        ind.year,
+        ind.period,
+        ind.direction,
+        ind.attribute,
+        q(ind.baseline),
+        q(ind.target),
+        q(ind.actual),
+        q(ind.growth),
     )
 
 
@@ -1008,9 +1198,10 @@ def drop_repeats(indicators: list[Indicator], text: str) -> list[Indicator]:
     alone: there it is the text's own list, not a restatement."""
     seen: dict[tuple[object, ...], int] = {}
     out = []
+    line_of = LineStarts(text)
     for ind in indicators:
         key = _row_key(ind)
-        line = text.rfind("\n", 0, ind.span.start)
+        line = line_of(ind.span.start) - 1  # the newline before it (-1: the first line)
         first = seen.setdefault(key, line)
         if first != line:
             continue

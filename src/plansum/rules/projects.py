@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 from ..models import Project, Section, Span
 
@@ -51,6 +52,8 @@ _NEAR_END = re.compile(
     r"(?:项目|工程|基地|园区?|中心|平台|小镇|公园|景区|机场|水库|管道|铁路|公路|路|高速|高铁|电站|"
     r"电场|站|场|馆|厂|村|楼|桥|港|院|堂|涵养林|防护林|院区|校区|学校|中学|小学|分校|街区|管网|枢纽|露营地)[^、]{0,12}$"
 )
+# A project word anywhere: an item without one has no piece that _NEAR_END can match.
+_ANY_PROJECT_WORD = re.compile(_NEAR_END.pattern[: _NEAR_END.pattern.rindex("[^、]")])
 # Words a clause opens with before it names anything: stripped from the front of a piece.
 _FUNCTION_LEAD = re.compile(
     r"^(?:了|使|以|对|将|把|让|在|于|并|和|及|与|同时|继续|今年|明年|全年|基本|主要建设内容为|"
@@ -174,6 +177,22 @@ def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:
     return out
 
 
+def _split_lazily(pattern: re.Pattern[str], s: str) -> Iterator[str] | list[str]:
+    """`pattern.split(s)`, one piece at a time for a long line (a line of 50 MB is not held as a
+    list of a million pieces); a line of ordinary length is split at once, which is quicker."""
+    if len(s) <= 100_000:
+        return pattern.split(s)
+    return _split_iter(pattern, s)
+
+
+def _split_iter(pattern: re.Pattern[str], s: str) -> Iterator[str]:
+    pos = 0
+    for m in pattern.finditer(s):
+        yield s[pos : m.start()]
+        pos = m.end()
+    yield s[pos:]
+
+
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
     out: list[Project] = []
     seen: set[str] = set()
@@ -242,7 +261,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         in_box = box_at(base) is not None
         seg_end = -1
-        for seg in _CLAUSE_SPLIT.split(line):
+        for seg in _split_lazily(_CLAUSE_SPLIT, line):
             seg_start = seg_end + 1  # every separator is one character
             seg_end = seg_start + len(seg)
             if not seg:
@@ -258,6 +277,8 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
             for num_m in _ITEM.finditer(seg):
                 item = num_m.group(1)
                 item_start = seg_start + num_m.start(1)
+                if not _ANY_PROJECT_WORD.search(item):
+                    continue  # no piece of it can end near a project word
                 for off, piece in _pieces(item):
                     if not _NEAR_END.search(piece, max(0, len(piece) - 16)):  # words ≤ 4 + 12 after
                         continue
