@@ -59,7 +59,11 @@ def run(doc: Path, out: Path) -> tuple[float, int, int]:
 
 
 def main() -> None:
-    sizes = [float(a) for a in sys.argv[1:]] or [5, 20, 50]
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sizes", nargs="*", type=float, default=[5, 20, 50], help="input sizes in MB")
+    sizes = ap.parse_args().sizes
     print(f"{'input MB':>9} {'seconds':>8} {'s/MB':>6} {'peak RSS MB':>12} {'RSS/input':>9} {'JSON MB':>8}")
     with tempfile.TemporaryDirectory() as d:
         for mb in sizes:

@@ -335,6 +335,7 @@ def test_csv_header_is_stable(summary: PlanSummary) -> None:
         "check_status", "check_reason", "origin", "span_start", "span_end", "evidence",
         "year", "period", "direction", "growth_signed", "multiple", "headline",
         "check_label", "model_verdict",
+        "document", "region", "region_code",
     ]  # fmt: skip
 
 

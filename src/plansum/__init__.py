@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from . import render
     from .document import Document, Findings
     from .errors import CassetteError, ConfigError, InputError, LLMError, PlansumError
     from .ledger import TrackLedger, track
@@ -50,15 +51,24 @@ _HOME = {
     "Settings": "settings",
     "TrackLedger": "ledger", "track": "ledger",
 }
+# Public subpackages, also loaded on first use: `plansum.render.render(summary, text, "html")`.
+_MODULES = {"render"}
 
 
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return import_module(f".{name}", __name__)
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module 'plansum' has no attribute {name!r}")
     value = getattr(import_module(f".{home}", __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public API too, though its names load on first use (`dir(plansum)`, completion)."""
+    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})
 
 
 __all__ = [
@@ -84,6 +94,7 @@ __all__ = [
     "Span",
     "TrackLedger",
     "__version__",
+    "render",
     "summarize",
     "summarize_document",
     "summarize_file",

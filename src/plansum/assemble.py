@@ -18,7 +18,8 @@ _KINDS = {
 def overview(doc: Document, findings: Findings) -> str:
     """A short overview written from the extracted facts (no sentence is copied)."""
     info = doc.info
-    parts = [f"《{info.title}》" if info.title else "本文件"]
+    title = info.display_title or info.title
+    parts = [f"《{title}》" if title else "本文件"]
     parts.append(f"（{_KINDS[info.doc_type]}" + (f"，{info.period}" if info.period else "") + "）")
     s = "".join(parts) + (
         f"：共{len(doc.sections)}个标题、{len(findings.indicators)}项量化指标、{len(findings.projects)}个项目。"

@@ -275,7 +275,12 @@ DocType = Literal["outline", "proposal", "annual_plan", "work_report", "news", "
 class DocumentInfo(_Model):
     """What the document says about itself; unknown fields stay empty, never guessed."""
 
-    title: str | None = Field(default=None, description="The document's title.")
+    title: str | None = Field(default=None, description="The document's title, as written.")
+    display_title: str | None = Field(
+        default=None,
+        description="The title to show: the document's own, or region + year + type when its own "
+        "names no place or year (政府工作报告 → 通辽市2026年政府工作报告).",
+    )
     issuer: str | None = Field(default=None, description="Who issued it (人民政府, 发展和改革委员会 …).")
     date: str | None = Field(default=None, description="ISO yyyy-mm-dd, yyyy-mm or yyyy.")
     doc_type: DocType = Field(default="other", description="What kind of document it is.")

@@ -32,6 +32,22 @@ def write_schemas(out_dir: Path) -> list[Path]:
     return written
 
 
+def schema_problems(out_dir: Path) -> list[str]:
+    """What is wrong with the schemas in `out_dir`, one phrase each: a directory or a file
+    that is not there, or a file that differs from the models."""
+    if not out_dir.is_dir():
+        return [f"{out_dir}/ does not exist (run `plansum schema -o {out_dir}` to write it, "
+                "or point -o at a checkout's schemas/)"]
+    out = []
+    for name, model in EXPORTED.items():
+        p = out_dir / name
+        if not p.exists():
+            out.append(f"{p} is missing")
+        elif p.read_text(encoding="utf-8") != schema_text(model):
+            out.append(f"{p} differs from the models")
+    return out
+
+
 def check_schemas(out_dir: Path) -> list[str]:
     """Names of the schema files that are missing or differ from the models."""
     drift = []

@@ -23,7 +23,14 @@ from typing import Any, Literal
 
 from .._version import __version__
 from ..errors import ConfigError, InputError, LLMError, PlansumError
-from .store import DATASET_VERSION, Store, failure_row, schema_fingerprint, summary_rows
+from .store import (
+    DATASET_VERSION,
+    Store,
+    failure_row,
+    schema_fingerprint,
+    summary_rows,
+    write_datasette_metadata,
+)
 
 Runner = Literal["inline", "processes", "ray"]
 
@@ -701,6 +708,10 @@ def run_batch(
             bar.stop()
         report.seconds = time.perf_counter() - t0
         report.files = [store.path]
+        try:
+            report.files.append(write_datasette_metadata(out_dir))
+        except OSError:
+            pass  # the dataset is whole without it; the SQLite file was written
         current = store.exported() if parquet and not jobs else None
         if current is not None:
             report.files += current  # nothing new: the Parquet files written last time stand

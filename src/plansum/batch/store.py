@@ -92,6 +92,23 @@ def _item_table(model: type[BaseModel]) -> list[Column]:
     return [Column("document_id", "string"), Column("ordinal", "int64"), *_columns(model)]
 
 
+# Columns an analyst filters indicators on without a join: where the row comes from, the
+# place, the indicator's key in `plansum track` (the ledger's name normaliser: 地区生产总值年均增速,
+# 生产总值 and GDP are all `gdp`), and its growth rate in per cent wherever the document
+# wrote it (增长6% is `growth`; a table's 年均增速 | 6% is a `target` that is a rate).
+_INDICATOR_TAIL = [
+    Column("source", "string"),
+    Column("region", "string"),
+    Column("region_code", "string"),
+    Column("indicator_key", "string"),
+    Column("indicator_label", "string"),
+    Column("rate_raw", "string"),
+    Column("rate_value", "float64"),
+    Column("rate_upper", "float64"),
+    Column("rate_comparator", "string"),
+]
+
+
 # The batch's own columns of the documents table; then DocumentInfo's fields and the run.
 _DOC_HEAD = [
     Column("document_id", "string"),
@@ -131,7 +148,7 @@ TABLES: dict[str, list[Column]] = {
         Column("parent", "int64"),
         *_columns(Section),
     ],
-    "indicators": _item_table(Indicator),
+    "indicators": [*_item_table(Indicator), *_INDICATOR_TAIL],
     "goals": _item_table(Goal),
     "projects": _item_table(Project),
     "checks": _item_table(CheckRecord),
@@ -236,6 +253,35 @@ def summary_rows(
             _row(TABLES[table], v, document_id=document_id, ordinal=k)
             for k, v in enumerate(values)
         ]
+    info = summary.document
+    place = {
+        "source": document.get("source"),
+        "region": info.region,
+        # DocumentInfo.region_code comes with the region reader (issue 19): empty before it
+        "region_code": getattr(info, "region_code", None),
+    }
+    for row, ind in zip(out["indicators"], summary.indicators, strict=True):
+        row.update(place)
+        row.update(indicator_columns(ind))
+    return out
+
+
+def indicator_columns(ind: Indicator) -> dict[str, Any]:
+    """The indicator's key and label as `plansum track` aligns them, and its growth rate.
+
+    The rate is the first of growth, target, actual that `plansum track` reads as a growth
+    rate in per cent (a 翻一番, 个百分点 or 倍 is not one)."""
+    from ..ledger.align import _measure, indicator_key
+
+    key, label, _headline = indicator_key(ind.name)
+    out: dict[str, Any] = {"indicator_key": key or None, "indicator_label": label or None}
+    for q in (ind.growth, ind.target, ind.actual):
+        if q is not None and _measure(ind, q) == ("growth", "%"):
+            out.update(
+                rate_raw=q.raw, rate_value=q.value, rate_upper=q.upper,
+                rate_comparator=q.comparator.value if isinstance(q.comparator, Enum) else q.comparator,
+            )
+            break
     return out
 
 
@@ -485,6 +531,111 @@ class Store:
                     "INSERT OR REPLACE INTO meta VALUES ('exported', ?)", (str(self.dir.resolve()),)
                 )
         return written
+
+
+# ---------------------------------------------------------------------------------------
+# Datasette: the SQLite file with every column described, facets and canned queries
+
+# The question an analyst asks first; docs/dataset.md shows it in DuckDB with its output.
+GDP_GROWTH_SQL = """SELECT region, year, period, kind, rate_raw, name, source
+FROM indicators
+WHERE indicator_key = 'gdp' AND rate_raw IS NOT NULL
+ORDER BY region, year, period, kind DESC, rate_raw"""
+
+CANNED_QUERIES = {
+    "gdp_growth": {
+        "title": "GDP growth target and result by region and year",
+        "description": "Every figure plansum read as the growth of 地区生产总值 (any of its names): "
+        "kind = target or actual; period is set for a five-year figure (年均).",
+        "sql": GDP_GROWTH_SQL,
+    },
+    "targets_by_indicator": {
+        "title": "Targets of one indicator by region and year",
+        "sql": "SELECT region, year, period, name, target_raw, growth_raw, rate_raw, source "
+        "FROM indicators WHERE kind = 'target' AND indicator_key = :key "
+        "ORDER BY region, year",
+    },
+}
+
+_FACETS = {
+    "documents": ["region", "doc_type", "period", "status"],
+    "indicators": ["region", "year", "kind", "indicator_key"],
+    "goals": ["horizon_year"],
+    "projects": ["status"],
+    "headings": ["kind"],
+    "checks": ["status"],
+}
+
+
+def column_descriptions() -> dict[str, dict[str, str]]:
+    """Each table's columns with their meaning, read from the Columns part of docs/dataset.md
+    (shipped in the package; a source checkout reads docs/ beside src/)."""
+    import re
+    from importlib import resources
+
+    text = None
+    packaged = resources.files("plansum").joinpath("docs", "dataset.md")
+    if packaged.is_file():
+        text = packaged.read_text(encoding="utf-8")
+    else:
+        for up in Path(__file__).resolve().parents:
+            if (up / "docs" / "dataset.md").is_file() and (up / "pyproject.toml").is_file():
+                text = (up / "docs" / "dataset.md").read_text(encoding="utf-8")
+                break
+    out: dict[str, dict[str, str]] = {t: {} for t in TABLES}
+    if text is None:
+        return out
+    for m in re.finditer(r"^### `(\w+)`\n(.*?)(?=^### |^## |\Z)", text, re.M | re.S):
+        if m.group(1) in out:
+            for name, _kind, meaning in re.findall(
+                r"^\| `(\w+)` \| (\w+) \| (.+) \|$", m.group(2), re.M
+            ):
+                out[m.group(1)][name] = meaning.replace("`", "")
+    return out
+
+
+_TABLE_TEXT = {
+    "documents": "One row per document, failed ones included (status, error).",
+    "headings": "One row per heading of the outline.",
+    "indicators": "One row per quantitative indicator, with its document's region and the key "
+    "plansum track aligns it on.",
+    "goals": "One row per qualitative goal.",
+    "projects": "One row per project.",
+    "checks": "One row per check the LLM path made (rejected numbers, fallbacks).",
+}
+
+
+def datasette_metadata(database: str = "plansum") -> dict[str, Any]:
+    """Datasette's metadata for a batch's SQLite file: `datasette OUT/plansum.sqlite
+    -m OUT/datasette.json` opens it with every column described, facets on region, year and
+    kind, and the canned queries above."""
+    described = column_descriptions()
+    tables = {
+        t: {
+            "description": _TABLE_TEXT[t],
+            "columns": {c.name: described[t].get(c.name, "") for c in cols},
+            "facets": _FACETS.get(t, []),
+        }
+        for t, cols in TABLES.items()
+    }
+    tables["meta"] = {"hidden": True}  # type: ignore[dict-item]
+    return {
+        "title": "plansum batch",
+        "description": "Summaries of plan documents: every item with its document and the "
+        "character span of its evidence. Columns: docs/dataset.md.",
+        "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
+    }
+
+
+def write_datasette_metadata(out_dir: Path) -> Path:
+    path = out_dir / "datasette.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(
+        json.dumps(datasette_metadata(Path(Store.FILENAME).stem), ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
+    os.replace(tmp, path)
+    return path
 
 
 # ---------------------------------------------------------------------------------------

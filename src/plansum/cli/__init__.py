@@ -6,6 +6,7 @@ Heavy imports stay inside the commands, so `plansum --help` starts quickly.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -13,12 +14,30 @@ from . import batch, eval, summarize, track
 from ._shared import os_error_line, stdout_lost
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     no_args_is_help=True,
     help="Structured, source-checked summaries of Chinese government development plans.",
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help text: rich's markdown/pygments imports cost ~0.3 s at start-up
 )
+
+def _version(value: bool) -> None:
+    if value:
+        from .._version import __version__
+
+        typer.echo(f"plansum {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Structured, source-checked summaries of Chinese government development plans."""
+
 
 app.command()(summarize.summarize)
 app.command()(batch.batch)

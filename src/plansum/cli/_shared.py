@@ -17,15 +17,47 @@ FileArg = Annotated[
     str,
     typer.Argument(
         help="A plan document: plain text (UTF-8, GB18030/GBK, UTF-16), a PDF, a Word .docx or "
-        "a web page (.html), or an http(s) URL of one (the pdf/docx/html extras read them)."
+        "a web page (.html), or an http(s) URL of one (the pdf/docx/html extras read them); "
+        "- reads standard input."
     ),
 ]
+# The same option for the same thing in every command.
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write here instead of stdout (- is stdout).")
+]
+RequestsOpt = Annotated[
+    int | None,
+    typer.Option("--requests", "--workers", help="Chunk requests in flight; env PLANSUM_CONCURRENCY."),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say more; tracebacks of bugs.")]
+
+STDIN = Path("-")
+
+
+def output_path(output: Path | None) -> Path | None:
+    """`-o -` is standard output, as no -o is."""
+    return None if output is None or output == STDIN else output
+
+
+def read_stdin() -> Any:
+    """The Document read from standard input (`-` in place of a file)."""
+    from ..document import Document
+    from ..parse.loading import MAX_BYTES, decode
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PlansumError(f"standard input is larger than the {MAX_BYTES // 2**20} MiB limit")
+    raw = decode(data, name="<stdin>")
+    return Document.from_text(raw.text, name="<stdin>", encoding=raw.encoding)
 
 
 def load_document(source: str, *, progress: bool | None = None) -> Any:
-    """The Document of a path or URL; a PDF's pages counted on a progress bar on stderr
-    (when stderr is a terminal, or `progress` says so)."""
+    """The Document of a path or URL (or of standard input for `-`); a PDF's pages counted
+    on a progress bar on stderr (when stderr is a terminal, or `progress` says so)."""
     from ..document import Document
+
+    if source == "-":
+        return read_stdin()
 
     show = sys.stderr.isatty() if progress is None else progress
     if not show:

@@ -63,7 +63,7 @@ def batch(
     out: Annotated[
         Path,
         typer.Option(
-            "-o", "--out", help="Output directory: plansum.sqlite and one .parquet per table."
+            "-o", "--output", "--out", help="Output directory: plansum.sqlite and one .parquet per table."
         ),
     ],
     runner: Annotated[

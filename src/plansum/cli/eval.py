@@ -128,20 +128,22 @@ def eval_command(
 
 
 def schema(
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schemas.")] = Path(
-        "schemas"
-    ),
-    check: Annotated[bool, typer.Option("--check", help="Only compare; exit 1 on drift.")] = False,
+    out_dir: Annotated[
+        Path, typer.Option("-o", "--output", "--out", help="Where to write the JSON Schemas.")
+    ] = Path("schemas"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare; exit 1 saying what is missing or differs.")
+    ] = False,
 ) -> None:
     """Write (or check) the JSON Schemas of the models."""
-    from ..schema_export import check_schemas, write_schemas
+    from ..schema_export import schema_problems, write_schemas
 
     if check:
-        drift = check_schemas(out_dir)
-        if drift:
-            fail(
-                "schemas drifted from the models: " + ", ".join(drift) + "; run `plansum schema`", 1
-            )
+        problems = schema_problems(out_dir)
+        if problems and not out_dir.is_dir():
+            fail(problems[0], 1)
+        if problems:
+            fail("schemas drifted from the models: " + "; ".join(problems) + "; run `plansum schema`", 1)
         typer.echo("schemas are up to date")
         return
     for p in write_schemas(out_dir):
@@ -153,7 +155,9 @@ def record(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
-    out: Annotated[Path, typer.Option("--out", help="Cassette directory.")] = Path("cassettes"),
+    out: Annotated[
+        Path, typer.Option("-o", "--output", "--out", help="Cassette directory.")
+    ] = Path("cassettes"),
     chunk_chars: Annotated[int | None, typer.Option(help="Chunk budget in characters.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Cap on answer tokens.")] = None,
     mode: ModeOpt = None,

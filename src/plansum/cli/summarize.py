@@ -17,6 +17,9 @@ from ._shared import (
     ModelOpt,
     ModeOpt,
     OfflineOpt,
+    OutputOpt,
+    RequestsOpt,
+    VerboseOpt,
     check_engine,
     cli_logging,
     fail,
@@ -24,6 +27,8 @@ from ._shared import (
     llm_settings,
     load_document,
     no_model_note,
+    output_path,
+    read_stdin,
     same_file,
     write_output,
     write_stdout,
@@ -38,14 +43,12 @@ def summarize(
             "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
+    output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
-    workers: Annotated[int | None, typer.Option(help="Chunks sent at once.")] = None,
+    workers: RequestsOpt = None,
     offline: OfflineOpt = False,
     engine: EngineOpt = "auto",
     strict: Annotated[
@@ -64,15 +67,16 @@ def summarize(
             "fields or chunks (default 0.5; PLANSUM_REFUSAL_THRESHOLD).",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Summarize one plan document."""
+    """Summarize one plan document (- reads it from stdin)."""
     from ..pipeline import summarize_document
     from ..redact import SecretFilter
     from ..render import RENDERERS, render_parts
 
     secret = SecretFilter([api_key])
     settings: Any = None
+    output = output_path(output)
     if output is not None and same_file(output, Path(file)):
         fail(f"-o {output} is the input document itself; write the summary to another file")
 
@@ -139,7 +143,7 @@ def outline(file: FileArg) -> None:
     from ..parse.outline import flatten, parse_outline
 
     try:
-        doc = load_source(file)
+        doc = read_stdin() if file == "-" else load_source(file)
     except PlansumError as exc:
         fail(str(exc))
         return

@@ -14,12 +14,16 @@ from ._shared import (
     ModelOpt,
     ModeOpt,
     OfflineOpt,
+    OutputOpt,
+    RequestsOpt,
+    VerboseOpt,
     check_engine,
     cli_logging,
     fail,
     guarded,
     llm_settings,
     no_model_note,
+    output_path,
     same_file,
     write_output,
     write_stdout,
@@ -36,13 +40,12 @@ def track(
             "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
+    output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = None,
+    workers: RequestsOpt = None,
     offline: OfflineOpt = False,
     engine: EngineOpt = "auto",
     replay: Annotated[
@@ -56,6 +59,7 @@ def track(
         bool,
         typer.Option("--all", help="Also align non-headline indicators that two documents share."),
     ] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Targets against results across documents and years, per region (see docs/track.md)."""
     from ..ledger import LEDGER_RENDERERS, load_inputs, render_ledger, track_inputs
@@ -64,6 +68,7 @@ def track(
     secret = SecretFilter([api_key])
     check_engine(engine)
     offline = offline or engine == "rules"
+    output = output_path(output)
     if output is not None:
         inputs_given = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
         if any(same_file(output, f) for f in inputs_given):
@@ -71,7 +76,7 @@ def track(
     with guarded(secret):
         out_fmt = LEDGER_RENDERERS.choose(fmt, output).name
     settings: Any = None
-    with guarded(secret):
+    with guarded(secret, verbose=verbose):
         summarize = None
         if replay:
             from ..replay import summarize_replay
@@ -80,11 +85,11 @@ def track(
                 return summarize_replay(doc, Path(doc.name).name, cassette_dir=cassettes)
 
         else:
-            settings = llm_settings(model, base_url, api_key, mode, None, offline)
+            settings = llm_settings(model, base_url, api_key, mode, workers, offline)
             no_model_note(settings, offline, engine)
             if settings is not None:
                 secret.add(settings.api_key)
-        with cli_logging(False, settings.api_key if settings is not None else api_key):
+        with cli_logging(verbose, settings.api_key if settings is not None else api_key):
             inputs = load_inputs(
                 paths,
                 engine=engine,  # type: ignore[arg-type]  # checked by check_engine

@@ -299,7 +299,7 @@ class Adversary:
             said = _say(it)
             if self.kinds and rng.random() < self.rate:
                 kind = rng.choice(self.kinds)
-                said = self._corrupt(kind, rng, it, items, i, text, read_heading(body), item, lies, fmt)
+                said = self._corrupt(kind, rng, it, items, i, text, read_heading(body), item, lies, fmt)  # type: ignore[assignment]
                 if said is not None and said != _say(it):
                     bad_prose.append((kind, said, it.offset))
                 said = said or _say(it)
@@ -552,9 +552,12 @@ def run_document(text: str, rate: float, *, answer: str = "full", seed: int = 0,
     from ..settings import Settings
 
     adv = Adversary(rate=rate, seed=seed, kinds=kinds)
-    s = Settings(model="adversary", base_url="http://adversary.invalid/v1", api_key="adversary",
-                 mode=mode, chunk_chars=chunk_chars, max_retries=1, transport_retries=0,
-                 concurrency=1, cache=False, answer=answer, roles="user" if answer == "compact" else "system")
+    s = Settings.model_validate(
+        dict(model="adversary", base_url="http://adversary.invalid/v1", api_key="adversary",
+             mode=mode, chunk_chars=chunk_chars, max_retries=1, transport_retries=0,
+             concurrency=1, cache=False, answer=answer,
+             roles="user" if answer == "compact" else "system")
+    )
     client = ChunkClient(s, http_client=adv.client())
     try:
         summary = summarize_document(Document.from_text(text, name=name), engine="hybrid",

@@ -186,7 +186,7 @@ def _ledger_document(it: TrackInput) -> LedgerDocument:
     info = it.summary.document
     return LedgerDocument(
         name=it.name,
-        title=info.title,
+        title=info.display_title or info.title,
         doc_type=info.doc_type,
         region=it.region or info.region,
         period=info.period,

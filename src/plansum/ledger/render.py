@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from ..models import Comparator
 from ..render import Renderer, Renderers
+from ..render._common import CJK_SANS, FONT_NOTE
 from .models import (
     ABOUT_TOLERANCE_PP,
     ABOUT_TOLERANCE_REL,
@@ -230,7 +231,8 @@ def render_json(ledger: TrackLedger) -> str:
 # ------------------------------------------------------------------------------ HTML
 
 _CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;max-width:72em;color:#222}
+body{font-family:""" + CJK_SANS + """;margin:2em;max-width:72em;color:#222}
+.fontnote{color:#666;font-size:.8em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}
 th{background:#f3f3f3}.met{color:#1a7f37}.missed{color:#b42318}.disputed{color:#9a6700}
 .not_yet_known,.no_target,.no_result{color:#666}a.cell{text-decoration:none;border-bottom:1px dotted #888}
@@ -447,6 +449,7 @@ def render_html(ledger: TrackLedger, texts: Mapping[str, str] | None = None) -> 
     for rl in ledger.regions:
         out += _html_region(rl, ids, ledger.headline)
     out += _sources(ledger, ids, texts or {})
+    out.append(f'<p class="fontnote">{_esc(FONT_NOTE)}</p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 

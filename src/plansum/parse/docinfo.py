@@ -345,7 +345,38 @@ def read_document_info(text: str) -> DocumentInfo:
             info.period = y.group(1)
         elif info.date and doc_type in ("annual_plan", "work_report"):
             info.period = info.date[:4]
+    info.display_title = display_title(info)
     return info
+
+
+_TYPE_TITLE = {
+    "work_report": "政府工作报告",
+    "annual_plan": "国民经济和社会发展计划",
+    "outline": "规划纲要",
+    "proposal": "规划建议",
+}
+# A title that only names the kind of document: 政府工作报告, 2026年政府工作报告, 计划（摘要）.
+_GENERIC_TITLE = re.compile(
+    r"(?:(?:19|20)\d{2}年)?(?:政府工作报告|(?:国民经济和社会发展)?(?:年度)?计划(?:报告)?|规划纲要)"
+    r"(?:[（(]摘要[）)])?"
+)
+
+
+def display_title(info: DocumentInfo) -> str | None:
+    """The title to show.  The document's own, unless it names only the kind of document
+    (a newspaper prints 政府工作报告 for every city): then region + year + kind, built from
+    what was read off the text; when the region or the year is unknown, the title as written."""
+    title = info.title
+    t = unicodedata.normalize("NFKC", title or "").strip()
+    if title and not _GENERIC_TITLE.fullmatch(t):
+        return title
+    kind = _TYPE_TITLE.get(info.doc_type)
+    year = document_year(info)
+    if not (kind and info.region and year):
+        return title
+    if info.doc_type in ("outline", "proposal") and info.period and "-" in info.period:
+        return f"{info.region}{info.period.replace('-', '—')}年{kind}"
+    return f"{info.region}{year}年{kind}"
 
 
 def document_year(info: DocumentInfo) -> int | None:

@@ -24,6 +24,20 @@ CHECK_WORDS = {
     "unchecked": "未核对 (unchecked)",
     "refused": "未采信 (refused)",
 }
+# Chinese text needs a font with CJK glyphs; the pages load none (no network, CSP font-src
+# 'none'), so they name the common ones of each system, and say what to do when none is there.
+CJK_SANS = (
+    '"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB",'
+    '"Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif'
+)
+CJK_MONO = '"Noto Sans Mono CJK SC","Noto Sans CJK SC","WenQuanYi Micro Hei Mono","Sarasa Mono SC",ui-monospace,monospace'
+FONT_NOTE = (
+    "中文显示为方框？本页依次使用 Noto Sans CJK、思源黑体、苹方、微软雅黑、文泉驿字体，"
+    "一种也没有时请安装（Debian/Ubuntu：apt-get install fonts-noto-cjk）。"
+    " Chinese shown as boxes? This machine has no CJK font: install a CJK font "
+    "(Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: google-noto-sans-cjk-fonts)."
+)
+
 STATUS_LABEL = {
     CheckStatus.verified: "已核对 (checked)",
     CheckStatus.corrected: CHECK_WORDS["corrected"],

@@ -50,6 +50,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "headline",
     "check_label",
     "model_verdict",
+    "document",
+    "region",
+    "region_code",
 )
 """The CSV header.  Append new columns at the end only: analysts' sheets refer to these."""
 
@@ -77,6 +80,10 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
     first = [i for g in summary.headlines for i in g.indicators if 0 <= i < len(summary.indicators)]
     order = list(dict.fromkeys(first + list(range(len(summary.indicators)))))
     verdict = _cell(verdict_text(summary))
+    info = summary.document
+    document = _cell(info.display_title or info.title)
+    region = _cell(info.region)
+    region_code = _cell(getattr(info, "region_code", None))  # DocumentInfo gets it in issue 19
     for i in order:
         ind = summary.indicators[i]
         rejected = _status(ind) is CheckStatus.rejected
@@ -105,6 +112,9 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
             "headline": _cell(ind.headline_group),
             "check_label": badge_text(ind),
             "model_verdict": verdict,
+            "document": document,
+            "region": region,
+            "region_code": region_code,
         }
         for field in _QUANTITY_FIELDS:
             q: Quantity | None = getattr(ind, field)

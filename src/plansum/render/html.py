@@ -23,7 +23,10 @@ from ._common import (
     _FAILED,
     ATTRIBUTE_LABEL,
     CHECK_WORDS,
+    CJK_MONO,
+    CJK_SANS,
     DOC_TYPE_LABEL,
+    FONT_NOTE,
     STATUS_LABEL,
     _clamp,
     _growth_text,
@@ -46,8 +49,8 @@ _CSS = """
 --bad:#cf222e;--bad-bg:#ffebe9}
 *{box-sizing:border-box}
 html,body{margin:0;height:100%}
-body{color:var(--fg);background:var(--bg);font:14px/1.6 system-ui,"Noto Sans CJK SC",
-"Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
+body{color:var(--fg);background:var(--bg);font:14px/1.6 """ + CJK_SANS + """}
+.fontnote{color:var(--muted);font-size:11px;margin:1.5rem 0 0}
 .wrap{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);height:100vh}
 .pane{overflow:auto;padding:0 1.25rem 2rem}
 #summary{border-right:1px solid var(--line)}
@@ -90,8 +93,7 @@ ul.items{padding-left:1.2rem}
 .muted{color:var(--muted)}
 .page{color:var(--muted);font-size:.85em;white-space:nowrap}
 .page-mark{display:block;color:var(--muted);font-size:.85em;border-top:1px dashed var(--muted);margin:.4em 0}
-pre#source{margin:0;white-space:pre-wrap;overflow-wrap:break-word;font:14px/1.75 ui-monospace,
-"Noto Sans Mono CJK SC","Noto Sans CJK SC","WenQuanYi Micro Hei Mono",monospace}
+pre#source{margin:0;white-space:pre-wrap;overflow-wrap:break-word;font:14px/1.75 """ + CJK_MONO + """}
 .seg{background:var(--seg);cursor:pointer}
 .seg.head{background:#eef1f4;font-weight:700}
 .seg.num{font-weight:700;text-decoration:underline dotted}
@@ -417,9 +419,11 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
     refs, linked = _refs(summary, len(text))
 
     doc = summary.document
-    title = _one_line(doc.title) or "规划摘要 (plan summary)"
+    shown = doc.display_title or doc.title
+    title = _one_line(shown) or "规划摘要 (plan summary)"
     prov = summary.provenance
     info = [
+        ("原标题 (title as written)", doc.title if doc.title != shown else None),
         ("发布机关 (issuer)", doc.issuer),
         ("日期 (date)", doc.date),
         ("类型 (type)", DOC_TYPE_LABEL.get(doc.doc_type, doc.doc_type)),
@@ -511,6 +515,7 @@ def render_html(summary: PlanSummary, text: str = "") -> str:
         '<div class="wrap">\n'
         '<main id="summary" class="pane"><h2 class="bar">摘要 (summary)</h2>\n'
         + "\n".join(body)
+        + f'\n<p class="fontnote">{_e(FONT_NOTE)}</p>'
         + "\n</main>\n"
         '<section id="source-pane" class="pane"><h2 class="bar">原文 (source)</h2>\n'
         f'<pre id="source">\n{source}</pre>\n</section>\n</div>\n'

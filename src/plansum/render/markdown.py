@@ -96,12 +96,14 @@ def indicator_table_markdown(indicators: list[Indicator], doc: DocumentInfo | No
 
 def render_markdown(summary: PlanSummary, text: str = "") -> str:
     doc = summary.document
-    out: list[str] = [f"# {_md(doc.title) or '规划摘要 (plan summary)'}", ""]
+    shown = doc.display_title or doc.title
+    out: list[str] = [f"# {_md(shown) or '规划摘要 (plan summary)'}", ""]
     banner = verdict_text(summary)
     if banner:
         out += [f"> **⚠ {_md(banner)}**", ""]
 
     info = [
+        ("原标题 (title as written)", doc.title if doc.title != shown else None),
         ("发布机关 (issuer)", doc.issuer),
         ("日期 (date)", doc.date),
         ("类型 (type)", DOC_TYPE_LABEL.get(doc.doc_type, doc.doc_type)),

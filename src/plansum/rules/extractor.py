@@ -121,4 +121,4 @@ class RulesExtractor:
         for p, b in zip(projects, covers, strict=True):
             if b is not None:
                 p.section = b.title
-        return Findings(indicators=indicators, goals=find_goals(text, sections), projects=projects)
+        return Findings(indicators=indicators, goals=find_goals(text, sections, document_year(doc.info)), projects=projects)

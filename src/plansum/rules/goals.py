@@ -17,16 +17,54 @@ _NOT_GOAL = re.compile(
 )
 # A whole sentence (never the tail of one), up to a long 主要目标 sentence.
 _RUNIN_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{6,400}。")
+# A run-in sentence of a goal section that only describes the time or the situation is not a
+# goal: "“十五五”时期，是…的关键时期", "…处在…的关键节点，…", "发展环境面临深刻复杂变化…".
+_STATEMENT = re.compile(
+    r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期)$|"
+    r"^[^，,；;]{0,12}(?:处在|处于|正处|面临)[^，,；;]{0,40}(?:节点|时期|阶段|变化|挑战|机遇)"
+)
+_THIS_YEAR = re.compile(r"今年|本年度|全年")
+_PERIOD_WORDS = re.compile(r"年均|五年|十[三四五六]五")
+# The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
+# 主要目标是：…"): a goal even when no heading names goals.
+_TARGETS_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
+_PLAN_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+_PLAN_PERIOD = re.compile(r"十[三四五六]五")
 _DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
 
 
-def _year_in(s: str) -> int | None:
-    """The first year written in `s` (Arabic or Chinese numerals), read by the number parser."""
-    return next((int(m.quantity.value) for m in find_mentions(s) if is_year(m.quantity)), None)
+def _horizon(s: str, year: int | None = None) -> int | None:
+    """The year a goal is for: the first year or plan period (十五五 → 2030) it names; the
+    document's year for 今年, and for a main-targets sentence that names no period."""
+    found = [(m.quantity.span.start if m.quantity.span else 0, int(m.quantity.value))
+             for m in find_mentions(s) if is_year(m.quantity)][:1]
+    found += [(m.start(), _PLAN_PERIOD_END[m.group(0)]) for m in _PLAN_PERIOD.finditer(s)][:1]
+    if found:
+        return min(found)[1]
+    if year is not None and (
+        _THIS_YEAR.search(s) or (_TARGETS_SENTENCE.search(s + "。") and not _PERIOD_WORDS.search(s))
+    ):
+        return year
+    return None
 
 
-def find_goals(text: str, sections: list[Section]) -> list[Goal]:
-    """Goals from the body of every section whose title names goals."""
+def _sentence_start(text: str, start: int, floor: int) -> int:
+    """Where a sentence that a line break cut in two begins (a newspaper's column break:
+    "到二〇三五年综合经济\n\n实力大幅跃升…"): the start of the cut line, when the text before
+    the break ends without a stop.  Never before `floor` (the heading's end)."""
+    i = start
+    while i > floor and text[i - 1] in " \t\u3000\n":
+        i -= 1
+    if i == start or i <= floor or text[i - 1] in "。！？；：:;!?" or "\n" not in text[i:start]:
+        return start
+    line = text.rfind("\n", floor, i) + 1 or floor
+    cut = max(line, floor, text.rfind("。", floor, i) + 1)
+    return cut if i - cut >= 2 else start
+
+
+def find_goals(text: str, sections: list[Section], year: int | None = None) -> list[Goal]:
+    """Goals from the body of every section whose title names goals, and the main-targets
+    sentence (主要目标是：…) wherever it stands."""
     out: list[Goal] = []
     seen: set[int] = set()
     said: set[str] = set()  # goals by their words: a dash item and its run-in twin count once
@@ -41,7 +79,7 @@ def find_goals(text: str, sections: list[Section]) -> list[Goal]:
     for sec in sections:
         if not _GOAL_SECTION.search(sec.title) or _NOT_GOAL_SECTION.search(sec.title):
             continue
-        horizon = _year_in(sec.title)
+        horizon = _horizon(sec.title)
         # Child sections speak for themselves (a 基本原则 child of a "…和发展目标" chapter
         # holds principles, not goals); a goal child is read in its own turn.
         # Run-in children ("——经济发展取得新成效") belong to the goal list.
@@ -64,7 +102,7 @@ def find_goals(text: str, sections: list[Section]) -> list[Goal]:
             out.append(
                 Goal(
                     text=goal_text,
-                    horizon_year=_year_in(goal_text) or horizon,
+                    horizon_year=_horizon(goal_text) or horizon,
                     section=sec.title,
                     span=Span(start=start, end=start + len(m.group(1))),
                 )
@@ -79,17 +117,45 @@ def find_goals(text: str, sections: list[Section]) -> list[Goal]:
                 if start in seen:
                     continue
                 seen.add(start)
-                s = m.group(0).rstrip("。").strip()
-                if not new(s):
-                    continue
                 lead = len(m.group(0)) - len(m.group(0).lstrip())
+                begin = _sentence_start(text, start + lead, head_end)
+                end = head_end + m.end() - 1  # without the final 。
+                s = text[begin:end].strip()
+                begin += len(text[begin:end]) - len(text[begin:end].lstrip())
+                flat = re.sub(r"\s+", "", s)
+                if _STATEMENT.search(flat) or not new(s):
+                    continue
                 out.append(
                     Goal(
                         text=s,
-                        horizon_year=_year_in(s) or horizon,
+                        horizon_year=_horizon(s, year) or horizon,
                         section=sec.title,
-                        span=Span(start=start + lead, end=start + lead + len(s)),
+                        span=Span(start=begin, end=begin + len(s)),
                     )
                 )
+    taken = [g.span for g in out]
+    for m in _TARGETS_SENTENCE.finditer(text):
+        s = m.group(0).rstrip("。").strip()
+        begin = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        if any(sp.start <= begin < sp.end or begin <= sp.start < begin + len(s) for sp in taken):
+            continue
+        if not new(s):
+            continue
+        sec = _innermost(sections, begin)  # type: ignore[assignment]
+        out.append(
+            Goal(
+                text=s,
+                horizon_year=_horizon(s, year) or (_horizon(sec.title) if sec else None),
+                section=sec.title if sec else None,
+                span=Span(start=begin, end=begin + len(s)),
+            )
+        )
     out.sort(key=lambda g: g.span.start)
     return out
+
+
+def _innermost(sections: list[Section], pos: int) -> Section | None:
+    for sec in sections:
+        if sec.body.start <= pos < sec.body.end:
+            return _innermost(sec.children, pos) or sec
+    return None
