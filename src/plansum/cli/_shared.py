@@ -91,6 +91,10 @@ ApiKeyOpt = Annotated[
     str | None, typer.Option(help="API key; env PLANSUM_API_KEY / OPENAI_API_KEY.")
 ]
 ModeOpt = Annotated[str | None, typer.Option(help="instructor mode: json_schema | tools")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"),
+]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Rules only; no model.")]
 EngineOpt = Annotated[
     str,

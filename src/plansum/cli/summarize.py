@@ -14,6 +14,7 @@ from ._shared import (
     BaseUrlOpt,
     EngineOpt,
     FileArg,
+    FormatOpt,
     ModelOpt,
     ModeOpt,
     OfflineOpt,
@@ -37,12 +38,7 @@ from ._shared import (
 
 def summarize(
     file: FileArg,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
-        ),
-    ] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,

@@ -11,6 +11,7 @@ from ._shared import (
     ApiKeyOpt,
     BaseUrlOpt,
     EngineOpt,
+    FormatOpt,
     ModelOpt,
     ModeOpt,
     OfflineOpt,
@@ -34,12 +35,7 @@ def track(
     paths: Annotated[
         list[Path], typer.Argument(help="Plan documents, or directories of them (.txt, .pdf, .docx, .html).")
     ],
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", "-f", help="markdown | json | csv | html (default: from -o, else markdown)"
-        ),
-    ] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,

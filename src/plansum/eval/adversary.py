@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from ..models import CheckStatus, Indicator, PlanSummary
+from .corruptions import schema_of as _schema  # the same reading of the answer schema asked for
 
 KINDS: tuple[str, ...] = (
     "names_swapped",  # two items of the chunk trade names
@@ -118,15 +119,6 @@ def split_tags(numbered: str) -> tuple[str, dict[int, int]]:
         pos = m.end()
     out.append(numbered[pos:])
     return "".join(out), where
-
-
-def _schema(body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    for tool in body.get("tools") or []:
-        fn = tool.get("function", {})
-        return fn.get("parameters", {}), fn.get("name")
-    rf = body.get("response_format") or {}
-    js = rf.get("json_schema") or {}
-    return js.get("schema") or rf.get("schema") or {}, None
 
 
 def _node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,9 @@ class _Request:
     allowed: set[int] | None = None  # the mention numbers the schema lets an answer cite
 
 
-def _schema_of(body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+def schema_of(body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The JSON Schema a chat request asks the answer to follow (tool parameters or
+    response_format), and the tool's name when it is a tool call."""
     for tool in body.get("tools") or []:
         fn = tool.get("function", {})
         return fn.get("parameters", {}), fn.get("name")
@@ -206,7 +208,7 @@ class SimulatedModel:
         start = self.text.find(plain)
         if start < 0:
             raise ValueError("the chunk text is not part of this document")
-        schema, tool = _schema_of(body)
+        schema, tool = schema_of(body)
         props, cap, allowed = _indicator_schema(schema)
         attempt = 1 + sum(1 for m in messages if m.get("role") == "assistant")
         return _Request(
@@ -407,7 +409,7 @@ class SimulatedModel:
             self.requests += 1
         answer = self.answer(body)
         text = json.dumps(answer, ensure_ascii=False)
-        _, tool = _schema_of(body)
+        _, tool = schema_of(body)
         if tool is not None:
             message: dict[str, Any] = {
                 "role": "assistant",
