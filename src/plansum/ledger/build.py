@@ -222,6 +222,17 @@ def _slots(placed: list[_Placed]) -> tuple[Slots, Slots]:
     return annual, period
 
 
+def _sides(pls: list[_Placed], docs: dict[str, int]) -> tuple[list[Cell], list[Cell]]:
+    """A slot's targets and actuals, each in document order."""
+    targets = sorted(
+        (p.cell for p in pls if p.cell.role == "target"), key=lambda c: _order(c, docs)
+    )
+    actuals = sorted(
+        (p.cell for p in pls if p.cell.role == "actual"), key=lambda c: _order(c, docs)
+    )
+    return targets, actuals
+
+
 def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -> TrackLedger:
     """The ledger of already summarized documents (any path: rules, model, replay).
 
@@ -251,12 +262,7 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         if (k[0], k[1]) not in keep:
             continue
         first = pls[0]
-        targets = sorted(
-            (p.cell for p in pls if p.cell.role == "target"), key=lambda c: _order(c, docs)
-        )
-        actuals = sorted(
-            (p.cell for p in pls if p.cell.role == "actual"), key=lambda c: _order(c, docs)
-        )
+        targets, actuals = _sides(pls, docs)
         status, assessments = _row_status(targets, actuals, first.direction, k[4], reach)
         rows[k] = LedgerRow(
             region=first.region,
@@ -277,12 +283,7 @@ def track_inputs(inputs: Iterable[TrackInput], *, include_other: bool = False) -
         if (k[0], k[1]) not in keep:
             continue
         first = pls[0]
-        targets = sorted(
-            (p.cell for p in pls if p.cell.role == "target"), key=lambda c: _order(c, docs)
-        )
-        actuals = sorted(
-            (p.cell for p in pls if p.cell.role == "actual"), key=lambda c: _order(c, docs)
-        )
+        targets, actuals = _sides(pls, docs)
         pr = PeriodRow(
             region=first.region,
             indicator=first.key,
