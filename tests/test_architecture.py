@@ -17,7 +17,7 @@ PKG = ROOT / "src" / "plansum"
 # Lowest first.  Read it as the flow: text → Document → findings → summary → outputs.
 # A unit is a top-level module or a subpackage; inside a subpackage modules import freely.
 LAYERS: list[tuple[str, ...]] = [
-    ("_version", "errors"),
+    ("_version", "errors", "_lazyre"),
     ("models", "settings", "redact"),
     ("formats",),
     ("parse",),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ._lazyre import lazy_re
 from .models import CheckCause, HeadlineGroup, Indicator, IndicatorKind, Section
 from .parse.dating import plan_label
 from .parse.numbers import LineStarts
@@ -20,15 +21,15 @@ from .parse.numbers import LineStarts
 __all__ = ["find_passages", "headline_groups", "mark_headlines", "say"]
 
 # A paragraph that announces the main targets: "今年经济社会发展的主要预期目标是：…".
-_TARGET_CUE = re.compile(r"主要预期目标|主要目标|主要指标|主要发展目标")
+_TARGET_CUE = lazy_re(r"主要预期目标|主要目标|主要指标|主要发展目标")
 # A heading that is the main-targets section itself (not "主要目标任务和重点工作").
-_TARGET_TITLE = re.compile(r"^[^，,。]{0,24}(?:主要预期目标|主要目标|主要指标|发展目标)[^，,。任务工作]{0,6}$")
+_TARGET_TITLE = lazy_re(r"^[^，,。]{0,24}(?:主要预期目标|主要目标|主要指标|发展目标)[^，,。任务工作]{0,6}$")
 # The main results start with the economy's size or growth.
-_RESULT_LEAD = re.compile(
+_RESULT_LEAD = lazy_re(
     r"^(?:全[市区旗县省盟州])?(?:地区生产总值|生产总值|GDP|经济总量|经济)(?:总量|增速|增长)?$"
 )
 # A cue on a line of its own, its sentence wrapped onto the next line ("主要预期目标⏎是：…").
-_WRAPPED = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*(?:是|为)[:：]")
+_WRAPPED = lazy_re(r"[ \t\u3000]*\r?\n[ \t\u3000]*(?:是|为)[:：]")
 _SECTION_MAX = 4000  # a longer "主要目标" section is a chapter of tasks, not the targets
 _RESULT_MAX = 10  # indicators taken from one results passage
 # Counted things (项目15个, 企业9家) are achievements, not the economy's main results.

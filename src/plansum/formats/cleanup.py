@@ -22,22 +22,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .._lazyre import lazy_re
 from .pagemap import Box, PageMap
 
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’—…·"
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000\u2002\u2003\u2009]+(?=[{_CJK}])")
-_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009]+")
-_LATIN = re.compile(r"[A-Za-z]")
+_SPACE_IN_CJK = lazy_re(rf"(?<=[{_CJK}])[ \t\u00a0\u3000\u2002\u2003\u2009]+(?=[{_CJK}])")
+_SPACES = lazy_re(r"[ \t\u00a0\u2002\u2003\u2009]+")
+_LATIN = lazy_re(r"[A-Za-z]")
 
 # A line that starts a heading is never joined onto the line before it.
-HEADING_START = re.compile(
+HEADING_START = lazy_re(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[篇章节部分条]|[一二三四五六七八九十]+[、.．]"
     r"|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|专栏|附[件表录]|——|[■●◆▲]"
     r"|[一二三四五六七八九十]是)"
 )
 
 # Page numbers as plans print them: `- 2 -`, `— 12 —`, `第3页`, `第3页 共40页`, `3/40`, `3`.
-PAGE_NUMBER = re.compile(
+PAGE_NUMBER = lazy_re(
     r"^\s*(?:[-—–－_]\s*\d{1,4}\s*[-—–－_]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
     re.IGNORECASE,
@@ -46,7 +47,7 @@ PAGE_NUMBER = re.compile(
 
 # The space after a chapter number is the one between Hanzi that means something:
 # `第三章 做强做优先进制造业` keeps it (the outline reads number and title apart).
-_HEADING_NUMBER = re.compile(r"^(\s*第[一二三四五六七八九十百零〇\d]+[篇章节部分])[ \t\u00a0\u3000]+(?=\S)")
+_HEADING_NUMBER = lazy_re(r"^(\s*第[一二三四五六七八九十百零〇\d]+[篇章节部分])[ \t\u00a0\u3000]+(?=\S)")
 
 
 def squeeze(text: str) -> str:

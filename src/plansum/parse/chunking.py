@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .._lazyre import lazy_re
 from ..models import Mention, Section, Span
 from .numbers import Mentions
 
-_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_SENTENCE_END = lazy_re(r"[。；;！？!?]")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .._lazyre import lazy_re
 from ..models import IndicatorKind
 from .numbers import normalize_digits
 
@@ -90,7 +91,7 @@ class Era:
 
 
 _YEAR_CN = "〇○零一二三四五六七八九"
-_TIME = re.compile(
+_TIME = lazy_re(
     # Every reference starts with one of these characters: a cheap test before the alternation.
     rf"(?=[12{_YEAR_CN}十今本年明去过刚上这近])(?:"
     r"(?P<range>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～至到]|—{2})\s*(?P<range2>(?:19|20)\d{2})\s*年"
@@ -101,24 +102,24 @@ _TIME = re.compile(
     r")"
 )
 # A year written right after these is a baseline (比2020年增长, 较上年), not the number's time.
-_BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
+_BASELINE_BEFORE = lazy_re(r"(?:比|较|与|同|从|由|相比|基期|对比)\s*[“\"]?\s*$")
 # A plan named as a document to write ("制定“十五五”…方案") is not the time of a number.
-_DOCUMENT_BEFORE = re.compile(r"(?:制定|编制|谋划|出台|印发|研究|衔接|纳入)[^，。；]{0,4}[“\"]?$")
+_DOCUMENT_BEFORE = lazy_re(r"(?:制定|编制|谋划|出台|印发|研究|衔接|纳入)[^，。；]{0,4}[“\"]?$")
 # A plan named with its first or last year: “十四五”收官之年 is 2025, “十五五”开局之年 2026.
-_PLAN_END_BEFORE = re.compile(r"收官[“\"]?$")
-_PLAN_END_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?收官")
-_PLAN_START_BEFORE = re.compile(r"(?:开局|起步)[“\"]?$")
-_PLAN_START_AFTER = re.compile(r"[”\"]?(?:规划)?(?:的)?(?:良好)?开局")
+_PLAN_END_BEFORE = lazy_re(r"收官[“\"]?$")
+_PLAN_END_AFTER = lazy_re(r"[”\"]?(?:规划)?(?:的)?收官")
+_PLAN_START_BEFORE = lazy_re(r"(?:开局|起步)[“\"]?$")
+_PLAN_START_AFTER = lazy_re(r"[”\"]?(?:规划)?(?:的)?(?:良好)?开局")
 # Words before a number that make it a figure over several years (an average or a total).
-_AVERAGE_BEFORE = re.compile(r"年均|平均每年|年平均")
-_WHOLE_YEAR = re.compile(r"全年")
+_AVERAGE_BEFORE = lazy_re(r"年均|平均每年|年平均")
+_WHOLE_YEAR = lazy_re(r"全年")
 # A paragraph's start, and how much of it may open a part with a time.
-_PARAGRAPH = re.compile(r"(?m)^[ \t\u3000]*(?=\S)")
+_PARAGRAPH = lazy_re(r"(?m)^[ \t\u3000]*(?=\S)")
 _PART_HEAD = 24
 _PART_LEVEL = 2  # the index of the part's era in Timeline.era's levels
-_ADDRESS = re.compile(r"^(?:各位代表|同志们)[！!，,：:]\s*")  # 各位代表！刚刚过去的2025年，…
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_LINE_END = re.compile(r"\n")
+_ADDRESS = lazy_re(r"^(?:各位代表|同志们)[！!，,：:]\s*")  # 各位代表！刚刚过去的2025年，…
+_SENTENCE_END = lazy_re(r"[。；;！!？?\n]")
+_LINE_END = lazy_re(r"\n")
 _TITLE_CHARS = 120
 
 
@@ -187,8 +188,8 @@ def _title_era(title: str, doc_year: int | None) -> Era | None:
     return years[-1] if years else (eras[-1] if eras else None)
 
 
-_ONE_YEAR_CHANGE = re.compile(r"(?:增长|增速|下降|降低|提高|上升|回落)[了为达到]?$")
-_SPAN_WORDS = re.compile(r"年均|平均|五年|累计|期间|以来|十[一二三四五六]五")
+_ONE_YEAR_CHANGE = lazy_re(r"(?:增长|增速|下降|降低|提高|上升|回落)[了为达到]?$")
+_SPAN_WORDS = lazy_re(r"年均|平均|五年|累计|期间|以来|十[一二三四五六]五")
 
 
 @dataclass

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .._lazyre import lazy_re
 from ..models import DocType, DocumentInfo
 from .gazetteer import resolve
 
-_META = re.compile(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:：]?\s*\|?\s*([^|\n]+)")
-_ISO = re.compile(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")
-_REGION = re.compile(r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))(?![政场民容貌值域级])")
+_META = lazy_re(r"(发布机构|成文日期|发布日期|发布时间)\s*[|:：]?\s*\|?\s*([^|\n]+)")
+_ISO = lazy_re(r"((?:19|20)\d{2})[-/.年]\s*(\d{1,2})(?:[-/.月]\s*(\d{1,2})日?)?")
+_REGION = lazy_re(r"([一-龥]{2,8}?(?:自治区|自治州|地区|省|市|盟|旗|县|区))(?![政场民容貌值域级])")
 _FIVE_YEAR = {"十三": (2016, 2020), "十四": (2021, 2025), "十五": (2026, 2030), "十六": (2031, 2035)}
 _TITLE_WORDS = ("规划", "计划", "报告", "建议", "纲要", "目标", "公报")
 _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "放大", "索 引 号", "分享到", "来源", "摄")
@@ -18,43 +19,43 @@ _CHROME = ("往期阅读", "当前版", "上一版", "下一版", "上一篇", "
 
 # A 印发通知: "…人民政府关于印发《…规划纲要》的通知" wraps the plan it publishes (the
 # brackets are sometimes left out: 关于印发××区…“十四五”规划的通知).
-_NOTICE = re.compile(
+_NOTICE = lazy_re(
     r"^(?:(?P<issuer>(?!关于).{2,40}?))?(?:关于)?印发(?:[《<](?P<plan>[^》>]{4,80})[》>]"
     r"|(?P<bare>[^《》<>]{4,80}?(?:规划|纲要|计划|方案)))(?:的)?通知$"
 )
 # The venue line of a report to a people's congress: ——2026年1月26日在××省第十四届人民代表大会
 # 第四次会议上 (the dash may be missing, the line may wrap).
 _SP = r"[ \t\u3000\r\n]*"
-_VENUE = re.compile(
+_VENUE = lazy_re(
     rf"(?P<y>(?:19|20)\d{{2}}){_SP}年{_SP}(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日{_SP}在{_SP}"
     rf"(?P<place>[一-龥]{{2,24}}?){_SP}第{_SP}[一二三四五六七八九十\d]{{1,4}}{_SP}届{_SP}"
     rf"(?:人民代表大会|人大){_SP}(?:常务委员会{_SP})?第{_SP}[一二三四五六七八九十\d]{{1,4}}{_SP}次{_SP}会议上"
 )
 # The speaker line under it: ××省人民政府省长 姓名 / 北京市市长 殷勇 / 省长　王予波 / 自治区主席 姓名.
-_SPEAKER = re.compile(
+_SPEAKER = lazy_re(
     r"(?m)^[ \t\u3000]*(?:(?P<place>[一-龥]{2,20}?)(?:人民政府)?)?"
     r"(?:代理?)?(?P<office>省长|市长|县长|区长|旗长|州长|盟长|主席)[ \t\u3000]*[一-龥·]{1,2}[ \t\u3000]?[一-龥·]{1,3}[ \t\u3000]*$"
 )
 # Lines of a web page's frame around the text (download/print buttons, font size, breadcrumbs).
-_PAGE_CHROME = re.compile(
+_PAGE_CHROME = lazy_re(
     r"^(?:下载|打印|全屏|收藏|分享[:：]?|加大|还原|减小|大|中|小|】|【字号[:：]?|【字体[:：]?|首页|>|"
     r"您的位置[:：]?|来源[:：]?|时间[:：]?|发布时间[:：]?|[【\[]?关闭[】\]]?)$"
 )
 # A title written with spaces between its characters: 政 府 工 作 报 告.
-_SPACED = re.compile(r"^[一-龥](?:[ \t\u3000]+[一-龥]){3,}$")
+_SPACED = lazy_re(r"^[一-龥](?:[ \t\u3000]+[一-龥]){3,}$")
 # Signs of a news page: a byline, a photo credit, a source or editor line, a masthead.
 _NEWS_WORDS = ("本报记者", "本报讯", "通讯员", "往期阅读", "当前版")
 # A photo credit (… 摄), a source or editor line, a reporter's byline: each pattern is led by
 # a literal character so that the scan is quick (the text is given with a leading newline).
 _NEWS_LINES = (
-    re.compile(r"(?m)(?<=\s)摄[ \t\u3000]*$"),
-    re.compile(r"\n[ \t\u3000]*(?:来源|编辑|责任编辑|责编)[:：]"),
-    re.compile(r"\n[ \t\u3000]*记者[ \t\u3000]"),
+    lazy_re(r"(?m)(?<=\s)摄[ \t\u3000]*$"),
+    lazy_re(r"\n[ \t\u3000]*(?:来源|编辑|责任编辑|责编)[:：]"),
+    lazy_re(r"\n[ \t\u3000]*记者[ \t\u3000]"),
 )
-_MASTHEAD = re.compile(r"^\s*(\S{2,12}(?:日报|晚报|新闻网))\s+(?:19|20)\d{2}年")
-_SOURCE = re.compile(r"(?:^|[|\s])(?:来源|稿源)[:：]\s*([^|\s]{2,20})")
+_MASTHEAD = lazy_re(r"^\s*(\S{2,12}(?:日报|晚报|新闻网))\s+(?:19|20)\d{2}年")
+_SOURCE = lazy_re(r"(?:^|[|\s])(?:来源|稿源)[:：]\s*([^|\s]{2,20})")
 # The signature of an official document: the issuing body on its own line, the date below.
-_SIGNATURE = re.compile(
+_SIGNATURE = lazy_re(
     r"(?m)^[ \t\u3000]*([一-龥]{2,30}(?:人民政府|人民政府办公室|政府办公室|委员会|委员会办公室|局|厅))"
     r"[ \t\u3000]*\r?\n(?:[ \t\u3000]*\r?\n)?[ \t\u3000]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \t\u3000]*$"
 )
@@ -66,9 +67,9 @@ _PLAN_TITLE_ENDS = ("纲要", "规划", "计划", "建议", "报告", "公报", 
 # The byline under a title: the issuing body, with the month of issue on its line or the next
 # (青岚市发展和改革委员会　２０２５年１月 / 青岚市人民政府 ⏎ 二〇二一年三月).
 _BODY = r"[一-龥]{2,30}?(?:人民政府办公室|人民政府|政府办公室|发展和改革委员会|发展和改革局|委员会|局|厅)"
-_BYLINE = re.compile(rf"^(?P<body>{_BODY})(?:[ \t\u3000]+(?P<date>\S+年\S*月)(?:\S*日)?)?$")
+_BYLINE = lazy_re(rf"^(?P<body>{_BODY})(?:[ \t\u3000]+(?P<date>\S+年\S*月)(?:\S*日)?)?$")
 _CN_DIGIT = dict(zip("〇○零一二三四五六七八九", "0001234567 89".replace(" ", ""), strict=False))
-_MONTH_DATE = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?$")
+_MONTH_DATE = lazy_re(r"^((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?$")
 
 
 def _cn_date(s: str) -> str | None:
@@ -183,7 +184,7 @@ def _region_candidates(s: str) -> list[str]:
     return out
 
 
-_PLACE_JUNK = re.compile(r"关于|制定|印发|的|委|和|与|及")
+_PLACE_JUNK = lazy_re(r"关于|制定|印发|的|委|和|与|及")
 
 
 def _title_places(title: str) -> list[str]:
@@ -356,7 +357,7 @@ _TYPE_TITLE = {
     "proposal": "规划建议",
 }
 # A title that only names the kind of document: 政府工作报告, 2026年政府工作报告, 计划（摘要）.
-_GENERIC_TITLE = re.compile(
+_GENERIC_TITLE = lazy_re(
     r"(?:(?:19|20)\d{2}年)?(?:政府工作报告|(?:国民经济和社会发展)?(?:年度)?计划(?:报告)?|规划纲要)"
     r"(?:[（(]摘要[）)])?"
 )

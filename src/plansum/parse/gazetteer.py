@@ -8,9 +8,10 @@ chose it over the other gazetteers on PyPI.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from .._lazyre import lazy_re
 
 __all__ = ["Division", "divisions", "lookup", "resolve"]
 
@@ -63,7 +64,7 @@ def lookup(name: str) -> tuple[Division, ...]:
     return divisions().get(name, ())
 
 
-_STEM = re.compile(r"(?:特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州|自治县|自治旗|地区|省|市|盟|旗|县|区|州)$")
+_STEM = lazy_re(r"(?:特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州|自治县|自治旗|地区|省|市|盟|旗|县|区|州)$")
 
 
 def stem(name: str) -> str:

@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._lazyre import lazy_re
 from ..errors import InputError
 from ..formats import CONVERTED, PageMap, Progress, convert, detect, is_url
 
@@ -64,7 +65,7 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+_CJK = lazy_re(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 def _cjk_share(text: str) -> float:
@@ -191,7 +192,7 @@ def _too_large(p: Path, size: int) -> InputError:
 # outline and the chunker do not know (a lone CR, NEL, U+2028/2029) would hide the headings.
 _CONTROLS = {c: " " for c in [*range(0, 9), *range(14, 32), 127]}
 _LINE_ENDS = {0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
-_ODD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x85\u2028\u2029]|\r(?!\n)")
+_ODD = lazy_re(r"[\x00-\x08\x0e-\x1f\x7f\x85\u2028\u2029]|\r(?!\n)")
 _TABLE = str.maketrans({**_CONTROLS, **_LINE_ENDS})
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, overload
 
+from .._lazyre import lazy_re
 from ..models import Comparator, Mention, Quantity, Span
 
 __all__ = [
@@ -135,7 +136,7 @@ _FULLWIDTH.update(
     }
 )
 # fmt: on
-_NEEDS_NORMALIZING = re.compile("[" + "".join(map(chr, sorted(_FULLWIDTH))) + "]")
+_NEEDS_NORMALIZING = lazy_re("[" + "".join(map(chr, sorted(_FULLWIDTH))) + "]")
 
 
 def normalize_digits(text: str) -> str:
@@ -273,7 +274,7 @@ _SKIP = "|".join(
     ]
 )
 
-_PATTERN = re.compile(
+_PATTERN = lazy_re(
     rf"(?=[0-9\-〔【\[hw百千{_CN_D}十])(?:"
     rf"(?:{_SKIP})"
     rf"|(?:(?P<pct>百分之|千分之)(?P<pn>{_NUM}|{_CN_RUN})"
@@ -284,13 +285,13 @@ _PATTERN = re.compile(
     r")"
 )
 
-_PREFIX = re.compile(
+_PREFIX = lazy_re(
     rf"(?P<asp>(?:力争|争取)(?:达到|实现)?)?(?P<cmp>{_alt(list(_PREFIX_COMPARATORS))})?$"
 )
 # The characters a prefix word can end with (and "\n", before which `$` also matches): before
 # any other character _PREFIX finds nothing, and the search is skipped.
 _PREFIX_LAST = frozenset(w[-1] for w in [*_PREFIX_COMPARATORS, "力争", "争取", "达到", "实现"]) | {"\n"}
-_CLAUSE_END = re.compile(r"[，,。；;：:！!？?\n]")
+_CLAUSE_END = lazy_re(r"[，,。；;：:！!？?\n]")
 _PREFIX_WINDOW = 7  # len("力争达到不低于")
 
 
@@ -549,7 +550,7 @@ def _quantity(text: str, hit: _Hit, *, with_span: bool = True) -> Quantity:
 
 # Invisible characters that web copies leave inside numbers (1\u200b2% is 12%, not 1 and 2%).
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_ZW_IN_NUMBER = re.compile(rf"(?<=[0-9０-９.．])[{_ZERO_WIDTH}]+(?=[0-9０-９.．%％])")
+_ZW_IN_NUMBER = lazy_re(rf"(?<=[0-9０-９.．])[{_ZERO_WIDTH}]+(?=[0-9０-９.．%％])")
 
 
 def _scan_through_zero_width(text: str) -> list[_Hit]:
@@ -684,7 +685,7 @@ def find_mentions(text: str) -> list[Mention]:
     return list(scan_mentions(text))
 
 
-_CN_ONLY = re.compile(rf"[{_CN_D}十百千万亿]+")
+_CN_ONLY = lazy_re(rf"[{_CN_D}十百千万亿]+")
 
 
 def parse_quantity(raw: str) -> Quantity | None:

@@ -56,6 +56,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .._lazyre import lazy_re
 from ..models import Section, Span
 
 __all__ = ["KINDS", "flatten", "iter_sections", "parse_outline", "section_path"]
@@ -90,7 +91,7 @@ _STOPS = "。！？：:"
 _TITLE_TRIM = _WS + "|丨*"
 _FIRST = frozenset(_CN + "第专（(#*—-0123456789")
 
-_HEAD = re.compile(
+_HEAD = lazy_re(
     rf"""
     (?P<md>\#{{1,6}}{_HS}+)?
     (?P<bold>\*\*)?
@@ -108,18 +109,18 @@ _HEAD = re.compile(
     """,
     re.VERBOSE | re.MULTILINE,
 )
-_RUNIN = re.compile(r"(?:——|—|--)?[ \t\u3000\xa0]*\*\*(?P<t>[^*\n]{1,120}?)\*\*")
+_RUNIN = lazy_re(r"(?:——|—|--)?[ \t\u3000\xa0]*\*\*(?P<t>[^*\n]{1,120}?)\*\*")
 # "一、二季度", "一、二、三产业": an enumeration of numerals, not a heading.
-_CN_ENUM = re.compile(rf"[{_CN}][、季产类级批期档线]")
+_CN_ENUM = lazy_re(rf"[{_CN}][、季产类级批期档线]")
 # A second numbered item later on the same line: "1.甲工程 2.乙工程".
-_MORE_ITEMS = re.compile(r"[ \t\u3000\xa0](?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])")
-_BARE_BAD = re.compile(r"[。！？!?；;，,:：|丨□■●◆★▲►→…]|摄$")
-_CHROME = re.compile(
+_MORE_ITEMS = lazy_re(r"[ \t\u3000\xa0](?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])")
+_BARE_BAD = lazy_re(r"[。！？!?；;，,:：|丨□■●◆★▲►→…]|摄$")
+_CHROME = lazy_re(
     r"上一篇|下一篇|上一版|下一版|往期|标题导航|阅读原文|分享到|返回|打印|朗读|"
     r"责任编辑|编\s*辑|审\s*核|校\s*对|来源|^\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?$"
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_SPACES = re.compile(r"[ \t\u3000\xa0\r\f\v]+")
+_CJK = lazy_re(r"[\u4e00-\u9fff]")
+_SPACES = lazy_re(r"[ \t\u3000\xa0\r\f\v]+")
 
 
 @dataclass
@@ -337,7 +338,7 @@ def _to_section(node: _Node) -> Section:
 # Line ends other than \n and \r\n: a lone CR (old Mac files), NEL, U+2028/2029.  Each
 # becomes one \n, so offsets do not move (`loading.clean_text` does the same, and more,
 # for a whole Document; a caller may hand over raw text).
-_OTHER_EOL = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
+_OTHER_EOL = lazy_re(r"\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def parse_outline(text: str) -> list[Section]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Iterator
 
+from .._lazyre import lazy_re
 from ..models import (
     Attribute,
     CheckStatus,
@@ -168,7 +168,7 @@ def _section_title(sec: Section) -> str:
     return _one_line(f"{number}{sep}{sec.title}")
 
 
-_ITEM_REF = re.compile(r"^(indicator|goal|project)s?\[(\d+)\]")
+_ITEM_REF = lazy_re(r"^(indicator|goal|project)s?\[(\d+)\]")
 
 
 def _item_ref(item: str) -> str | None:

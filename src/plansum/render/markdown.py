@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from .._lazyre import lazy_re
 from ..models import (
     CheckStatus,
     DocumentInfo,
@@ -32,8 +31,8 @@ from ._common import (
     verdict_text,
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-_MD_LEADING = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+])(?=\s|$)")
+_MD_SPECIAL = lazy_re(r"([\\`*_\[\]<>|#~])")
+_MD_LEADING = lazy_re(r"^(\d+)([.)])(?=\s|$)|^([-+])(?=\s|$)")
 
 
 def _md(s: str | None) -> str:

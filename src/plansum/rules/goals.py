@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import re
 
+from .._lazyre import lazy_re
 from ..models import Goal, Section, Span
 from ..parse.numbers import find_mentions, is_year
 
-_GOAL_SECTION = re.compile(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
+_GOAL_SECTION = lazy_re(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
 # A title that names goals only in passing: the closing "为实现…目标而奋斗" part, a 保障 part.
-_NOT_GOAL_SECTION = re.compile(r"为实现|而奋斗|确保|领导|保障措施|实施保障")
+_NOT_GOAL_SECTION = lazy_re(r"为实现|而奋斗|确保|领导|保障措施|实施保障")
 # Sentences of a goal section that are not goals: transitions, notes, sub-headings, sources.
-_NOT_GOAL = re.compile(
+_NOT_GOAL = lazy_re(
     r"^(?:注|备注|资料来源|说明)[:：]|^[（(][一二三四五六七八九十\d]+[）)]|^[一二三四五六七八九十]+、|"
     r"以下工作|上述目标|见下表|见表|如下[:：]?$|主要指标如下|^根据|表示|指出|强调|收官之年|开局之年|^围绕目标"
 )
 # A whole sentence (never the tail of one), up to a long 主要目标 sentence.
-_RUNIN_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{6,400}。")
+_RUNIN_SENTENCE = lazy_re(r"(?<![^。\n])[^。\n]{6,400}。")
 # A run-in sentence of a goal section that only describes the time or the situation is not a
 # goal: "“十五五”时期，是…的关键时期", "…处在…的关键节点，…", "发展环境面临深刻复杂变化…".
-_STATEMENT = re.compile(
+_STATEMENT = lazy_re(
     r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期)$|"
     r"^[^，,；;]{0,12}(?:处在|处于|正处|面临)[^，,；;]{0,40}(?:节点|时期|阶段|变化|挑战|机遇)"
 )
-_THIS_YEAR = re.compile(r"今年|本年度|全年")
-_PERIOD_WORDS = re.compile(r"年均|五年|十[三四五六]五")
+_THIS_YEAR = lazy_re(r"今年|本年度|全年")
+_PERIOD_WORDS = lazy_re(r"年均|五年|十[三四五六]五")
 # The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
 # 主要目标是：…"): a goal even when no heading names goals.
-_TARGETS_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
+_TARGETS_SENTENCE = lazy_re(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
 _PLAN_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
-_PLAN_PERIOD = re.compile(r"十[三四五六]五")
-_DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
+_PLAN_PERIOD = lazy_re(r"十[三四五六]五")
+_DASH_ITEM = lazy_re(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
 
 
 def _horizon(s: str, year: int | None = None) -> int | None:

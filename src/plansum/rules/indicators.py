@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
+from .._lazyre import lazy_re
 from ..models import (
     Check,
     CheckCause,
@@ -30,21 +31,21 @@ from ..parse.numbers import LineStarts, MentionRef, Mentions, is_year
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
 
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_CLAUSE_SEP = re.compile(r"[，,：:]")
+_SENTENCE_END = lazy_re(r"[。；;！!？?\n]")
+_CLAUSE_SEP = lazy_re(r"[，,：:]")
 
 # Verbs and adverbs that stand between an indicator's name and its number.
-_TRAILING = re.compile(
+_TRAILING = lazy_re(
     r"(?:分别|年均|平均|累计|同比|比上年|较上年|全年|力争|争取|确保|预计|预期|"
     r"增长|增加|提高|提升|下降|降低|减少|达到|达|超过|突破|完成|实现|保持在|保持|稳定在|"
     r"控制在|控制|降至|降到|下降到|提高到|提升到|增至|增长到|为|约|近|在|至|到|了|是|由|从|"
     r"再|继续|持续|稳步|逐步|进一步|有望|将|翻|压减|缩减|上升|回落)+$"
 )
-_LEADING = re.compile(
+_LEADING = lazy_re(
     r"^(?:其中|今年|明年|年内|全市|全旗|全县|全区|全省|全年|力争|争取|确保|预计|预期|同时|并且|并|和|及|以及|"
     r"主要目标是|主要预期目标是|目标是|(?:到|至)(?![位达])|在|实现|完成|推动|推进|使|让|新增(?=[^\d]{0,1}$))+"
 )
-_YEAR_PHRASE = re.compile(
+_YEAR_PHRASE = lazy_re(
     r"(?:到|至|截至|截止)?(?:(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4})年(?:底|末|前|度)?(?:[一-十\d]{1,2}月(?:份)?)?"
 )
 _GROWTH_VERBS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "上升", "回落")
@@ -142,9 +143,9 @@ class Context:
         return starts, [last[a] for a in starts]
 
 
-_RESULT_PARAGRAPH = re.compile(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")
-_SECTION_RESULT = re.compile(r"回顾|成绩|成就|成效|发展基础|工作回顾|过去|以来|亮眼|硕果")
-_SECTION_TARGET = re.compile(r"目标|任务|重点工作|展望|思路|安排|部署|再出发")
+_RESULT_PARAGRAPH = lazy_re(r"五年来|过去五年|一年来|过去一年|以来|回顾|成绩|成就|成效|取得")
+_SECTION_RESULT = lazy_re(r"回顾|成绩|成就|成效|发展基础|工作回顾|过去|以来|亮眼|硕果")
+_SECTION_TARGET = lazy_re(r"目标|任务|重点工作|展望|思路|安排|部署|再出发")
 
 
 def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, IndicatorKind], ...]:
@@ -163,7 +164,7 @@ def section_kinds(sections: Sequence[object]) -> tuple[tuple[int, int, Indicator
 
 
 # "比2020年翻一番", "较上年增长": the subject stands before the baseline.
-_BASELINE_WORD = re.compile(
+_BASELINE_WORD = lazy_re(
     r"(?:比|较|同比|与)(?=(?:19|20)\d{2}年|[〇○零一二三四五六七八九]{4}年|上年|去年|基期|上一年|"
     r"“?十[一二三四五六七八九]五)"
 )
@@ -206,13 +207,13 @@ def _balance(s: str) -> str:
     return s
 
 
-_FROM = re.compile(r"由|从")
-_LIST_SEP = re.compile(r"以及|[、和与及]")
-_QUOTED_BEFORE = re.compile(r"[“「][^”」，。；\d]{1,5}$")
-_QUOTE_CLOSE = re.compile(r"[^，。；、“”\"\n]{0,4}[”\"」]")
-_COUNT_LEAD = re.compile(r"^超?[\d.]+[^\d]?")
-_INTENT = re.compile(r"(?:将|力争|(?<!向上)争取|确保|努力)(?:实现|达到|使|让)?")
-_INTENT_FIRST = re.compile("[将力争确努]")
+_FROM = lazy_re(r"由|从")
+_LIST_SEP = lazy_re(r"以及|[、和与及]")
+_QUOTED_BEFORE = lazy_re(r"[“「][^”」，。；\d]{1,5}$")
+_QUOTE_CLOSE = lazy_re(r"[^，。；、“”\"\n]{0,4}[”\"」]")
+_COUNT_LEAD = lazy_re(r"^超?[\d.]+[^\d]?")
+_INTENT = lazy_re(r"(?:将|力争|(?<!向上)争取|确保|努力)(?:实现|达到|使|让)?")
+_INTENT_FIRST = lazy_re("[将力争确努]")
 
 
 def _clean_name(prefix: str) -> str:
@@ -270,8 +271,8 @@ _HEAD_NOUNS = (
     "占比",
 )
 # A part of a list that already names what it measures (…起数、死亡人数: not 起数人数).
-_MEASURED = re.compile(r"(?:数|量|率|额|值|比重|占比|比例|面积|规模|总额|收入|产量)$")
-_INDUSTRIES = re.compile(
+_MEASURED = lazy_re(r"(?:数|量|率|额|值|比重|占比|比例|面积|规模|总额|收入|产量)$")
+_INDUSTRIES = lazy_re(
     r"^(?P<pre>.*?)第?(?P<a>[一二三])(?:、?第?(?P<b>[一二三]))(?:、?第?(?P<c>[一二三]))?产业?(?P<post>.*)$"
 )
 
@@ -319,8 +320,8 @@ _UP = "增长|增加|提高|提升|上升|扩大|增至|增长到|提高到|提�
 _DOWN = (
     "下降|降低|减少|回落|压减|缩减|削减|减排|下调|降至|降到|下降到|收窄|缩小|缩短|压缩|净减|减量"
 )
-_DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
-_LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
+_DIRECTION = lazy_re(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
+_LAST_DIRECTION = lazy_re(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
 
 def _direction(before: str, q: Quantity) -> Direction | None:
@@ -339,7 +340,7 @@ def _direction(before: str, q: Quantity) -> Direction | None:
 # Numbers that are not indicators: time slogans (15分钟生活圈, 24小时不打烊, 365天×24小时),
 # hypotheticals ((比如30%)), and list numbering glued to a value (6.15分钟…).
 _TIME_UNITS = frozenset({"分钟", "小时", "天", "周", "秒"})
-_HYPOTHETICAL = re.compile(
+_HYPOTHETICAL = lazy_re(
     r"(?:[（(]\s*(?:比如|例如|譬如|如)|比如|例如|譬如|假如|假设)[^，。；）)]{0,4}$"
     r"|每(?:增加|提高|增长|减少|下降)$"
 )
@@ -374,7 +375,7 @@ def _not_an_indicator(text: str, q: Quantity) -> bool:
     return False
 
 
-_RATE_NAMED = re.compile(r"(?:增速|增幅|增长率)")
+_RATE_NAMED = lazy_re(r"(?:增速|增幅|增长率)")
 
 
 def _role_for(clause_before: str, q: Quantity) -> str:
@@ -475,7 +476,7 @@ def _kind_for(
 _AFTER_OK = set(
     '提增下降上达减扩缩翻同较比分大台目任水规左以和及与或等、，,。；;：:）)”"！？!?|—-～~ \t\r\n\u3000*'
 )
-_DURATION_BEFORE = re.compile(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
+_DURATION_BEFORE = lazy_re(r"(?:连续|近|延长|历时|用|经过|提前|上升|前移|第|创)$")
 
 
 _NOT_COUNTERS = {
@@ -493,29 +494,29 @@ _NOT_COUNTERS = {
     "%",
     "‰",
 }
-_LEAD_NAME = re.compile(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
-_LEAD_CUT = re.compile(
+_LEAD_NAME = lazy_re(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
+_LEAD_CUT = lazy_re(
     r"(?:建成|投产|获评|入选|受益|实现|就业(?!岗位|困难|人员|人数)|开工|完成|落地|签约|通过|设置了|部署了).*$"
 )
 
 
 # Units that count things (as opposed to measures such as 万吨 or 亩).
-_COUNTER = re.compile(
+_COUNTER = lazy_re(
     r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|台套|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款|部|本|册|篇|首)$"
 )
 # "1000个和美乡村": 和 opens the noun, not a list of numbers (no digit before the clause ends).
-_NOUN_AFTER_AND = re.compile(r"[和与及][\u4e00-\u9fff][^\d，,。；;、]{1,12}(?=[，,。；;、]|$)")
-_PROJECT_END = re.compile(r"(?:工程|行动|计划|战略|攻坚战|项目)$")
-_MAKING_BEFORE = re.compile(
+_NOUN_AFTER_AND = lazy_re(r"[和与及][\u4e00-\u9fff][^\d，,。；;、]{1,12}(?=[，,。；;、]|$)")
+_PROJECT_END = lazy_re(r"(?:工程|行动|计划|战略|攻坚战|项目)$")
+_MAKING_BEFORE = lazy_re(
     r"(?:启动|完成|实施|新建|建设|建成|改造|修缮|新增|治理|修复|造林|种植|推广|开发|实现|打造|提升|"
     r"开工|新开工|整治|复垦|保护|恢复|营造|改善|发放|筹集|安置|培训|帮扶|带动|吸纳|解决|累计|共|"
     r"[达超破过至到在有]|以上|约|近)$"
 )
 # Places and facilities named with their size (千万亩示范区, 700万吨露天煤矿, 500公里风景大道).
-_FACILITY = re.compile(r"示范区|基地|大道|走廊|煤矿|矿井|电站|电厂|风电场|港区|园区")
+_FACILITY = lazy_re(r"示范区|基地|大道|走廊|煤矿|矿井|电站|电厂|风电场|港区|园区")
 
 
-_CLAUSE_START = re.compile(r"[，,。；;：:\n]")
+_CLAUSE_START = lazy_re(r"[，,。；;：:\n]")
 
 
 def _named_before(text: str, at: int) -> bool:
@@ -577,8 +578,8 @@ def _number_first(text: str, q: Quantity) -> str | None:
     return name if len(name) >= 2 else "skip"
 
 
-_SENTENCE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
-_NON_SPACE = re.compile(r"\S")
+_SENTENCE_PUNCT = lazy_re(r"[，,。；;：:！!？?]")
+_NON_SPACE = lazy_re(r"\S")
 
 
 def _is_headline_line(text: str, start: int, end: int, ctx: Context) -> bool:
@@ -620,9 +621,9 @@ _GENERIC = frozenset(
     "原则 任务 重点任务 目标 主要目标 方面 举措 措施 行动 领域 环节 要求 内容 意见 工作 问题 "
     "群众 个数 次数 方式 路径 机制 体系 板块 指标 主要指标 维度 任务举措".split()
 )
-_VERB_LEAD = re.compile(r"^(?:实施|新建|建成|开工|培育|引进|加快推进|推进|建设|打造|新增|完成)")
+_VERB_LEAD = lazy_re(r"^(?:实施|新建|建成|开工|培育|引进|加快推进|推进|建设|打造|新增|完成)")
 # Verbs of doing that are not part of what is counted (实施重点项目520个 → 重点项目).
-_DOING = re.compile(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
+_DOING = lazy_re(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
 
 
 # ---------------------------------------------------------------------------------------
@@ -631,7 +632,7 @@ _DOING = re.compile(r"^(?:实施|建设|打造|创建|培育)(?=[^\d]{4,})")
 
 # Function words that do not open a noun phrase; the lookaheads keep real words that start
 # with the same character (对外贸易, 在校生, 和美乡村, 就业, 再生水, 达标率, 从业人员 …).
-_LEAD_FUNCTION = re.compile(
+_LEAD_FUNCTION = lazy_re(
     r"^(?:我[市县旗区省州盟]|全[市区县省旗州盟](?!级)|(?:近|过去)?五年(?:来)?|每年|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?|年均|目前|"
     r"的|了|着|之|为|将|把|对(?!外)|在(?!校|建|职|岗|册|园|线)|被|向(?!上)|从(?!业)|由|于|与|"
     r"和(?!美|谐)|及(?!时)|并(?!购|网)|而|且|或|即|则|已|均|都(?!市|会)|也|还|又|仍|才|"
@@ -640,14 +641,14 @@ _LEAD_FUNCTION = re.compile(
 )
 # Verbs of doing or reaching that are not part of what is counted (累计接待游客 → 接待游客,
 # 建成美丽庭院 → 美丽庭院).  Verbs that define the count (新建, 新增, 改造, 接待) stay.
-_LEAD_DOING = re.compile(
+_LEAD_DOING = lazy_re(
     r"^(?:累计|共计|合计|全年|完成|实现|达到|突破|超过|建成(?!区)|开展|引进(?:和培育|培育)?|培育|"
     r"落实|发放|启动|获批|加快|预计|预期|争取|力争|确保|推进|推动|打造|拥有|现有|落地|创作|创建|"
     r"争创|(?:计划|谋划|规划)(?:实施)?|投入(?=[^\d]{2,})|举办|认定|运行|继续|持续|进一步|发行|"
     r"提升|提高|增加(?!值)|降低|减少)"
 )
 # Tails of the sentence after the noun phrase: a state reached, a time, a bound, a particle.
-_TAIL_WORDS = re.compile(
+_TAIL_WORDS = lazy_re(
     r"(?:全部上线运行|上线运行|投入使用|建成投用|投用|启用|投运|试运行|取得突破|获得突破|深入推进|"
     r"显著提升|叫好又叫座|全线贯通|基本完工|完工|全面|首次|实际|连续[\d一二三四五六七八九十]+年|"
     r"建成投产|开工建设|启动建设|获得批复|颁布实施|全部兑现|全部竣工|按?可比口径|年均增速|增速|"
@@ -655,16 +656,16 @@ _TAIL_WORDS = re.compile(
     r"突破|跨上|迈上|贯通|惠及|覆盖|累计|达|为|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
 )
 # "新能源汽车等7大产业集群": the examples before 等 are not part of the name.
-_EXAMPLES = re.compile(r"^[^“”\"（）()]{2,}?等(?=[^级同]{2,}$)")
+_EXAMPLES = lazy_re(r"^[^“”\"（）()]{2,}?等(?=[^级同]{2,}$)")
 
 
-_NOT_A_NAME = re.compile(
+_NOT_A_NAME = lazy_re(
     r"^(?:合计|共计|总计|累计|全年|年均增速|年均增长|增速|增幅|建成投产|投产|开工|完成|实现|其中)$"
 )
-_RANGE_GLUED = re.compile(r"^.*\d\s*[-—~～至]\s*\d+\s*[批期类级届]")  # 1-5批优秀历史建筑
-_YEARS_RUN = re.compile(r"连续[\d一二三四五六七八九十]+年")
-_ERA_ONLY = re.compile(r"^[较比与]?“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?$")
-_HAVE_LEAD = re.compile(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?有")
+_RANGE_GLUED = lazy_re(r"^.*\d\s*[-—~～至]\s*\d+\s*[批期类级届]")  # 1-5批优秀历史建筑
+_YEARS_RUN = lazy_re(r"连续[\d一二三四五六七八九十]+年")
+_ERA_ONLY = lazy_re(r"^[较比与]?“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)?$")
+_HAVE_LEAD = lazy_re(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?有")
 
 
 def _cut_tail(s: str) -> str:
@@ -703,11 +704,11 @@ def _noun_phrase(name: str) -> str:
 
 
 # 从A提高到B: "…到2025年的" before B, "从2020年的" before A.
-_TO_LEVEL = re.compile(
+_TO_LEVEL = lazy_re(
     r"(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少|降|增|升)?(?:到|至)"
     r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$"
 )
-_FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?\s*$")
+_FROM_YEAR = lazy_re(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?\s*$")
 
 
 def _from_to(text: str, c_start: int, first_at: int, first_end: int, second_at: int) -> bool:
@@ -723,7 +724,7 @@ def _from_year(text: str, c_start: int, first_at: int) -> int | None:
 
 # Verbs of making that open a list and count for every item of it (新建农村公路1647公里、
 # 供水工程601处 → 新建供水工程).
-_MAKING = re.compile(r"^(?:新建改造|新改扩建|新改建|改扩建|新建|新增|新培育|新设|新开通|改造)")
+_MAKING = lazy_re(r"^(?:新建改造|新改扩建|新改建|改扩建|新建|新增|新培育|新设|新开通|改造)")
 
 
 def _carry_verb(first: str, item: str) -> str:
@@ -749,7 +750,7 @@ def _sub_item(own: str, parent: str) -> str:
 
 
 # "合格率、供电可靠率均达99%以上": one bound for several subjects.
-_SHARED_BOUND = re.compile(r"均(?:达到|达|为|在|保持在|稳定在|保持|超过|突破|高于|低于)?\s*$")
+_SHARED_BOUND = lazy_re(r"均(?:达到|达|为|在|保持在|稳定在|保持|超过|突破|高于|低于)?\s*$")
 
 
 def _shared_bound(before: str, name: str) -> bool:
@@ -767,22 +768,22 @@ def _shared_bound(before: str, name: str) -> bool:
     )
 
 
-_SHARED_MEASURE = re.compile(r"(?:参保率|覆盖率|合格率|达标率|普及率|率)$")
+_SHARED_MEASURE = lazy_re(r"(?:参保率|覆盖率|合格率|达标率|普及率|率)$")
 
 
 # A number that is part of a phrase, not a measured value: a milestone (迈上5万亿台阶), a record
 # (全球最高10米), a population class (百万人口城市).
-_MILESTONE_AFTER = re.compile(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个台阶")
-_MILESTONE_BEFORE = re.compile(r"跨越[两二三四五六七八九几多]个$")
+_MILESTONE_AFTER = lazy_re(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个台阶")
+_MILESTONE_BEFORE = lazy_re(r"跨越[两二三四五六七八九几多]个$")
 # A number right after a counted number modifies the counted noun (5个百万亩示范园区).
-_AFTER_COUNT = re.compile(r"\d\s*[个项家座条处所]$")
+_AFTER_COUNT = lazy_re(r"\d\s*[个项家座条处所]$")
 # A comparison with a benchmark (高于全国0.4个百分点) or a radius (50米内) is not an indicator.
-_BENCHMARK_BEFORE = re.compile(
+_BENCHMARK_BEFORE = lazy_re(
     r"(?:高于|低于|快于|慢于|高出|低出)(?:全国|全省|全市|全区|平均|“?十[一二三四五六七八九]五”?)"
     r"[^，,。；;\d]{0,4}$"
 )
-_OWN_PARTS = re.compile(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
-_RECORD_BEFORE = re.compile(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
+_OWN_PARTS = lazy_re(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
+_RECORD_BEFORE = lazy_re(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
 
 
 def _part_of_phrase(text: str, q: Quantity) -> bool:
@@ -805,7 +806,7 @@ def _part_of_phrase(text: str, q: Quantity) -> bool:
 
 # Verbs right before a number that make it a change, whatever its unit (增加1207元, 净增212万亩,
 # 压减18.2亿元); followed by 到/至 they name the level reached instead.
-_CHANGE_BEFORE = re.compile(
+_CHANGE_BEFORE = lazy_re(
     r"(?:增加|增长|提高|提升|减少|下降|降低|压减|缩减|削减|净增|净减|减量|上涨|下调)(?:了)?$"
 )
 

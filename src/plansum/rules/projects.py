@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from .._lazyre import lazy_re
 from ..models import Project, Section, Span
 
 _SUFFIX = (
@@ -23,51 +24,51 @@ _SUFFIX = (
     "涵养林", "防护林", "林场", "院区", "校区", "学校", "中学", "小学", "分校", "街区", "管道", "管网", "枢纽", "电厂", "露营地",
 )
 # A name does not open with a verb of policy ("完善…平台" is a task, not a project).
-_NOT_START = re.compile(
+_NOT_START = lazy_re(
     r"^(?:完善|提高|提升|加快|深入|坚持|积极|支持|打通|依靠|开展|主动|使用|统筹|充实|守住|高质量|抓实|"
     r"坚定|进一步|顺利|发展|强化|加强|推广|鼓励|引导|探索|培育|健全|优化|融入|服务|创新|落实|"
     r"我们|全面|持续|一批|着力|做大|建立健全|推行|发挥|组织|[\d一二三四五六七八九十百千万]+个)"
 )
-_CUE = re.compile(r"项目|工程|建设|推进|实施|开工|续建|新建|建成|专栏")
+_CUE = lazy_re(r"项目|工程|建设|推进|实施|开工|续建|新建|建成|专栏")
 # Words that open a list of things to build; stripped from the first name.
-_OPENER = re.compile(
+_OPENER = lazy_re(
     r"^(?:(?:全力|加快|重点|积极|持续|有序|着力|大力|稳步|扎实)?(?:推进|推动|实施|建设|开工|续建|新建|"
     r"建成|启动|谋划|完成|打造|包括|依托|通过|围绕|确保|争取|引进|实现|力争|抓好|做好)"
     r"(?:建设|实施)?|[\d]{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])+"
 )
-_TAIL = re.compile(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:\n|！？!?]")  # what ends a clause (one character each)
-_BUILD_START = re.compile(
+_TAIL = lazy_re(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
+_CLAUSE_SPLIT = lazy_re(r"[，,。；;：:\n|！？!?]")  # what ends a clause (one character each)
+_BUILD_START = lazy_re(
     r"^\s*(?:[\d]{1,2}[.．、])?(?:加快|全力|积极|大力|有序|稳步|重点|着力|持续)?"
     r"(?:新建|续建|开工建设|建成|启动建设|开工|建设|推进|推动|启动|实施)"
 )
 _BUILD_FIRST = frozenset("0123456789 \t\u3000加全积大有稳重着持新续开建启推实")
 # What a clause says happens to a project after naming it ("…支线工程主体完工").
-_STATUS_TAIL = re.compile(
+_STATUS_TAIL = lazy_re(
     r"(?:主体完工|全线通水|建成蓄水|建成投用|建成投产|建成运行|建成|投产|投用|通水|蓄水|通航|通车|开工|竣工|"
     r"落地|提质增效|达产达效|稳产达效|前期工作|前期|顺利实施|创建[^、]{0,8}|建设)$"
 )
 # Cheap pre-filter: a piece can only yield a name if a project word stands near its end.
-_NEAR_END = re.compile(
+_NEAR_END = lazy_re(
     r"(?:项目|工程|基地|园区?|中心|平台|小镇|公园|景区|机场|水库|管道|铁路|公路|路|高速|高铁|电站|"
     r"电场|站|场|馆|厂|村|楼|桥|港|院|堂|涵养林|防护林|院区|校区|学校|中学|小学|分校|街区|管网|枢纽|露营地)[^、]{0,12}$"
 )
 # A project word anywhere: an item without one has no piece that _NEAR_END can match.
-_ANY_PROJECT_WORD = re.compile(_NEAR_END.pattern[: _NEAR_END.pattern.rindex("[^、]")])
+_ANY_PROJECT_WORD = lazy_re(_NEAR_END.pattern[: _NEAR_END.pattern.rindex("[^、]")])
 # Words a clause opens with before it names anything: stripped from the front of a piece.
-_FUNCTION_LEAD = re.compile(
+_FUNCTION_LEAD = lazy_re(
     r"^(?:了|使|以|对|将|把|让|在|于|并|和|及|与|同时|继续|今年|明年|全年|基本|主要建设内容为|"
     r"[一-龥]{2,4}(?:市|县|区|旗)将|全力|集中力量|重点)+"
 )
 # Verbs after which the name begins, when a piece runs on from a lead-in
 # ("今年某县将集中力量推进甲港二期工程" → 甲港二期工程).  新建 and 建设 are left out: they stand
 # inside names (某医院新建传染病区…, 某小镇建设).
-_MID_VERB = re.compile(
+_MID_VERB = lazy_re(
     r"(?:推进|推动|加快|实施|启动|开工|建成|续建|谋划|争取|确保|力争|抓好|做好|加强|发挥|推行|落实|"
     r"打造|引进|组织实施|集中力量|重点建设|加快建设|启动建设|规划建设)"
 )
 # A piece that describes or aims, not a named project.
-_NOT_A_NAME = re.compile(
+_NOT_A_NAME = lazy_re(
     r"成为|于一体|为一体|为主|为基础|为中心|为引领|为重点|之一|更多|具有|相互|带动作用|的|形成|进入|"
     r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|[|。，,“”\"等]"
 )
@@ -77,19 +78,19 @@ _NOT_A_NAME_END = tuple(
 )
 # Generic kinds of thing (产业园区, 旅游景区, 美丽乡村): a short name that opens with one of these
 # words names no particular project.
-_GENERIC_HEAD = re.compile(
+_GENERIC_HEAD = lazy_re(
     r"^(?:绿色|低碳|美丽|法治|平安|智慧|现代|特色|农村|乡村|产业|旅游|市政|高效|生态|新型|重要|"
     r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息)"
 )
 # Everything a piece may open with before its name: particles, lead-ins, list openers.
-_LEAD = re.compile(f"^(?:{_FUNCTION_LEAD.pattern[1:-1]}|{_OPENER.pattern[1:-1]})+")
+_LEAD = lazy_re(f"^(?:{_FUNCTION_LEAD.pattern[1:-1]}|{_OPENER.pattern[1:-1]})+")
 # "推进甲、乙、丙等项目": the names of a list that the text itself calls projects.
-_LISTED = re.compile(
+_LISTED = lazy_re(
     r"等(?:\d+个|[一二三四五六七八九十两几百]+个|一批)?[^，,。；;：:、等\n]{0,10}?(?:项目|工程)"
 )
-_LINE = re.compile(r"[^\n]+")
-_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)")
-_CLAUSE_END = re.compile(r"[，,。；;：:|！？!?]")
+_LINE = lazy_re(r"[^\n]+")
+_ITEM = lazy_re(r"(?:^|\s)(?:\d{1,2}[.．、])?([^\s]+)")
+_CLAUSE_END = lazy_re(r"[，,。；;：:|！？!?]")
 
 
 _STRIP = " \t\u3000“”\"'*"
@@ -155,9 +156,9 @@ def _pieces(clause: str) -> list[tuple[int, str]]:
     return out
 
 
-_CHROME = re.compile(r"(?:来源|稿源|编辑|责任编辑|责编|作者|记者|分享|打印)[:：]?")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_NAME_HEADER = re.compile(r"^(?:重大|重点)?(?:建设)?(?:项目|工程)(?:名称)?$")
+_CHROME = lazy_re(r"(?:来源|稿源|编辑|责任编辑|责编|作者|记者|分享|打印)[:：]?")
+_CJK = lazy_re(r"[\u4e00-\u9fff]")
+_NAME_HEADER = lazy_re(r"^(?:重大|重点)?(?:建设)?(?:项目|工程)(?:名称)?$")
 
 
 def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .._lazyre import lazy_re
 from ..models import (
     Attribute,
     Check,
@@ -36,16 +37,16 @@ from ..parse.numbers import parse_quantity
 Cell = tuple[str, int, int]  # stripped text, start, end
 
 _ATTR = {"预期性": Attribute.expected, "约束性": Attribute.binding}
-_EMPTY_CELL = re.compile(r"^[—\-－–/／\s]*$")
-_SERIAL = re.compile(r"^\d{1,3}$")
-_HEADER_YEAR = re.compile(r"((?:19|20)\d{2})")
+_EMPTY_CELL = lazy_re(r"^[—\-－–/／\s]*$")
+_SERIAL = lazy_re(r"^\d{1,3}$")
+_HEADER_YEAR = lazy_re(r"((?:19|20)\d{2})")
 # A line that carries `|` but is page chrome or prose, not a table row.
-_CHROME_CELL = re.compile(
+_CHROME_CELL = lazy_re(
     r"^(?:来源|稿源|编辑|责任编辑|责编|审核|校对|作者|记者|通讯员|分享|打印|关闭|浏览|阅读|点击|"
     r"发布时间|字号|【|首页|上一篇|下一篇)"
 )
 _PROSE_CELL = 60  # a cell this long is a sentence, not a table cell
-_PROSE_END = re.compile(r"[。！？!?]")
+_PROSE_END = lazy_re(r"[。！？!?]")
 _SIGNS = {
     "≥": Comparator.at_least, "＞": Comparator.more_than, ">": Comparator.more_than,
     "≤": Comparator.at_most, "＜": Comparator.less_than, "<": Comparator.less_than,
@@ -94,7 +95,7 @@ def _is_row(cells: list[Cell]) -> bool:
     )
 
 
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_RULE = lazy_re(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def _markdown_cells(body: str, start: int) -> list[Cell]:
@@ -116,16 +117,16 @@ class _Column:
 
 
 _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("serial", re.compile(r"^(?:序号|编号|序)$")),
-    ("attribute", re.compile(r"属性|^性质$")),
-    ("unit", re.compile(r"^(?:计量|指标)?单位")),
-    ("category", re.compile(r"^(?:指标)?(?:类别|类型|领域|分类|方面|维度|板块)$")),
-    ("name", re.compile(r"^指标(?:名称|名|项目|内容)?$")),
-    ("growth", re.compile(r"年均|增长|增速|增幅|累计")),
+    ("serial", lazy_re(r"^(?:序号|编号|序)$")),
+    ("attribute", lazy_re(r"属性|^性质$")),
+    ("unit", lazy_re(r"^(?:计量|指标)?单位")),
+    ("category", lazy_re(r"^(?:指标)?(?:类别|类型|领域|分类|方面|维度|板块)$")),
+    ("name", lazy_re(r"^指标(?:名称|名|项目|内容)?$")),
+    ("growth", lazy_re(r"年均|增长|增速|增幅|累计")),
     ("year", _HEADER_YEAR),
-    ("baseline", re.compile(r"基期|现状|基数|实际|[末底]$")),
-    ("target", re.compile(r"目标|规划值|预期值")),
-    ("other", re.compile(r"^(?:备注|说明|责任单位)$")),
+    ("baseline", lazy_re(r"基期|现状|基数|实际|[末底]$")),
+    ("target", lazy_re(r"目标|规划值|预期值")),
+    ("other", lazy_re(r"^(?:备注|说明|责任单位)$")),
 )
 
 
@@ -160,14 +161,14 @@ def _columns(cells: list[str]) -> list[_Column] | None:
 # ---------------------------------------------------------------------------------------
 # What a cell can be
 
-_NUMERIC = re.compile(r"^[〔\[【（(]?[<>≤≥＜＞约~]?\s*[-+－]?[\d.．０-９]")
-_QUALITATIVE = re.compile(
+_NUMERIC = lazy_re(r"^[〔\[【（(]?[<>≤≥＜＞约~]?\s*[-+－]?[\d.．０-９]")
+_QUALITATIVE = lazy_re(
     r"要求|下达|任务|完成|确保|控制|持续|稳定|保持|不低于|不高于|以上|以内|逐年|高于|低于|同步|合理区间|视情|"
     r"基本|逐步|稳步|明显"
 )
 # A serial number written into the name cell ("1.地区生产总值增长（%）").
-_NAME_SERIAL = re.compile(r"^(?:\d{1,3}[.．、]|[（(]\d{1,3}[）)])\s*")
-_UNITISH = re.compile(
+_NAME_SERIAL = lazy_re(r"^(?:\d{1,3}[.．、]|[（(]\d{1,3}[）)])\s*")
+_UNITISH = lazy_re(
     r"^(?:[万亿千百]?(?:元|美元|人|个|家|户|件|项|张|床|岁|年|天|日|吨|公顷|亩|千米|公里|米|平方米|"
     r"立方米|千瓦|瓦|千瓦时|标煤|吨标煤|斤|头|只|所|座|辆|套|台|条|次|册|部|分|小时)(?:/[^\d]{1,6})?|"
     r"%|‰|[A-Za-z/³²]+|个百分点|百分点)$"
@@ -246,7 +247,7 @@ class _State:
     spans: list[Span] = field(default_factory=list)
 
 
-_NAME_UNIT = re.compile(r"^(.{2,}?)[（(]([^（）()]{1,10})[）)]$")
+_NAME_UNIT = lazy_re(r"^(.{2,}?)[（(]([^（）()]{1,10})[）)]$")
 
 
 def _quantity(cell: Cell, unit: str) -> Quantity | None:
@@ -451,7 +452,7 @@ def _serial_row(header: _Header, cells: list[Cell], span: Span, state: _State) -
 # One cell per line
 
 _CELL_LINE_MAX = 30
-_HEADER_OPENERS = re.compile(r"^(?:序号|编号|类别|类型|领域|分类|指标(?:名称)?|指标类别)$")
+_HEADER_OPENERS = lazy_re(r"^(?:序号|编号|类别|类型|领域|分类|指标(?:名称)?|指标类别)$")
 
 
 def _lines_from(text: str, pos: int) -> Iterator[tuple[str, int]]:
@@ -533,7 +534,7 @@ def _cell_table(text: str, pos: int, state: _State, out: list[Indicator]) -> int
 
 
 # A header opener at the start of a line (checked whole by _HEADER_OPENERS).
-_OPENER_AT_LINE = re.compile(r"\n[ \u3000]*(?:序号|编号|类别|类型|领域|分类|指标)")
+_OPENER_AT_LINE = lazy_re(r"\n[ \u3000]*(?:序号|编号|类别|类型|领域|分类|指标)")
 
 
 def _interesting(text: str) -> Iterator[int]:
