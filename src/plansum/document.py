@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .formats import PageMap, Progress
 from .models import (
     CheckRecord,
     ChunkUsage,
@@ -33,6 +32,9 @@ from .parse.docinfo import read_document_info
 from .parse.loading import clean_text, load_source
 from .parse.numbers import Mentions, scan_mentions
 from .parse.outline import flatten, parse_outline
+
+if TYPE_CHECKING:  # types only: a plain-text document never loads the converters
+    from .formats import PageMap, Progress
 
 
 @contextmanager

@@ -1,25 +1,35 @@
 """Command line: a thin shell over the library, one module per group of commands.
 
-Heavy imports stay inside the commands, so `plansum --help` starts quickly.
+Heavy imports stay inside the commands, so `plansum --help` starts quickly.  `plansum NAME …`
+with NAME a command builds a group that holds that command alone (typer turns every
+registered command's signature into click parameters on each run: for `summarize` the other
+seven cost ~20 ms and their modules' imports); everything else — `plansum`, `--help`, an
+unknown name, shell completion — gets the whole `app`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated
+from importlib import import_module
+from typing import Annotated, Any
 
 import typer
 
-from . import batch, eval, summarize, track
 from ._shared import os_error_line, stdout_lost
 
-app = typer.Typer(
-    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
-    no_args_is_help=True,
-    help="Structured, source-checked summaries of Chinese government development plans.",
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain help text: rich's markdown/pygments imports cost ~0.3 s at start-up
-)
+# The commands in the order `plansum --help` lists them: name → (module, function).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "summarize": ("summarize", "summarize"),
+    "batch": ("batch", "batch"),
+    "outline": ("summarize", "outline"),
+    "indicators": ("summarize", "indicators"),
+    "schema": ("eval", "schema"),
+    "record": ("eval", "record"),
+    "eval": ("eval", "eval_command"),
+    "track": ("track", "track"),
+}
+
 
 def _version(value: bool) -> None:
     if value:
@@ -29,7 +39,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -39,19 +48,48 @@ def _root(
     """Structured, source-checked summaries of Chinese government development plans."""
 
 
-app.command()(summarize.summarize)
-app.command()(batch.batch)
-app.command()(summarize.outline)
-app.command()(summarize.indicators)
-app.command()(eval.schema)
-app.command()(eval.record)
-app.command("eval")(eval.eval_command)
-app.command()(track.track)
+def make_app(names: tuple[str, ...] = tuple(COMMANDS)) -> typer.Typer:
+    """The command group with the commands `names` (all of them by default)."""
+    group = typer.Typer(
+        add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
+        no_args_is_help=True,
+        help="Structured, source-checked summaries of Chinese government development plans.",
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain help text: rich's markdown/pygments imports cost ~0.3 s at start-up
+    )
+    group.callback()(_root)
+    for name in names:
+        module, function = COMMANDS[name]
+        group.command(name)(getattr(import_module(f".{module}", __name__), function))
+    return group
+
+
+_APP: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """`app`, the whole group, made on first use (tests and CliRunner import it by name)."""
+    global _APP
+    if name == "app":
+        if _APP is None:
+            _APP = make_app()
+        return _APP
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _for_argv(argv: list[str]) -> typer.Typer:
+    """The group for this command line: the named command alone when the first argument
+    names one (and no shell completion is asked for), else the whole app."""
+    completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+    if len(argv) > 1 and argv[1] in COMMANDS and not completing:
+        return make_app((argv[1],))
+    app: typer.Typer = __getattr__("app")
+    return app
 
 
 def main() -> None:
     try:
-        app()
+        _for_argv(sys.argv)()
     except KeyboardInterrupt:
         typer.echo("plansum: interrupted; finished chunks are kept in the cache", err=True)
         sys.exit(130)

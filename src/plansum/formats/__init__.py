@@ -12,13 +12,36 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from .cleanup import Converted
-from .pagemap import PageMap
-from .pdf import Progress
+
+if TYPE_CHECKING:  # the converters and their clean-up load when a converted format is read
+    from .cleanup import Converted
+    from .pagemap import PageMap
+    from .pdf import Progress
 
 __all__ = ["Converted", "PageMap", "Progress", "convert", "detect", "is_url", "CONVERTED"]
+
+
+
+def __getattr__(name: str) -> Any:
+    """Converted, PageMap and Progress, imported on first use: a plain-text file never loads
+    the converters or their clean-up patterns (start-up, issue 22)."""
+    if name == "Converted":
+        from .cleanup import Converted
+
+        return Converted
+    if name == "PageMap":
+        from .pagemap import PageMap
+
+        return PageMap
+    if name == "Progress":
+        from .pdf import Progress
+
+        return Progress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CONVERTED = ("pdf", "docx", "html")  # the formats a converter turns into text
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",

@@ -14,10 +14,14 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._lazyre import lazy_re
 from ..errors import InputError
-from ..formats import CONVERTED, PageMap, Progress, convert, detect, is_url
+from ..formats import CONVERTED, convert, detect, is_url
+
+if TYPE_CHECKING:  # types only: a plain-text file never loads the converters
+    from ..formats import PageMap, Progress
 
 # Signatures of formats people mistake for text.
 _BINARY_MAGIC: dict[bytes, str] = {

@@ -17,12 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..errors import PlansumError
 from ..models import PlanSummary
-from .csv import CSV_COLUMNS, render_csv
-from .html import render_html
 from .json import json_parts, render_json
 from .markdown import indicator_table_markdown, render_markdown
 
@@ -110,6 +108,28 @@ class Renderers(Generic[T, C]):
 
     def __getitem__(self, name: str) -> Renderer[T, C]:
         return self.table[name]
+
+
+def render_csv(summary: PlanSummary, text: str) -> str:
+    """`render.csv.render_csv`, imported when a CSV is asked for (start-up, issue 22)."""
+    from .csv import render_csv
+
+    return render_csv(summary, text)
+
+
+def render_html(summary: PlanSummary, text: str) -> str:
+    """`render.html.render_html`, imported when an HTML page is asked for."""
+    from .html import render_html
+
+    return render_html(summary, text)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CSV_COLUMNS":  # the csv module (and the stdlib's) only when asked for
+        from .csv import CSV_COLUMNS
+
+        return CSV_COLUMNS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 RENDERERS: Renderers[PlanSummary, str] = Renderers(
