@@ -88,6 +88,10 @@ def _for_argv(argv: list[str]) -> typer.Typer:
 
 
 def main() -> None:
+    # No pydantic plugins in the command (the entry-point scan of every installed package
+    # costs ~20 ms of each start-up, issue 22); a user who runs one sets the variable to
+    # something else (an empty value loads them all). The library never sets it.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         _for_argv(sys.argv)()
     except KeyboardInterrupt:
