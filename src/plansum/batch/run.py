@@ -417,8 +417,10 @@ def run_ray(
     address: str | None,
     workers: int | None = None,
 ) -> Iterator[DocResult]:
-    """Ray tasks of `process_document` (the bytes travel with the task: the nodes need not
-    see the files).  `address=None` starts a local Ray for this run."""
+    """Ray tasks of `process_document`.  `address=None` starts a local Ray for this run, whose
+    workers read each document from its path: a task carries the job's names and path and a
+    reference to the options, nothing else.  On a cluster (`address`) the bytes travel with
+    the task, since its nodes need not see the files."""
     if not address:
         # A Ray of our own, for this run only: keep it on the loopback interface.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
@@ -451,8 +453,9 @@ def run_ray(
                 job = next(pending, None)
                 if job is None:
                     break
-                data = job.data if job.data is not None else _maybe_read(job.path)
-                shipped = Job(job.document_id, job.source, job.path, data)
+                shipped = job
+                if address and job.data is None:
+                    shipped = Job(job.document_id, job.source, job.path, _maybe_read(job.path))
                 inflight[remote.remote(shipped, opts_ref)] = job
             if not inflight:
                 return
