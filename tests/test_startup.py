@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 
 PROBE = r"""
 import json, sys
@@ -72,3 +72,23 @@ def test_the_whole_app_still_has_every_command(tmp_path) -> None:
     assert out.returncode == 0, out.stderr
     for name in ("summarize", "batch", "outline", "indicators", "schema", "record", "eval", "track"):
         assert f" {name} " in out.stdout, name
+
+
+def test_no_pattern_on_the_start_up_path_is_compiled_at_import() -> None:
+    """Module-level patterns of parse/, rules/, headline, formats/cleanup and render/ are
+    `lazy_re`: `scripts/lazy_patterns.py` rewrites any `re.compile` a merge brings back."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "lazy_patterns.py"), "--check"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stdout
+
+
+def test_the_pattern_check_sees_a_module_level_compile() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from lazy_patterns import module_level_compiles
+    finally:
+        sys.path.pop(0)
+    src = "import re\nA = re.compile('a')\nB = (re.compile('b'),)\ndef f():\n    return re.compile('c')\n"
+    assert [line for line, _, _ in module_level_compiles(src)] == [2, 3]
