@@ -424,6 +424,7 @@ def run_ray(
     if not address:
         # A Ray of our own, for this run only: keep it on the loopback interface.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no report to Ray's servers
     try:
         import ray
     except ImportError as exc:
