@@ -177,20 +177,26 @@ def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:
     return out
 
 
-def _split_lazily(pattern: re.Pattern[str], s: str) -> Iterator[str] | list[str]:
-    """`pattern.split(s)`, one piece at a time for a long line (a line of 50 MB is not held as a
-    list of a million pieces); a line of ordinary length is split at once, which is quicker."""
-    if len(s) <= 100_000:
-        return pattern.split(s)
-    return _split_iter(pattern, s)
+# The separators of _CLAUSE_SPLIT as a character class, and every whole clause from a clause
+# start up to the start of the clause that holds a given position (possessive: no backtracking).
+_SEP = _CLAUSE_SPLIT.pattern[1:-1]
+_WHOLE_CLAUSES = re.compile(f"(?:[^{_SEP}]*+[{_SEP}])*+")
 
 
-def _split_iter(pattern: re.Pattern[str], s: str) -> Iterator[str]:
+def _word_clauses(line: str) -> Iterator[tuple[int, str]]:
+    """(start, clause) of the clauses of `line` (split at _CLAUSE_SPLIT) that hold a project
+    word, in order: a clause without one yields no project, and skipping it in C (one search
+    for the next word, one match back to its clause start) costs nothing per skipped clause."""
     pos = 0
-    for m in pattern.finditer(s):
-        yield s[pos : m.start()]
-        pos = m.end()
-    yield s[pos:]
+    while True:
+        word = _ANY_PROJECT_WORD.search(line, pos)
+        if word is None:
+            return
+        start = _WHOLE_CLAUSES.match(line, pos, word.start()).end()  # type: ignore[union-attr]
+        end_m = _CLAUSE_SPLIT.search(line, word.end())
+        end = end_m.start() if end_m else len(line)
+        yield start, line[start:end]
+        pos = end + 1
 
 
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
@@ -260,12 +266,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
                     pos += len(item) + 1
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         in_box = box_at(base) is not None
-        seg_end = -1
-        for seg in _split_lazily(_CLAUSE_SPLIT, line):
-            seg_start = seg_end + 1  # every separator is one character
-            seg_end = seg_start + len(seg)
-            if not seg:
-                continue
+        for seg_start, seg in _word_clauses(line):
             if not (
                 in_box
                 or "、" in seg
