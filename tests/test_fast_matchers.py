@@ -41,3 +41,31 @@ def _clauses_plain(line: str) -> list[tuple[int, str]]:
 def test_word_clauses_are_the_split_clauses_that_hold_a_project_word() -> None:
     for line in LINES:
         assert list(projects._word_clauses(line)) == _clauses_plain(line), line
+
+
+# Fictional sentences around 主要目标是：: at the text start, after a stop, more than 60 characters
+# in, two in one sentence, a continuation too short or too long, a line break before the 。.
+_TARGET_TEXTS = [
+    "主要目标是：地区生产总值增长6%左右。",
+    "某县。2030年全县主要预期目标为：城乡居民收入稳步增长。下一句。",
+    "开头\n今年主要目标是：三项。",
+    "甲" * 59 + "主要目标是：生产总值增长百分之六。",
+    "甲" * 60 + "主要目标是：生产总值增长百分之六。",
+    "甲" * 61 + "主要目标是：生产总值增长百分之六。",
+    "乙。" + "甲" * 60 + "主要目标为:生产总值增长6%。",
+    "全市主要目标是：主要目标是：增长六个百分点左右。",
+    "主要目标是：四字以上。主要目标是：短。",
+    "主要目标是：" + "丙" * 400 + "。",
+    "主要目标是：" + "丙" * 401 + "。",
+    "主要目标是：换行之前\n没有句号。",
+    "主要目标为：" + "丁" * 10 + "。" * 3 + "\n\n主要预期目标是：戊己庚辛。",
+    "主要主要目标是：重叠的开头也要找到。",
+]
+
+
+def test_targets_sentences_are_the_pattern_matches() -> None:
+    from plansum.rules import goals
+
+    for text in [*_TARGET_TEXTS, "。".join(_TARGET_TEXTS), "\n".join(_TARGET_TEXTS)]:
+        want = [m.span() for m in goals._TARGETS_SENTENCE.finditer(text)]
+        assert list(goals._targets_sentences(text)) == want, text

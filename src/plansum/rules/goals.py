@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..models import Goal, Section, Span
 from ..parse.numbers import find_mentions, is_year
@@ -28,6 +29,10 @@ _PERIOD_WORDS = re.compile(r"年均|五年|十[三四五六]五")
 # The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
 # 主要目标是：…"): a goal even when no heading names goals.
 _TARGETS_SENTENCE = re.compile(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
+# What _TARGETS_SENTENCE turns on, searched for alone (a literal prefix: the engine skips to
+# each 主要), and the first sentence stop after a point.
+_TARGETS_WORDS = re.compile(r"主要(?:预期)?目标(?:是|为)[:：]")
+_STOP = re.compile(r"[。\n]")
 _PLAN_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
 _PLAN_PERIOD = re.compile(r"十[三四五六]五")
 _DASH_ITEM = re.compile(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
@@ -46,6 +51,27 @@ def _horizon(s: str, year: int | None = None) -> int | None:
     ):
         return year
     return None
+
+
+def _targets_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """The spans `_TARGETS_SENTENCE.finditer(text)` gives, found from the words it turns on.
+
+    A match is the whole sentence (from after the last 。 or line break) that holds the words
+    within its first 60 characters and ends at its first 。 4 to 400 characters after them.  The
+    pattern tried at every position of the text; this reads only around each 主要…目标是：."""
+    end = 0
+    for w in _TARGETS_WORDS.finditer(text):
+        if w.start() < end:
+            continue  # in the sentence just matched
+        lo = max(0, w.start() - 61)
+        start = max(text.rfind("。", lo, w.start()), text.rfind("\n", lo, w.start())) + 1
+        if start == 0 and lo > 0 or w.start() - start > 60:
+            continue  # the sentence starts more than 60 characters before the words
+        stop = _STOP.search(text, w.end(), w.end() + 401)
+        if stop is None or text[stop.start()] != "。" or stop.start() - w.end() < 4:
+            continue
+        end = stop.end()
+        yield start, end
 
 
 def _sentence_start(text: str, start: int, floor: int) -> int:
@@ -134,9 +160,10 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
                     )
                 )
     taken = [g.span for g in out]
-    for m in _TARGETS_SENTENCE.finditer(text):
-        s = m.group(0).rstrip("。").strip()
-        begin = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+    for m_start, m_end in _targets_sentences(text):
+        whole = text[m_start:m_end]
+        s = whole.rstrip("。").strip()
+        begin = m_start + len(whole) - len(whole.lstrip())
         if any(sp.start <= begin < sp.end or begin <= sp.start < begin + len(s) for sp in taken):
             continue
         if not new(s):
