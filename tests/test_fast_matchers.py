@@ -69,3 +69,18 @@ def test_targets_sentences_are_the_pattern_matches() -> None:
     for text in [*_TARGET_TEXTS, "。".join(_TARGET_TEXTS), "\n".join(_TARGET_TEXTS)]:
         want = [m.span() for m in goals._TARGETS_SENTENCE.finditer(text)]
         assert list(goals._targets_sentences(text)) == want, text
+
+
+def test_clean_text_finds_every_odd_character_the_pattern_finds() -> None:
+    from plansum.parse import loading
+
+    def plain(text: str) -> str:
+        if not loading._ODD.search(text):
+            return text
+        return loading.re.sub(r"\r(?!\n)", "\n", text.translate(loading._TABLE))
+
+    odd = [chr(c) for c in [*range(0, 32), 127, 0x85, 0x2028, 0x2029, 0x3000, 0xFEFF]]
+    for ch in odd:
+        for text in (f"甲{ch}乙", ch, f"甲\r\n{ch}", "甲\r\n乙", f"{ch}\n"):
+            assert loading.clean_text(text) == plain(text), repr(text)
+            assert (loading.clean_text(text) is text) == (plain(text) is text), repr(text)
