@@ -84,3 +84,57 @@ def test_clean_text_finds_every_odd_character_the_pattern_finds() -> None:
         for text in (f"甲{ch}乙", ch, f"甲\r\n{ch}", "甲\r\n乙", f"{ch}\n"):
             assert loading.clean_text(text) == plain(text), repr(text)
             assert (loading.clean_text(text) is text) == (plain(text) is text), repr(text)
+
+
+def _clean_plain(name: str) -> str:
+    """projects._clean as first written (the lead-in removed with `sub`)."""
+    name = name.strip(projects._STRIP)
+    verbs = projects._MID_VERB.findall(name)
+    if verbs:
+        end = name.rfind(verbs[-1]) + len(verbs[-1])
+        if len(name) - end >= 4:
+            name = name[end:].strip(projects._STRIP)
+    if not name.endswith(projects._SUFFIX):
+        tail = projects._STATUS_TAIL.search(name, max(0, len(name) - 16))
+        if tail and name[: tail.start()].endswith(projects._SUFFIX):
+            name = name[: tail.start()]
+    for _ in range(3):
+        new = projects._LEAD.sub("", name)
+        if "等" in new or new.endswith("建设"):
+            new = projects._TAIL.sub("", new)
+        new = new.strip(projects._STRIP)
+        if new == name:
+            break
+        name = new
+    return name
+
+
+PIECES = [
+    "", "  ", "甲工程", "了加快推进甲港二期工程", "1.乙产业园", "（三）丙基地建设", "重点推进丁中心等重点项目建设",
+    "今年某县将集中力量推进戊水库", "己铁路工程主体完工", "“庚高速”", "全力加快建设辛机场及壬电站",
+    "和", "癸村和子村", "推进推进推进丑桥", "建设", "等", "寅港建设建设", "实施卯园、辰园", "并在巳小镇",
+]
+
+
+def test_clean_and_split_and_as_first_written() -> None:
+    for piece in PIECES:
+        assert projects._clean(piece) == _clean_plain(piece), piece
+        name = _clean_plain(piece)
+        plain_split = [name]
+        for sep in ("和", "及"):
+            left, found, right = name.partition(sep)
+            if found and len(left) >= 4 and len(right) >= 4 and left.endswith(projects._SUFFIX):
+                if _clean_plain(right).endswith(projects._SUFFIX):
+                    plain_split = [left, right]
+                    break
+        assert projects._split_and(name) == plain_split, piece
+        plain_pieces = []
+        pos = 0
+        for part in piece.split("、"):
+            if plain_pieces and len(plain_pieces[-1][1]) < 3:
+                off, prev = plain_pieces.pop()
+                plain_pieces.append((off, prev + "、" + part))
+            else:
+                plain_pieces.append((pos, part))
+            pos += len(part) + 1
+        assert projects._pieces(piece) == plain_pieces, piece

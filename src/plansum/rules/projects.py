@@ -108,7 +108,8 @@ def _clean(name: str) -> str:
         if tail and name[: tail.start()].endswith(_SUFFIX):
             name = name[: tail.start()]
     for _ in range(3):
-        new = _LEAD.sub("", name)
+        lead = _LEAD.match(name)  # the pattern is anchored: its one match, if any, is at 0
+        new = name[lead.end() :] if lead else name
         if "等" in new or new.endswith("建设"):  # all _TAIL can remove
             new = _TAIL.sub("", new)
         new = new.strip(_STRIP)
@@ -120,6 +121,8 @@ def _clean(name: str) -> str:
 
 def _split_and(name: str) -> list[str]:
     """"甲产业园和乙基地": two projects when both sides end with a project word."""
+    if "和" not in name and "及" not in name:
+        return [name]
     for sep in ("和", "及"):
         left, found, right = name.partition(sep)
         if found and len(left) >= 4 and len(right) >= 4 and left.endswith(_SUFFIX):
@@ -143,6 +146,8 @@ def _good(name: str, listed: bool = False, in_box: bool = False) -> bool:
 
 def _pieces(clause: str) -> list[tuple[int, str]]:
     """(offset, piece) of a clause split at 、, re-joining pieces too short to be names."""
+    if "、" not in clause:
+        return [(0, clause)]
     out: list[tuple[int, str]] = []
     pos = 0
     for part in clause.split("、"):
