@@ -138,3 +138,47 @@ def test_clean_and_split_and_as_first_written() -> None:
                 plain_pieces.append((pos, part))
             pos += len(part) + 1
         assert projects._pieces(piece) == plain_pieces, piece
+
+
+# numbers._read_match reads all its groups with one Match.group call (issue 22); what it reads
+# from each shape, written out by hand: (start, end, value, unit, comparator, upper, aspirational).
+NUMBERS = {
+    "增长6.5%左右": [(2, 8, 6.5, "%", "about", None, False)],
+    "达到1.2万亿元以上": [(2, 10, 1.2, "万亿元", "at_least", None, False)],
+    "全年增长１２．５％": [(4, 9, 12.5, "%", "exact", None, False)],
+    "控制在3%—5%": [(0, 8, 3.0, "%", "at_most", 5.0, False)],
+    "百分之六": [(0, 4, 6.0, "%", "exact", None, False)],
+    "千分之3.5": [(0, 6, 3.5, "‰", "exact", None, False)],
+    "两个百分点": [(0, 5, 2.0, "个百分点", "exact", None, False)],
+    "三百五十亿元": [(0, 6, 350.0, "亿元", "exact", None, False)],
+    "三至五万人": [(0, 5, 3.0, "万人", "exact", 5.0, False)],
+    "力争突破１０００万人": [(0, 10, 1000.0, "万人", "more_than", None, True)],
+    "300余个": [(0, 5, 300.0, "个", "more_than", None, False)],
+    "1,234.5万元": [(0, 9, 1234.5, "万元", "exact", None, False)],
+    "-2.5%": [(0, 5, -2.5, "%", "exact", None, False)],
+    "8~10个": [(0, 5, 8.0, "个", "exact", 10.0, False)],
+    "1万—2万人": [(0, 6, 1.0, "万人", "exact", 2.0, False)],
+    "二〇三五年": [(0, 5, 2035.0, "年", "exact", None, False)],
+    "0.5亿元": [(0, 5, 0.5, "亿元", "exact", None, False)],
+    "甲\u200b1\u200b2%": [(2, 6, 12.0, "%", "exact", None, False)],
+    "06版": [],
+    "0,500吨": [],
+    "三五年": [],
+    "十四五时期": [],
+    "第三章": [],
+    "5G基站": [],
+    "PM2.5": [],
+}
+
+
+def test_number_shapes_read_as_before() -> None:
+    from plansum.parse.numbers import scan_mentions
+
+    for text, want in NUMBERS.items():
+        m = scan_mentions(text)
+        got = [
+            (q.span.start, q.span.end, q.value, q.unit, q.comparator.value, q.upper, q.aspirational)
+            for q in (m.quantity(k) for k in range(len(m)))
+            if q.span is not None
+        ]
+        assert got == want, text
