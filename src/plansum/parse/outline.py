@@ -242,6 +242,8 @@ def _paragraph_like(text: str, p: int, e: int) -> bool:
 
 
 def _bare(text: str, p: int, e: int) -> bool:
+    if not 4 <= e - p <= MAX_BARE:
+        return False  # before the slice: most lines are paragraphs
     s = text[p:e]
     return (
         4 <= len(s) <= MAX_BARE
