@@ -182,3 +182,21 @@ def test_number_shapes_read_as_before() -> None:
             if q.span is not None
         ]
         assert got == want, text
+
+
+def test_taken_spans_overlap_as_the_pass_over_all_of_them() -> None:
+    import random
+
+    from plansum.rules.goals import _Taken
+
+    rnd = random.Random(22)
+    for _ in range(300):
+        spans = []
+        for _ in range(rnd.randrange(0, 12)):
+            a = rnd.randrange(0, 60)
+            spans.append((a, a + rnd.randrange(0, 15)))
+        taken = _Taken(spans)
+        for begin in range(0, 80):
+            for length in (0, 1, 5, 20):
+                plain = any(a <= begin < b or begin <= a < begin + length for a, b in spans)
+                assert taken.overlaps(begin, length) == plain, (spans, begin, length)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 
 from ..models import Goal, Section, Span
 from ..parse.numbers import find_mentions, is_year
@@ -159,12 +161,12 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
                         span=Span(start=begin, end=begin + len(s)),
                     )
                 )
-    taken = [g.span for g in out]
+    taken = _Taken([(g.span.start, g.span.end) for g in out])
     for m_start, m_end in _targets_sentences(text):
         whole = text[m_start:m_end]
         s = whole.rstrip("。").strip()
         begin = m_start + len(whole) - len(whole.lstrip())
-        if any(sp.start <= begin < sp.end or begin <= sp.start < begin + len(s) for sp in taken):
+        if taken.overlaps(begin, len(s)):
             continue
         if not new(s):
             continue
@@ -179,6 +181,23 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
         )
     out.sort(key=lambda g: g.span.start)
     return out
+
+
+class _Taken:
+    """Spans (start, end) by start, with the furthest end up to each: whether one of them
+    overlaps a sentence is two bisections, not a pass over all of them per sentence."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, begin: int, length: int) -> bool:
+        """Some span holds `begin` (start <= begin < end), or starts in [begin, begin + length)."""
+        k = bisect_right(self.starts, begin)  # the spans that start at or before begin: [0, k)
+        if k and self.reach[k - 1] > begin:
+            return True
+        return bisect_left(self.starts, begin + length) > bisect_left(self.starts, begin)
 
 
 def _innermost(sections: list[Section], pos: int) -> Section | None:
