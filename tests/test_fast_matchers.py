@@ -200,3 +200,24 @@ def test_taken_spans_overlap_as_the_pass_over_all_of_them() -> None:
             for length in (0, 1, 5, 20):
                 plain = any(a <= begin < b or begin <= a < begin + length for a, b in spans)
                 assert taken.overlaps(begin, length) == plain, (spans, begin, length)
+
+
+def test_timeline_sentence_start_as_the_array_of_every_sentence_end() -> None:
+    from plansum.parse.dating import _SENTENCE_END, Timeline
+
+    texts = [
+        "",
+        "甲",
+        "\n",
+        "\n\n甲。乙；丙\n丁！戊?己\n",
+        "今年增长5%。明年增长6%；\n2030年达到7%!没有句号的最后一行",
+        "一行里。很多。句子。" * 20,
+        "。；;！!？?\n" * 3,
+    ]
+    for text in texts:
+        tl = Timeline(text, 2026)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        # asked in any order, twice (the per-line cache must not change the answer)
+        for offset in [*range(len(text) + 1), *reversed(range(len(text) + 1))]:
+            plain = max((e for e in ends if e <= offset), default=0)
+            assert tl._sentence_start(offset) == plain, (text, offset)
