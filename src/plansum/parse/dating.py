@@ -210,6 +210,7 @@ class Timeline:
             self.doc_year = next((r.era.year for r in head if r.era.year is not None), None)
         # Time references are read one paragraph at a time, when a number there asks.
         self._by_line: dict[int, tuple[list[int], list[_Ref]]] = {}
+        self._by_line_ends: dict[int, Sequence[int]] = {}  # sentence ends in a line, by its start
 
     @cached_property
     def _painted(self) -> tuple[list[int], list[Era | None]]:
@@ -284,9 +285,19 @@ class Timeline:
             i -= 1
         return None
 
-    @cached_property
-    def _sentences(self) -> Sequence[int]:
-        return array("q", [m.end() for m in _SENTENCE_END.finditer(self.text)])
+    def _sentence_start(self, offset: int) -> int:
+        """Just after the last sentence end before `offset` (0 if none).  Every line end is a
+        sentence end, so the search stays in offset's line; a line's sentence ends are found
+        the first time a number there asks (most lines hold no indicator)."""
+        lines = self._lines
+        i = bisect.bisect_right(lines, offset)
+        line = lines[i - 1] if i > 0 else 0
+        ends = self._by_line_ends.get(line)
+        if ends is None:
+            stop = lines[i] - 1 if i < len(lines) else len(self.text)  # the line's \n, or the end
+            ends = array("q", [m.end() for m in _SENTENCE_END.finditer(self.text, line, stop)])
+            self._by_line_ends[line] = ends
+        return self._start(ends, offset) if ends and ends[0] <= offset else line
 
     @cached_property
     def _lines(self) -> Sequence[int]:
@@ -298,7 +309,7 @@ class Timeline:
         return bounds[i] if i >= 0 else 0
 
     def sentence_era(self, offset: int) -> Era | None:
-        return self.nearest(offset, self._start(self._sentences, offset))
+        return self.nearest(offset, self._sentence_start(offset))
 
     def paragraph_era(self, offset: int) -> Era | None:
         return self.nearest(offset, self._start(self._lines, offset))
@@ -336,7 +347,7 @@ class Timeline:
         )
         if s_era is None and self.doc_plan is None and self.doc_year is not None:
             # 全年 in a report's review is the year reviewed, in its targets the year ahead.
-            start = self._start(self._sentences, offset)
+            start = self._sentence_start(offset)
             if _WHOLE_YEAR.search(self.text[start:offset]):
                 s_era = Era(year=self.doc_year - (1 if kind is IndicatorKind.actual else 0))
         era = self._era(offset, kind, (s_era, p_era, self.part_era(offset), self.section_era(offset)))
@@ -378,7 +389,7 @@ class Timeline:
         that year's rate, not the period's (a level reached in 2020 does end 十三五)."""
         if kind is not IndicatorKind.actual:
             return False
-        start = self._start(self._sentences, offset)
+        start = self._sentence_start(offset)
         before = self.text[start:offset]
         return bool(_ONE_YEAR_CHANGE.search(before[-8:])) and not _SPAN_WORDS.search(before)
 

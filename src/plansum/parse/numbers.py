@@ -374,10 +374,11 @@ def _scan(text: str) -> list[_Hit]:
     n = len(norm)
     for m in _PATTERN.finditer(norm):
         start, end = m.span()
-        if m.group("n1") is None and m.group("c1") is None and m.group("pct") is None:
+        groups = m.group(*_GROUPS)  # one call for every group _read_match reads
+        if groups[_N1] is None and groups[_C1] is None and groups[_PCT] is None:
             prev_end = end  # a skipped shape (date, code, URL …)
             continue
-        hit = _read_match(norm, m, n)
+        hit = _read_match(norm, start, end, groups, n)
         if hit is None or not _representable(hit):
             prev_end = end
             continue
@@ -400,7 +401,7 @@ def _scan(text: str) -> list[_Hit]:
                     hit.aspirational = True
                 if cmp_word:
                     pre = _PREFIX_COMPARATORS[cmp_word]
-                    suf_word = m.group("suf")
+                    suf_word = groups[_SUF]
                     if not (suf_word and cmp_word == "控制在"):
                         hit.comparator = pre
         hits.append(hit)
@@ -437,11 +438,16 @@ def _mark_aspirational(norm: str, hits: list[_Hit]) -> None:
             hit.aspirational = True
 
 
-def _read_match(norm: str, m: re.Match[str], n: int) -> _Hit | None:
-    start, end = m.span()
+# The groups of _PATTERN that _read_match reads, fetched with one `Match.group` call per match.
+_GROUPS = ("pct", "pn", "n1", "n2", "u1", "u2", "u3", "u0", "c1", "c2", "cu", "suf")
+_PCT, _PN, _N1, _N2, _U1, _U2, _U3, _U0, _C1, _C2, _CU, _SUF = range(len(_GROUPS))
+
+
+def _read_match(norm: str, start: int, end: int, g: tuple[str | None, ...], n: int) -> _Hit | None:
+    """The quantity of one match of _PATTERN (span start:end, groups `g` in _GROUPS order)."""
     before = norm[start - 1] if start > 0 else "\0"  # NUL: never in a character set below
     after = norm[end] if end < n else "\0"
-    suf = m.group("suf") or ""
+    suf = g[_SUF] or ""
     j = start - 1
     while j >= 0 and norm[j] in " \xa0%":
         j -= 1
@@ -450,32 +456,35 @@ def _read_match(norm: str, m: re.Match[str], n: int) -> _Hit | None:
     if after in "级+·" or before in "+·":
         return None  # 5A级 (via the letter), 千亿级, 8+N, 1+3, 12·18
     upper: float | None = None
-    if m.group("pct") is not None:
-        raw_num = m.group("pn")
+    pct = g[_PCT]
+    n1 = g[_N1]
+    if pct is not None:
+        raw_num = g[_PN]
+        assert raw_num is not None  # pn is required after pct
         value = (
             _arabic(raw_num) if raw_num[0].isdigit() or raw_num[0] == "-" else cn_to_number(raw_num)
         )
         if value is None:
             return None
-        unit = "%" if m.group("pct") == "百分之" else "‰"
+        unit = "%" if pct == "百分之" else "‰"
         scale = more = ""
         base = unit
-    elif m.group("n1") is not None:
+    elif n1 is not None:
         if _is_ascii_letter(before) or before in "/_@#.":
             return None  # PM2.5, G111, CO2, 2023/…
         if _is_ascii_letter(after):
             return None  # 5G, 4A级, 3D打印
-        n1 = m.group("n1")
-        int_part = n1.lstrip("-").split(".")[0]
-        if len(int_part) > 1 and int_part[0] == "0":
+        digits = n1[1:] if n1[0] == "-" else n1
+        if len(digits) > 1 and digits[0] == "0" and digits[1] != ".":
             return None  # 06版, 028000 (postcodes, page numbers)
-        value = _arabic(n1)
-        if m.group("n2") is not None:
-            upper = _arabic(m.group("n2"))
+        value = float(n1.replace(",", "")) if "," in n1 else float(n1)
+        n2 = g[_N2]
+        if n2 is not None:
+            upper = _arabic(n2)
             # 1万—2万人: a scale word on both ends, the base unit only after the second
-            unit = (m.group("u1") or m.group("u2") or "") + (m.group("u3") or "")
+            unit = (g[_U1] or g[_U2] or "") + (g[_U3] or "")
         else:
-            unit = m.group("u0") or ""
+            unit = g[_U0] or ""
         if not unit and not suf:
             if after in _BARE_STOP:
                 return None  # 21号, 3月, 06版, 第5章
@@ -497,16 +506,18 @@ def _read_match(norm: str, m: re.Match[str], n: int) -> _Hit | None:
                 return None  # the 序号 cell of a flattened table row
         scale, more, base = _split_unit(unit)
     else:
-        c1 = m.group("c1")
-        unit = m.group("cu")
+        c1, cu = g[_C1], g[_CU]
+        assert c1 is not None and cu is not None  # the third shape: c1 and its unit
+        unit = cu
         scale, more, base = _split_unit(unit)
         value = cn_to_number(c1)
         if value is None:
             return None  # 十四五 and other run-ons
         if len(c1) == 2 and not any(ch in _CN_SMALL or ch in _CN_BIG for ch in c1):
             return None  # 三五年: "three or five", not 35
-        if m.group("c2") is not None:
-            upper_val = cn_to_number(m.group("c2"))
+        c2 = g[_C2]
+        if c2 is not None:
+            upper_val = cn_to_number(c2)
             if upper_val is None:
                 return None
             upper = float(upper_val)
@@ -555,7 +566,9 @@ _ZW_IN_NUMBER = lazy_re(rf"(?<=[0-9０-９.．])[{_ZERO_WIDTH}]+(?=[0-9０-９.�
 
 def _scan_through_zero_width(text: str) -> list[_Hit]:
     """`_scan` with zero-width characters inside numbers read through; spans index `text`."""
-    if _ZW_IN_NUMBER.search(text) is None:
+    # Each zero-width character alone is looked for at memory speed; the pattern (a lookbehind
+    # first: tried at every position) only when one is there.
+    if not any(ch in text for ch in _ZERO_WIDTH) or _ZW_IN_NUMBER.search(text) is None:
         return _scan(text)
     # Where each run of dropped characters falls in the shortened text, and how many characters
     # were dropped up to its end: a shortened offset maps back by one bisection (no table of

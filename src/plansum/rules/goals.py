@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from itertools import accumulate
 
 from .._lazyre import lazy_re
 from ..models import Goal, Section, Span
@@ -29,6 +32,10 @@ _PERIOD_WORDS = lazy_re(r"年均|五年|十[三四五六]五")
 # The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
 # 主要目标是：…"): a goal even when no heading names goals.
 _TARGETS_SENTENCE = lazy_re(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
+# What _TARGETS_SENTENCE turns on, searched for alone (a literal prefix: the engine skips to
+# each 主要), and the first sentence stop after a point.
+_TARGETS_WORDS = lazy_re(r"主要(?:预期)?目标(?:是|为)[:：]")
+_STOP = lazy_re(r"[。\n]")
 _PLAN_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
 _PLAN_PERIOD = lazy_re(r"十[三四五六]五")
 _DASH_ITEM = lazy_re(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
@@ -47,6 +54,27 @@ def _horizon(s: str, year: int | None = None) -> int | None:
     ):
         return year
     return None
+
+
+def _targets_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """The spans `_TARGETS_SENTENCE.finditer(text)` gives, found from the words it turns on.
+
+    A match is the whole sentence (from after the last 。 or line break) that holds the words
+    within its first 60 characters and ends at its first 。 4 to 400 characters after them.  The
+    pattern tried at every position of the text; this reads only around each 主要…目标是：."""
+    end = 0
+    for w in _TARGETS_WORDS.finditer(text):
+        if w.start() < end:
+            continue  # in the sentence just matched
+        lo = max(0, w.start() - 61)
+        start = max(text.rfind("。", lo, w.start()), text.rfind("\n", lo, w.start())) + 1
+        if start == 0 and lo > 0 or w.start() - start > 60:
+            continue  # the sentence starts more than 60 characters before the words
+        stop = _STOP.search(text, w.end(), w.end() + 401)
+        if stop is None or text[stop.start()] != "。" or stop.start() - w.end() < 4:
+            continue
+        end = stop.end()
+        yield start, end
 
 
 def _sentence_start(text: str, start: int, floor: int) -> int:
@@ -134,11 +162,12 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
                         span=Span(start=begin, end=begin + len(s)),
                     )
                 )
-    taken = [g.span for g in out]
-    for m in _TARGETS_SENTENCE.finditer(text):
-        s = m.group(0).rstrip("。").strip()
-        begin = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
-        if any(sp.start <= begin < sp.end or begin <= sp.start < begin + len(s) for sp in taken):
+    taken = _Taken([(g.span.start, g.span.end) for g in out])
+    for m_start, m_end in _targets_sentences(text):
+        whole = text[m_start:m_end]
+        s = whole.rstrip("。").strip()
+        begin = m_start + len(whole) - len(whole.lstrip())
+        if taken.overlaps(begin, len(s)):
             continue
         if not new(s):
             continue
@@ -153,6 +182,23 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
         )
     out.sort(key=lambda g: g.span.start)
     return out
+
+
+class _Taken:
+    """Spans (start, end) by start, with the furthest end up to each: whether one of them
+    overlaps a sentence is two bisections, not a pass over all of them per sentence."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, begin: int, length: int) -> bool:
+        """Some span holds `begin` (start <= begin < end), or starts in [begin, begin + length)."""
+        k = bisect_right(self.starts, begin)  # the spans that start at or before begin: [0, k)
+        if k and self.reach[k - 1] > begin:
+            return True
+        return bisect_left(self.starts, begin + length) > bisect_left(self.starts, begin)
 
 
 def _innermost(sections: list[Section], pos: int) -> Section | None:

@@ -11,7 +11,6 @@ describes or aims (…为一体的…, 争创…) is not a name.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 
 from .._lazyre import lazy_re
@@ -109,7 +108,8 @@ def _clean(name: str) -> str:
         if tail and name[: tail.start()].endswith(_SUFFIX):
             name = name[: tail.start()]
     for _ in range(3):
-        new = _LEAD.sub("", name)
+        lead = _LEAD.match(name)  # the pattern is anchored: its one match, if any, is at 0
+        new = name[lead.end() :] if lead else name
         if "等" in new or new.endswith("建设"):  # all _TAIL can remove
             new = _TAIL.sub("", new)
         new = new.strip(_STRIP)
@@ -121,6 +121,8 @@ def _clean(name: str) -> str:
 
 def _split_and(name: str) -> list[str]:
     """"甲产业园和乙基地": two projects when both sides end with a project word."""
+    if "和" not in name and "及" not in name:
+        return [name]
     for sep in ("和", "及"):
         left, found, right = name.partition(sep)
         if found and len(left) >= 4 and len(right) >= 4 and left.endswith(_SUFFIX):
@@ -144,6 +146,8 @@ def _good(name: str, listed: bool = False, in_box: bool = False) -> bool:
 
 def _pieces(clause: str) -> list[tuple[int, str]]:
     """(offset, piece) of a clause split at 、, re-joining pieces too short to be names."""
+    if "、" not in clause:
+        return [(0, clause)]
     out: list[tuple[int, str]] = []
     pos = 0
     for part in clause.split("、"):
@@ -178,20 +182,26 @@ def _row_cells(line: str, sep: str) -> list[tuple[str, int]]:
     return out
 
 
-def _split_lazily(pattern: re.Pattern[str], s: str) -> Iterator[str] | list[str]:
-    """`pattern.split(s)`, one piece at a time for a long line (a line of 50 MB is not held as a
-    list of a million pieces); a line of ordinary length is split at once, which is quicker."""
-    if len(s) <= 100_000:
-        return pattern.split(s)
-    return _split_iter(pattern, s)
+# The separators of _CLAUSE_SPLIT as a character class, and every whole clause from a clause
+# start up to the start of the clause that holds a given position (possessive: no backtracking).
+_SEP = _CLAUSE_SPLIT.pattern[1:-1]
+_WHOLE_CLAUSES = lazy_re(f"(?:[^{_SEP}]*+[{_SEP}])*+")
 
 
-def _split_iter(pattern: re.Pattern[str], s: str) -> Iterator[str]:
+def _word_clauses(line: str) -> Iterator[tuple[int, str]]:
+    """(start, clause) of the clauses of `line` (split at _CLAUSE_SPLIT) that hold a project
+    word, in order: a clause without one yields no project, and skipping it in C (one search
+    for the next word, one match back to its clause start) costs nothing per skipped clause."""
     pos = 0
-    for m in pattern.finditer(s):
-        yield s[pos : m.start()]
-        pos = m.end()
-    yield s[pos:]
+    while True:
+        word = _ANY_PROJECT_WORD.search(line, pos)
+        if word is None:
+            return
+        start = _WHOLE_CLAUSES.match(line, pos, word.start()).end()  # type: ignore[union-attr]
+        end_m = _CLAUSE_SPLIT.search(line, word.end())
+        end = end_m.start() if end_m else len(line)
+        yield start, line[start:end]
+        pos = end + 1
 
 
 def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project]:
@@ -261,12 +271,7 @@ def find_projects(text: str, boxes: list[Section] | None = None) -> list[Project
                     pos += len(item) + 1
         # Numbered items on one line ("1.甲工程 2.乙工程") are separate clauses.
         in_box = box_at(base) is not None
-        seg_end = -1
-        for seg in _split_lazily(_CLAUSE_SPLIT, line):
-            seg_start = seg_end + 1  # every separator is one character
-            seg_end = seg_start + len(seg)
-            if not seg:
-                continue
+        for seg_start, seg in _word_clauses(line):
             if not (
                 in_box
                 or "、" in seg
