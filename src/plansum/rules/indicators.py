@@ -848,6 +848,30 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+def _mention_sentences(
+    text: str, starts: Sequence[int]
+) -> Iterator[tuple[int, int, int, int]]:
+    """(start, end, lo, hi) of each sentence that holds number mentions lo..hi-1, in order:
+    the sentences `_sentences` gives that hold a mention, found from the mentions (issue 22:
+    a document has several times more sentences without a number than with one).  Each
+    stretch of text is searched once, forwards for the end, backwards for the start."""
+    ends = _SENTENCE_END
+    last_end = re.compile(r"(?s:.*)" + _SENTENCE_END.pattern)  # after the last end before a point
+    n, k, floor = len(starts), 0, 0
+    while k < n:
+        p = starts[k]
+        m = ends.search(text, p)
+        s_end = len(text) if m is None else m.start()
+        if s_end == p:  # a mention on a sentence mark belongs to no sentence
+            k += 1
+            continue
+        back = last_end.match(text, floor, p)
+        s_start = floor if back is None else back.end()
+        hi = bisect.bisect_left(starts, s_end, k)
+        yield s_start, s_end, k, hi
+        k, floor = hi, s_end
+
+
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
     """Whether [lo, hi) meets one of the sorted, disjoint `spans`."""
     i = bisect.bisect_left(starts, hi) - 1
@@ -1039,10 +1063,8 @@ def sentence_indicators(
     carry = ""
     prev_span_end = 0
     line_of = LineStarts(text)
-    for s_start, s_end in _sentences(text):
-        lo = bisect.bisect_left(starts, s_start)
-        hi = bisect.bisect_left(starts, s_end)
-        if lo == hi or _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
+    for s_start, s_end, lo, hi in _mention_sentences(text, starts):
+        if _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
             continue
         sentence = text[s_start:s_end]
         cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
