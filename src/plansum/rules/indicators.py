@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from ..models import (
     Check,
@@ -26,6 +28,8 @@ from ..models import (
 )
 from ..parse.dating import Era, Timeline, averaged_before, plan_containing
 from ..parse.numbers import LineStarts, MentionRef, Mentions, is_year
+
+_M = TypeVar("_M", bound=BaseModel)
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -977,6 +981,41 @@ def _attach_growth(
         owner.year, owner.period = b, f"{a}-{b}"
 
 
+def _built(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model made from values that are valid by construction (numbers read at their span,
+    enum members, the rules' own strings), without running its validators: what
+    `model_construct` does, at a tenth of its cost (issue 22: it is made for every number).
+    Fields not given take their defaults (a factory's anew); the result compares, copies
+    and dumps like a validated instance."""
+    defaults, factories = _defaults_of(cls)
+    state = dict(defaults)
+    for name, factory in factories:
+        if name not in values:
+            state[name] = factory()
+    state.update(values)
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", state)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    obj.model_post_init(None)  # the class's shared "fields set" (models._Model)
+    return obj
+
+
+@lru_cache(maxsize=16)
+def _defaults_of(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """Each field's default in field order (None for a required field, which `_built` is
+    always given), and the fields whose default comes from a factory."""
+    defaults: dict[str, Any] = {}
+    factories = []
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None:
+            defaults[name] = None
+            factories.append((name, cast(Callable[[], Any], info.default_factory)))
+        else:
+            defaults[name] = None if info.is_required() else info.default
+    return defaults, tuple(factories)
+
+
 def _new_indicator(
     name: str,
     q: Quantity,
@@ -987,29 +1026,32 @@ def _new_indicator(
 ) -> Indicator:
     assert q.span is not None
     times = q.unit == "番"
-    ind = Indicator(
-        name=name,
-        unit=q.unit,
-        kind=kind,
-        target_year=era.last if era is not None and kind is IndicatorKind.target else None,
-        span=Span(start=q.span.start, end=q.span.end),
-        check=Check(
-            status=CheckStatus.verified,
-            reason="rules: number at its span",
-            cause=CheckCause.number_at_span,
+    values: dict[str, Any] = {
+        "name": name,
+        "unit": q.unit,
+        "kind": kind,
+        "target_year": era.last if era is not None and kind is IndicatorKind.target else None,
+        "span": _built(Span, {"start": q.span.start, "end": q.span.end}),
+        "check": _built(
+            Check,
+            {
+                "status": CheckStatus.verified,
+                "reason": "rules: number at its span",
+                "cause": CheckCause.number_at_span,
+            },
         ),
-        direction="up" if times else direction,
-        multiple=2.0**q.value if times else None,
-        year=era.last if era is not None else None,
-        period=era.period_text if era is not None else None,
-    )
+        "direction": "up" if times else direction,
+        "multiple": 2.0**q.value if times else None,
+        "year": era.last if era is not None else None,
+        "period": era.period_text if era is not None else None,
+    }
     if role == "growth":
-        ind.growth = q
+        values["growth"] = q
     elif kind == IndicatorKind.actual:
-        ind.actual = q
+        values["actual"] = q
     else:
-        ind.target = q
-    return ind
+        values["target"] = q
+    return _built(Indicator, values)
 
 
 def _not_prose(
