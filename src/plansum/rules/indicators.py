@@ -432,6 +432,10 @@ def _cue_balance(sentence: str, news: bool = False) -> int:
     return len(set(_ACTUAL_RE.findall(sentence))) - len(set(targets.findall(sentence)))
 
 
+def _sentence_cues(text: str, s_start: int, s_end: int, news: bool) -> int:
+    return _cue_balance(text[s_start:s_end], news)
+
+
 def _kind_for(
     cues: Callable[[], int],
     year: int | None,
@@ -1072,16 +1076,27 @@ def _not_prose(
 
 
 def _clauses(
-    sentence: str, s_start: int, starts: Sequence[int], lo: int, hi: int
-) -> tuple[list[int], dict[int, list[int]]]:
-    """The clause starts of a sentence, and its number mentions (lo..hi) grouped by clause."""
-    clause_bounds = [s_start]
-    clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
-    groups: dict[int, list[int]] = {}
+    text: str, s_start: int, starts: Sequence[int], lo: int, hi: int
+) -> list[tuple[int, list[int]]]:
+    """The number mentions lo..hi-1 of the sentence that starts at `s_start`, grouped by clause
+    in order, each group with its clause's start.  One walk over the mentions and the clause
+    marks before the last of them (no copy of the sentence, no search after its last number)."""
+    groups: list[tuple[int, list[int]]] = []
+    c_start, ks = s_start, []
+    seps = _CLAUSE_SEP.finditer(text, s_start, starts[hi - 1])
+    sep = next(seps, None)
     for k in range(lo, hi):
-        ci = bisect.bisect_right(clause_bounds, starts[k]) - 1
-        groups.setdefault(ci, []).append(k)
-    return clause_bounds, groups
+        p = starts[k]
+        if sep is not None and sep.end() <= p:
+            if ks:
+                groups.append((c_start, ks))
+                ks = []
+            while sep is not None and sep.end() <= p:
+                c_start = sep.end()
+                sep = next(seps, None)
+        ks.append(k)
+    groups.append((c_start, ks))
+    return groups
 
 
 def _eras(tl: Timeline | None, at: int, s_start: int, line_start: int) -> tuple[Era | None, Era | None]:
@@ -1108,8 +1123,7 @@ def sentence_indicators(
     for s_start, s_end, lo, hi in _mention_sentences(text, starts):
         if _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
             continue
-        sentence = text[s_start:s_end]
-        cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
+        cues = _memo(partial(_sentence_cues, text, s_start, s_end, ctx.doc_type == "news"))
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
         line_start = line_of(s_start)
         paragraph_kind = (
@@ -1117,9 +1131,7 @@ def sentence_indicators(
             if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40])
             else None
         )
-        clause_bounds, groups = _clauses(sentence, s_start, starts, lo, hi)
-        for ci, cks in sorted(groups.items()):
-            c_start = clause_bounds[ci]
+        for c_start, cks in _clauses(text, s_start, starts, lo, hi):
             year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
             values, lead = _clause_values(text, cks, plain, get)
             if not values:
