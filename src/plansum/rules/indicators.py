@@ -1082,7 +1082,8 @@ def _clauses(
     in order, each group with its clause's start.  One walk over the mentions and the clause
     marks before the last of them (no copy of the sentence, no search after its last number)."""
     groups: list[tuple[int, list[int]]] = []
-    c_start, ks = s_start, []
+    c_start = s_start
+    ks: list[int] = []
     seps = _CLAUSE_SEP.finditer(text, s_start, starts[hi - 1])
     sep = next(seps, None)
     for k in range(lo, hi):
