@@ -1020,6 +1020,18 @@ def _defaults_of(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str,
     return defaults, tuple(factories)
 
 
+def _rules_check() -> Check:
+    """The check of an indicator the rules read at its number."""
+    return _built(
+        Check,
+        {
+            "status": CheckStatus.verified,
+            "reason": "rules: number at its span",
+            "cause": CheckCause.number_at_span,
+        },
+    )
+
+
 def _new_indicator(
     name: str,
     q: Quantity,
@@ -1027,7 +1039,11 @@ def _new_indicator(
     role: str,
     direction: Direction | None,
     era: Era | None,
+    check: Check,
 ) -> Indicator:
+    """The indicator of one number.  Its span is the number's own `Span` object and `check`
+    is shared by the document's sentence indicators (nothing changes either in place; a
+    new span or check is assigned, never edited), which saves two models a number."""
     assert q.span is not None
     times = q.unit == "番"
     values: dict[str, Any] = {
@@ -1035,15 +1051,8 @@ def _new_indicator(
         "unit": q.unit,
         "kind": kind,
         "target_year": era.last if era is not None and kind is IndicatorKind.target else None,
-        "span": _built(Span, {"start": q.span.start, "end": q.span.end}),
-        "check": _built(
-            Check,
-            {
-                "status": CheckStatus.verified,
-                "reason": "rules: number at its span",
-                "cause": CheckCause.number_at_span,
-            },
-        ),
+        "span": q.span,
+        "check": check,
         "direction": "up" if times else direction,
         "multiple": 2.0**q.value if times else None,
         "year": era.last if era is not None else None,
@@ -1121,6 +1130,7 @@ def sentence_indicators(
     carry = ""
     prev_span_end = 0
     line_of = LineStarts(text)
+    check = _rules_check()
     for s_start, s_end, lo, hi in _mention_sentences(text, starts):
         if _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
             continue
@@ -1213,7 +1223,7 @@ def sentence_indicators(
                     _attach_growth(owner, q, direction, text if tl is not None else None)
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
-                ind = _new_indicator(name, q, kind, role, direction, era)
+                ind = _new_indicator(name, q, kind, role, direction, era, check)
                 out.append(ind)
                 for other in shared:
                     out.append(ind.model_copy(update={"name": other}, deep=True))
