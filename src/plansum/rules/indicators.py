@@ -327,6 +327,27 @@ _DIRECTION = re.compile(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
 _LAST_DIRECTION = re.compile(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
 
+def _verb_firsts(words: str) -> frozenset[str]:
+    """The first characters of the words of an alternation ("增长|增加|…")."""
+    return frozenset(w[0] for w in words.split("|") if w)
+
+
+@lru_cache(maxsize=1)
+def _direction_firsts() -> frozenset[str]:
+    return _verb_firsts(f"{_UP}|{_DOWN}")
+
+
+@lru_cache(maxsize=1)
+def _growth_firsts() -> frozenset[str]:
+    return _verb_firsts("|".join(_GROWTH_VERBS))
+
+
+@lru_cache(maxsize=1)
+def _change_firsts() -> frozenset[str]:
+    p = _CHANGE_BEFORE.pattern  # (?:增加|增长|…)(?:了)?$
+    return _verb_firsts(p[p.index("(?:") + 3 : p.index(")")])
+
+
 def _direction(before: str, q: Quantity) -> Direction | None:
     """The direction of the change stated right before a number (its last verb wins)."""
     if q.value < 0:
@@ -334,6 +355,8 @@ def _direction(before: str, q: Quantity) -> Direction | None:
     tail = before[-12:]
     if "增加值" in tail:
         tail = tail.replace("增加值", "")  # a noun (value added), not 增加
+    if _direction_firsts().isdisjoint(tail):
+        return None  # no character a verb starts with: no verb (most numbers)
     last = _LAST_DIRECTION.search(tail)
     if last is None:
         return None
@@ -389,7 +412,11 @@ def _role_for(clause_before: str, q: Quantity) -> str:
         return "level"  # 提高到62%: the level reached, not the change
     if "增加值" in tail:
         tail = tail.replace("增加值", "")  # 增加值比重超过25%: a share, not an increase
-    if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
+    if (
+        q.unit in ("%", "个百分点", "倍", "‰")
+        and not _growth_firsts().isdisjoint(tail)
+        and any(v in tail for v in _GROWTH_VERBS)
+    ):
         return "growth"
     if _is_change(tail):
         return "growth"  # 增加1207元: a change, not a level
@@ -819,7 +846,10 @@ _CHANGE_BEFORE = re.compile(
 
 
 def _is_change(before: str) -> bool:
-    return bool(_CHANGE_BEFORE.search(before[-6:]))
+    tail = before[-6:]
+    if _change_firsts().isdisjoint(tail):
+        return False  # none of the verbs' first characters (most numbers)
+    return bool(_CHANGE_BEFORE.search(tail))
 
 
 def _drop_region(name: str, region: str | None) -> str:
@@ -1260,22 +1290,25 @@ def date_indicators(indicators: Sequence[Indicator], timeline: Timeline) -> None
             ind.direction = _direction(ind.name, ind.growth)  # a table row named 能耗降低
 
 
-def _row_key(ind: Indicator) -> tuple[object, ...]:
-    def q(x: Quantity | None) -> tuple[object, ...] | None:
-        return None if x is None else (x.value, x.upper, x.unit, x.comparator)
+def _numbers_key(x: Quantity | None) -> tuple[object, ...] | None:
+    return None if x is None else (x.value, x.upper, x.unit, x.comparator)
 
+
+def _row_key(ind: Indicator) -> tuple[object, ...]:
+    d = ind.__dict__  # the fields, read without an attribute lookup each
+    q = _numbers_key
     return (
-        ind.name,
-        ind.section,
-        ind.kind,
-        ind.year,
-        ind.period,
-        ind.direction,
-        ind.attribute,
-        q(ind.baseline),
-        q(ind.target),
-        q(ind.actual),
-        q(ind.growth),
+        d["name"],
+        d["section"],
+        d["kind"],
+        d["year"],
+        d["period"],
+        d["direction"],
+        d["attribute"],
+        q(d["baseline"]),
+        q(d["target"]),
+        q(d["actual"]),
+        q(d["growth"]),
     )
 
 
