@@ -230,12 +230,12 @@ def _clean_name(prefix: str) -> str:
     )
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
-    s = _YEAR_PHRASE.sub("", prefix)
+    s = _YEAR_PHRASE.sub("", prefix) if "年" in prefix else prefix  # every year phrase has 年
     intents = list(_INTENT.finditer(s)) if _INTENT_FIRST.search(s) else []
     intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
-    head = _FROM.split(s, maxsplit=1)[0]
+    head = _FROM.split(s, maxsplit=1)[0] if ("由" in s or "从" in s) else s
     if len(head.strip()) >= 2:
         s = head  # "森林覆盖率由…的17.34%提高到…": the subject stands before 由
     s = s.strip(_EDGE)
