@@ -1162,7 +1162,10 @@ def sentence_indicators(
     line_of = LineStarts(text)
     check = _rules_check()
     for s_start, s_end, lo, hi in _mention_sentences(text, starts):
-        if _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
+        # Only years and bare numbers (no candidate): nothing here, and nothing carried on.
+        if all(map(plain, range(lo, hi))) or _not_prose(
+            text, s_start, s_end, skip_sorted, skip_starts, ctx
+        ):
             continue
         cues = _memo(partial(_sentence_cues, text, s_start, s_end, ctx.doc_type == "news"))
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
@@ -1196,8 +1199,8 @@ def sentence_indicators(
             quantity = {m.id: m.quantity for m in values}
             if respectively and len(values) >= 2:
                 _share_comparator(text, values, quantity)
-            list_direction = _direction(text[c_start : first_span.start], values[0].quantity)
-            first_role = _role_for(text[c_start : first_span.start], values[0].quantity)
+            list_direction = _direction(before_first, values[0].quantity)
+            first_role = _role_for(before_first, values[0].quantity)
             prev_end = c_start
             last_name = base_name
             for idx, m in enumerate(values):
