@@ -343,6 +343,12 @@ def _growth_firsts() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _doing_firsts() -> frozenset[str]:
+    p = _DOING.pattern  # ^(?:实施|建设|…)(?=…)
+    return _verb_firsts(p[p.index("(?:") + 3 : p.index(")")])
+
+
+@lru_cache(maxsize=1)
 def _change_firsts() -> frozenset[str]:
     p = _CHANGE_BEFORE.pattern  # (?:增加|增长|…)(?:了)?$
     return _verb_firsts(p[p.index("(?:") + 3 : p.index(")")])
@@ -865,6 +871,14 @@ def _drop_region(name: str, region: str | None) -> str:
     return name
 
 
+def _number_name(name: str, region: str | None) -> str:
+    """A number's name without the document's place, a verb of doing, a function word."""
+    name = _drop_region(name, region)
+    if name[:1] in _doing_firsts():  # (_DOING starts with one of these or does nothing)
+        name = _DOING.sub("", name)
+    return _noun_phrase(name)
+
+
 def _qualify(name: str, before: str) -> str:
     """A name of two characters (投资, 产值) takes the subject named before it in the sentence."""
     if len(name) > 2 or not before:
@@ -1215,7 +1229,7 @@ def sentence_indicators(
                     names[idx] = last_name
                 name = lead.get(m.id, names[idx])
                 prev_end = q.span.end
-                name = _noun_phrase(_DOING.sub("", _drop_region(name, ctx.region)))
+                name = _number_name(name, ctx.region)
                 if m.id in lead and _TAIL_WORDS.fullmatch(lead[m.id]):
                     name = names[idx]  # "廊道1194公里全线贯通": the name stands before the number
                 if name in _GENERIC:
@@ -1225,7 +1239,8 @@ def sentence_indicators(
                     name = _qualify(name, subject)
                 if len(name) < 2:
                     continue
-                before = text[c_start : q.span.start]
+                # the clause's words before the number: its last 12 are all that is read
+                before = text[max(c_start, q.span.start - 12) : q.span.start]
                 tl = ctx.timeline
                 eras = _eras(tl, q.span.start, s_start, line_start)
                 kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
