@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from .._lazyre import lazy_re
 from ..models import (
@@ -27,6 +29,8 @@ from ..models import (
 )
 from ..parse.dating import Era, Timeline, averaged_before, plan_containing
 from ..parse.numbers import LineStarts, MentionRef, Mentions, is_year
+
+_M = TypeVar("_M", bound=BaseModel)
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -227,12 +231,12 @@ def _clean_name(prefix: str) -> str:
     )
     if m is not None and len(prefix[: m.start()].strip(_EDGE)) >= 2:
         prefix = prefix[: m.start()]
-    s = _YEAR_PHRASE.sub("", prefix)
+    s = _YEAR_PHRASE.sub("", prefix) if "年" in prefix else prefix  # every year phrase has 年
     intents = list(_INTENT.finditer(s)) if _INTENT_FIRST.search(s) else []
     intent = intents[-1] if intents else None
     if intent is not None and len(s) - intent.end() >= 2:
         s = s[intent.end() :]  # "松桥将力争实现经济总量": the subject follows the intent
-    head = _FROM.split(s, maxsplit=1)[0]
+    head = _FROM.split(s, maxsplit=1)[0] if ("由" in s or "从" in s) else s
     if len(head.strip()) >= 2:
         s = head  # "森林覆盖率由…的17.34%提高到…": the subject stands before 由
     s = s.strip(_EDGE)
@@ -324,6 +328,33 @@ _DIRECTION = lazy_re(rf"(?P<down>{_DOWN})|(?P<up>{_UP})")
 _LAST_DIRECTION = lazy_re(rf"(?s:.*)(?:(?P<down>{_DOWN})|(?P<up>{_UP}))")  # the last verb
 
 
+def _verb_firsts(words: str) -> frozenset[str]:
+    """The first characters of the words of an alternation ("增长|增加|…")."""
+    return frozenset(w[0] for w in words.split("|") if w)
+
+
+@lru_cache(maxsize=1)
+def _direction_firsts() -> frozenset[str]:
+    return _verb_firsts(f"{_UP}|{_DOWN}")
+
+
+@lru_cache(maxsize=1)
+def _growth_firsts() -> frozenset[str]:
+    return _verb_firsts("|".join(_GROWTH_VERBS))
+
+
+@lru_cache(maxsize=1)
+def _doing_firsts() -> frozenset[str]:
+    p = _DOING.pattern  # ^(?:实施|建设|…)(?=…)
+    return _verb_firsts(p[p.index("(?:") + 3 : p.index(")")])
+
+
+@lru_cache(maxsize=1)
+def _change_firsts() -> frozenset[str]:
+    p = _CHANGE_BEFORE.pattern  # (?:增加|增长|…)(?:了)?$
+    return _verb_firsts(p[p.index("(?:") + 3 : p.index(")")])
+
+
 def _direction(before: str, q: Quantity) -> Direction | None:
     """The direction of the change stated right before a number (its last verb wins)."""
     if q.value < 0:
@@ -331,6 +362,8 @@ def _direction(before: str, q: Quantity) -> Direction | None:
     tail = before[-12:]
     if "增加值" in tail:
         tail = tail.replace("增加值", "")  # a noun (value added), not 增加
+    if _direction_firsts().isdisjoint(tail):
+        return None  # no character a verb starts with: no verb (most numbers)
     last = _LAST_DIRECTION.search(tail)
     if last is None:
         return None
@@ -386,7 +419,11 @@ def _role_for(clause_before: str, q: Quantity) -> str:
         return "level"  # 提高到62%: the level reached, not the change
     if "增加值" in tail:
         tail = tail.replace("增加值", "")  # 增加值比重超过25%: a share, not an increase
-    if q.unit in ("%", "个百分点", "倍", "‰") and any(v in tail for v in _GROWTH_VERBS):
+    if (
+        q.unit in ("%", "个百分点", "倍", "‰")
+        and not _growth_firsts().isdisjoint(tail)
+        and any(v in tail for v in _GROWTH_VERBS)
+    ):
         return "growth"
     if _is_change(tail):
         return "growth"  # 增加1207元: a change, not a level
@@ -427,6 +464,10 @@ def _cue_balance(sentence: str, news: bool = False) -> int:
     """Result cues minus target cues in a sentence (each cue counted once per sentence)."""
     targets = _NEWS_TARGET_RE if news else _TARGET_RE
     return len(set(_ACTUAL_RE.findall(sentence))) - len(set(targets.findall(sentence)))
+
+
+def _sentence_cues(text: str, s_start: int, s_end: int, news: bool) -> int:
+    return _cue_balance(text[s_start:s_end], news)
 
 
 def _kind_for(
@@ -812,7 +853,10 @@ _CHANGE_BEFORE = lazy_re(
 
 
 def _is_change(before: str) -> bool:
-    return bool(_CHANGE_BEFORE.search(before[-6:]))
+    tail = before[-6:]
+    if _change_firsts().isdisjoint(tail):
+        return False  # none of the verbs' first characters (most numbers)
+    return bool(_CHANGE_BEFORE.search(tail))
 
 
 def _drop_region(name: str, region: str | None) -> str:
@@ -826,6 +870,14 @@ def _drop_region(name: str, region: str | None) -> str:
     ):
         return _LEADING.sub("", name[len(region) :]).strip(_EDGE) or name
     return name
+
+
+def _number_name(name: str, region: str | None) -> str:
+    """A number's name without the document's place, a verb of doing, a function word."""
+    name = _drop_region(name, region)
+    if name[:1] in _doing_firsts():  # (_DOING starts with one of these or does nothing)
+        name = _DOING.sub("", name)
+    return _noun_phrase(name)
 
 
 def _qualify(name: str, before: str) -> str:
@@ -847,6 +899,30 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         yield start, len(text)
+
+
+def _mention_sentences(
+    text: str, starts: Sequence[int]
+) -> Iterator[tuple[int, int, int, int]]:
+    """(start, end, lo, hi) of each sentence that holds number mentions lo..hi-1, in order:
+    the sentences `_sentences` gives that hold a mention, found from the mentions (issue 22:
+    a document has several times more sentences without a number than with one).  Each
+    stretch of text is searched once, forwards for the end, backwards for the start."""
+    ends = _SENTENCE_END
+    last_end = re.compile(r"(?s:.*)" + _SENTENCE_END.pattern)  # after the last end before a point
+    n, k, floor = len(starts), 0, 0
+    while k < n:
+        p = starts[k]
+        m = ends.search(text, p)
+        s_end = len(text) if m is None else m.start()
+        if s_end == p:  # a mention on a sentence mark belongs to no sentence
+            k += 1
+            continue
+        back = last_end.match(text, floor, p)
+        s_start = floor if back is None else back.end()
+        hi = bisect.bisect_left(starts, s_end, k)
+        yield s_start, s_end, k, hi
+        k, floor = hi, s_end
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> bool:
@@ -954,6 +1030,53 @@ def _attach_growth(
         owner.year, owner.period = b, f"{a}-{b}"
 
 
+def _built(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model made from values that are valid by construction (numbers read at their span,
+    enum members, the rules' own strings), without running its validators: what
+    `model_construct` does, without its cost (issue 22: it is made for every number).
+    Fields not given take their defaults (a factory's anew); the result compares, copies
+    and dumps like a validated instance."""
+    defaults, factories = _defaults_of(cls)
+    state = dict(defaults)
+    for name, factory in factories:
+        if name not in values:
+            state[name] = factory()
+    state.update(values)
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", state)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    obj.model_post_init(None)  # the class's shared "fields set" (models._Model)
+    return obj
+
+
+@lru_cache(maxsize=16)
+def _defaults_of(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """Each field's default in field order (None for a required field, which `_built` is
+    always given), and the fields whose default comes from a factory."""
+    defaults: dict[str, Any] = {}
+    factories = []
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None:
+            defaults[name] = None
+            factories.append((name, cast(Callable[[], Any], info.default_factory)))
+        else:
+            defaults[name] = None if info.is_required() else info.default
+    return defaults, tuple(factories)
+
+
+def _rules_check() -> Check:
+    """The check of an indicator the rules read at its number."""
+    return _built(
+        Check,
+        {
+            "status": CheckStatus.verified,
+            "reason": "rules: number at its span",
+            "cause": CheckCause.number_at_span,
+        },
+    )
+
+
 def _new_indicator(
     name: str,
     q: Quantity,
@@ -961,32 +1084,32 @@ def _new_indicator(
     role: str,
     direction: Direction | None,
     era: Era | None,
+    check: Check,
 ) -> Indicator:
+    """The indicator of one number.  Its span is the number's own `Span` object and `check`
+    is shared by the document's sentence indicators (nothing changes either in place; a
+    new span or check is assigned, never edited), which saves two models a number."""
     assert q.span is not None
     times = q.unit == "番"
-    ind = Indicator(
-        name=name,
-        unit=q.unit,
-        kind=kind,
-        target_year=era.last if era is not None and kind is IndicatorKind.target else None,
-        span=Span(start=q.span.start, end=q.span.end),
-        check=Check(
-            status=CheckStatus.verified,
-            reason="rules: number at its span",
-            cause=CheckCause.number_at_span,
-        ),
-        direction="up" if times else direction,
-        multiple=2.0**q.value if times else None,
-        year=era.last if era is not None else None,
-        period=era.period_text if era is not None else None,
-    )
+    values: dict[str, Any] = {
+        "name": name,
+        "unit": q.unit,
+        "kind": kind,
+        "target_year": era.last if era is not None and kind is IndicatorKind.target else None,
+        "span": q.span,
+        "check": check,
+        "direction": "up" if times else direction,
+        "multiple": 2.0**q.value if times else None,
+        "year": era.last if era is not None else None,
+        "period": era.period_text if era is not None else None,
+    }
     if role == "growth":
-        ind.growth = q
+        values["growth"] = q
     elif kind == IndicatorKind.actual:
-        ind.actual = q
+        values["actual"] = q
     else:
-        ind.target = q
-    return ind
+        values["target"] = q
+    return _built(Indicator, values)
 
 
 def _not_prose(
@@ -1007,16 +1130,28 @@ def _not_prose(
 
 
 def _clauses(
-    sentence: str, s_start: int, starts: Sequence[int], lo: int, hi: int
-) -> tuple[list[int], dict[int, list[int]]]:
-    """The clause starts of a sentence, and its number mentions (lo..hi) grouped by clause."""
-    clause_bounds = [s_start]
-    clause_bounds += [s_start + c.end() for c in _CLAUSE_SEP.finditer(sentence)]
-    groups: dict[int, list[int]] = {}
+    text: str, s_start: int, starts: Sequence[int], lo: int, hi: int
+) -> list[tuple[int, list[int]]]:
+    """The number mentions lo..hi-1 of the sentence that starts at `s_start`, grouped by clause
+    in order, each group with its clause's start.  One walk over the mentions and the clause
+    marks before the last of them (no copy of the sentence, no search after its last number)."""
+    groups: list[tuple[int, list[int]]] = []
+    c_start = s_start
+    ks: list[int] = []
+    seps = _CLAUSE_SEP.finditer(text, s_start, starts[hi - 1])
+    sep = next(seps, None)
     for k in range(lo, hi):
-        ci = bisect.bisect_right(clause_bounds, starts[k]) - 1
-        groups.setdefault(ci, []).append(k)
-    return clause_bounds, groups
+        p = starts[k]
+        if sep is not None and sep.end() <= p:
+            if ks:
+                groups.append((c_start, ks))
+                ks = []
+            while sep is not None and sep.end() <= p:
+                c_start = sep.end()
+                sep = next(seps, None)
+        ks.append(k)
+    groups.append((c_start, ks))
+    return groups
 
 
 def _eras(tl: Timeline | None, at: int, s_start: int, line_start: int) -> tuple[Era | None, Era | None]:
@@ -1040,13 +1175,14 @@ def sentence_indicators(
     carry = ""
     prev_span_end = 0
     line_of = LineStarts(text)
-    for s_start, s_end in _sentences(text):
-        lo = bisect.bisect_left(starts, s_start)
-        hi = bisect.bisect_left(starts, s_end)
-        if lo == hi or _not_prose(text, s_start, s_end, skip_sorted, skip_starts, ctx):
+    check = _rules_check()
+    for s_start, s_end, lo, hi in _mention_sentences(text, starts):
+        # Only years and bare numbers (no candidate): nothing here, and nothing carried on.
+        if all(map(plain, range(lo, hi))) or _not_prose(
+            text, s_start, s_end, skip_sorted, skip_starts, ctx
+        ):
             continue
-        sentence = text[s_start:s_end]
-        cues = _memo(partial(_cue_balance, sentence, ctx.doc_type == "news"))
+        cues = _memo(partial(_sentence_cues, text, s_start, s_end, ctx.doc_type == "news"))
         sentence_name = carry if s_start > 0 and text[s_start - 1] != "\n" else ""
         line_start = line_of(s_start)
         paragraph_kind = (
@@ -1054,9 +1190,7 @@ def sentence_indicators(
             if _RESULT_PARAGRAPH.search(text[line_start : line_start + 40])
             else None
         )
-        clause_bounds, groups = _clauses(sentence, s_start, starts, lo, hi)
-        for ci, cks in sorted(groups.items()):
-            c_start = clause_bounds[ci]
+        for c_start, cks in _clauses(text, s_start, starts, lo, hi):
             year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
             values, lead = _clause_values(text, cks, plain, get)
             if not values:
@@ -1080,8 +1214,8 @@ def sentence_indicators(
             quantity = {m.id: m.quantity for m in values}
             if respectively and len(values) >= 2:
                 _share_comparator(text, values, quantity)
-            list_direction = _direction(text[c_start : first_span.start], values[0].quantity)
-            first_role = _role_for(text[c_start : first_span.start], values[0].quantity)
+            list_direction = _direction(before_first, values[0].quantity)
+            first_role = _role_for(before_first, values[0].quantity)
             prev_end = c_start
             last_name = base_name
             for idx, m in enumerate(values):
@@ -1096,7 +1230,7 @@ def sentence_indicators(
                     names[idx] = last_name
                 name = lead.get(m.id, names[idx])
                 prev_end = q.span.end
-                name = _noun_phrase(_DOING.sub("", _drop_region(name, ctx.region)))
+                name = _number_name(name, ctx.region)
                 if m.id in lead and _TAIL_WORDS.fullmatch(lead[m.id]):
                     name = names[idx]  # "廊道1194公里全线贯通": the name stands before the number
                 if name in _GENERIC:
@@ -1106,7 +1240,8 @@ def sentence_indicators(
                     name = _qualify(name, subject)
                 if len(name) < 2:
                     continue
-                before = text[c_start : q.span.start]
+                # the clause's words before the number: its last 12 are all that is read
+                before = text[max(c_start, q.span.start - 12) : q.span.start]
                 tl = ctx.timeline
                 eras = _eras(tl, q.span.start, s_start, line_start)
                 kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
@@ -1137,7 +1272,7 @@ def sentence_indicators(
                     _attach_growth(owner, q, direction, text if tl is not None else None)
                     continue
                 era = tl.era(q.span.start, kind, eras) if tl is not None else None
-                ind = _new_indicator(name, q, kind, role, direction, era)
+                ind = _new_indicator(name, q, kind, role, direction, era, check)
                 out.append(ind)
                 for other in shared:
                     out.append(ind.model_copy(update={"name": other}, deep=True))
@@ -1174,22 +1309,25 @@ def date_indicators(indicators: Sequence[Indicator], timeline: Timeline) -> None
             ind.direction = _direction(ind.name, ind.growth)  # a table row named 能耗降低
 
 
-def _row_key(ind: Indicator) -> tuple[object, ...]:
-    def q(x: Quantity | None) -> tuple[object, ...] | None:
-        return None if x is None else (x.value, x.upper, x.unit, x.comparator)
+def _numbers_key(x: Quantity | None) -> tuple[object, ...] | None:
+    return None if x is None else (x.value, x.upper, x.unit, x.comparator)
 
+
+def _row_key(ind: Indicator) -> tuple[object, ...]:
+    d = ind.__dict__  # the fields, read without an attribute lookup each
+    q = _numbers_key
     return (
-        ind.name,
-        ind.section,
-        ind.kind,
-        ind.year,
-        ind.period,
-        ind.direction,
-        ind.attribute,
-        q(ind.baseline),
-        q(ind.target),
-        q(ind.actual),
-        q(ind.growth),
+        d["name"],
+        d["section"],
+        d["kind"],
+        d["year"],
+        d["period"],
+        d["direction"],
+        d["attribute"],
+        q(d["baseline"]),
+        q(d["target"]),
+        q(d["actual"]),
+        q(d["growth"]),
     )
 
 
