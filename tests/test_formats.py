@@ -9,6 +9,7 @@ with its navigation, sidebar and footer for the web pages.  URL tests use a serv
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from functools import cache
 from pathlib import Path
@@ -468,6 +469,41 @@ def test_cli_outline_and_indicators_of_files_and_urls(plan_pdf: Path, server: st
     assert "湿地保护率" in r.stdout
     r = _cli("indicators", server + "/to-file")
     assert r.exit_code == 2 and "only http(s) redirects" in r.output
+
+
+def test_cli_track_reads_urls_beside_files(tmp_path: Path, server: str) -> None:
+    # A URL is fetched like summarize fetches it and cited by the whole URL (was: "https:/…
+    # does not exist", the double slash folded by Path).
+    doc = tmp_path / "songqiao_work_report_2026.txt"
+    doc.write_text((CORPUS / "songqiao_work_report_2026.txt").read_text("utf-8"), "utf-8")
+    r = _cli("track", str(doc), server + "/plan.html", "--offline", "-f", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    cited = json.dumps(data, ensure_ascii=False)
+    assert server + "/plan.html" in cited and "songqiao_work_report_2026.txt" in cited
+    r = _cli("track", server + "/to-file", "--offline")
+    assert r.exit_code == 2 and "only http(s) redirects" in r.output
+
+
+def test_batch_manifest_lists_urls(tmp_path: Path, server: str) -> None:
+    # URLs in a manifest are fetched once by the planner; one that cannot be had is a failed
+    # document with the fetch's own reason, and the rest of the batch goes on.
+    from plansum.batch.run import run_batch
+
+    local = tmp_path / "songqiao_work_report_2026.txt"
+    local.write_text((CORPUS / "songqiao_work_report_2026.txt").read_text("utf-8"), "utf-8")
+    manifest = tmp_path / "list.txt"
+    manifest.write_text(
+        f"{local.name}\n{server}/plan.html\n{server}/download?id=7\n{server}/to-file\n", "utf-8"
+    )
+    report = run_batch(manifest, tmp_path / "out", runner="inline")
+    assert report.done == 3, report.failed
+    assert [(src, kind) for src, kind, _ in report.failed] == [(f"{server}/to-file", "input")]
+    assert "only http(s) redirects" in report.failed[0][2]
+    again = run_batch(manifest, tmp_path / "out", runner="inline")
+    assert again.skipped == 3 and again.done == 0
+    r = _cli("batch", server + "/plan.html", "-o", str(tmp_path / "o2"), "--offline")
+    assert r.exit_code == 2 and "list URLs in a manifest" in r.output
 
 
 def test_cli_track_reads_a_folder_of_pdfs(tmp_path: Path) -> None:

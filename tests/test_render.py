@@ -335,8 +335,20 @@ def test_csv_header_is_stable(summary: PlanSummary) -> None:
         "check_status", "check_reason", "origin", "span_start", "span_end", "evidence",
         "year", "period", "direction", "growth_signed", "multiple", "headline",
         "check_label", "model_verdict",
-        "document", "region", "region_code",
+        "document", "region", "region_code", "indicator_key", "indicator_label",
     ]  # fmt: skip
+
+
+def test_csv_rows_carry_the_key_track_aligns_on(summary: PlanSummary) -> None:
+    # One filter on indicator_key finds a series under each of its names across documents.
+    rows = read_csv(render(summary, TEXT, "csv"))
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["地区生产总值"]["indicator_key"] == "gdp"
+    assert by_name["地区生产总值"]["indicator_label"] == "地区生产总值"
+    assert by_name["常住人口城镇化率"]["indicator_key"] == "urbanization"
+    # energy per unit of GDP is its own series, not GDP
+    assert by_name["单位地区生产总值能耗降低"]["indicator_key"] not in ("gdp", "")
+    assert all(r["indicator_key"] for r in rows)
 
 
 def test_csv_rows_numbers_and_bom(summary: PlanSummary) -> None:

@@ -43,6 +43,7 @@ class Job:
     source: str  # as the user named it: relative to the input directory or the manifest
     path: str
     data: bytes | None = None
+    error: str | None = None  # why the input could not be had (a URL that did not fetch)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def process_document(job: Job, options: RunOptions) -> DocResult:
         "settings_key": settings_key(options),
     }
     try:
+        if job.error is not None:
+            raise InputError(job.error)
         data = job.data if job.data is not None else _read(job.path, job.source)
         if len(data) > MAX_BYTES:
             raise InputError(
@@ -210,11 +213,18 @@ def _now() -> str:
 DEFAULT_GLOB = "*.txt,*.pdf,*.docx,*.html,*.htm"
 
 
-def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path]]:
+def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path | str]]:
     """(source name, path) of every input: the files under a directory matching `pattern`
     (recursively; several patterns separated by commas), or the paths a manifest lists (one
     per line, or a `path` column of a .csv/.tsv/.jsonl file; relative paths are relative to
-    the manifest)."""
+    the manifest).  A manifest may list http(s) URLs: their "path" is the URL itself."""
+    from ..formats import is_url
+
+    if is_url(str(target)) or str(target).lower().startswith(("http:/", "https:/")):
+        raise InputError(
+            f"{target}: batch reads a directory or a manifest file; list URLs in a manifest "
+            "(one a line), or give one URL to `plansum summarize`"
+        )
     if target.is_dir():
         found = {p for pat in pattern.split(",") if pat.strip() for p in target.rglob(pat.strip())}
         return [(display_name(p.relative_to(target).as_posix()), p) for p in sorted(found) if p.is_file()]
@@ -238,7 +248,7 @@ def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path]
                     raise InputError(f"{target}:{n}: expected a JSON object with a 'path'") from exc
     else:
         names = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return [(n, p if (p := Path(n)).is_absolute() else base / p) for n in names]
+    return [(n, n if is_url(n) else p if (p := Path(n)).is_absolute() else base / p) for n in names]
 
 
 def display_name(name: str) -> str:
@@ -268,17 +278,26 @@ class Plan:
     unreadable: list[Job] = field(default_factory=list)
 
 
-def plan(inputs: list[tuple[str, Path]], done: dict[str, str], key: str) -> Plan:
-    """Hash every input; skip what is done with these settings and repeats of one content."""
+def plan(inputs: list[tuple[str, Path | str]], done: dict[str, str], key: str) -> Plan:
+    """Hash every input; skip what is done with these settings and repeats of one content.
+
+    A URL is fetched here, once (`formats.url.fetch`: its limits and checks), and its bytes
+    go with the job, so that a page that changed since the last run is summarized again."""
     out = Plan()
     seen: dict[str, str] = {}
     for source, path in inputs:
+        fetched: bytes | None = None
         try:
-            did, _ = content_id(path.read_bytes())
-        except OSError:
-            # A job all the same: the worker reports why (missing, unreadable).
+            if isinstance(path, str):
+                fetched = _fetch(path)
+                did, _ = content_id(fetched)
+            else:
+                did, _ = content_id(path.read_bytes())
+        except (OSError, InputError) as exc:
+            # A job all the same: the worker reports why (missing, unreadable, not fetched).
             did = "path-" + hashlib.sha256(source.encode()).hexdigest()[:11]
-            out.unreadable.append(Job(did, source, str(path)))
+            error = str(exc) if isinstance(exc, InputError) else None
+            out.unreadable.append(Job(did, source, str(path), error=error))
             continue
         if did in seen:
             out.duplicates.append((source, seen[did]))
@@ -287,8 +306,14 @@ def plan(inputs: list[tuple[str, Path]], done: dict[str, str], key: str) -> Plan
         if done.get(did) == key:
             out.skipped.append(source)
         else:
-            out.todo.append(Job(did, source, str(path)))
+            out.todo.append(Job(did, source, str(path), data=fetched))
     return out
+
+
+def _fetch(url: str) -> bytes:
+    from ..formats.url import fetch
+
+    return fetch(url).data
 
 
 # ---------------------------------------------------------------------------------------
@@ -456,7 +481,7 @@ def run_ray(
                     break
                 shipped = job
                 if address and job.data is None:
-                    shipped = Job(job.document_id, job.source, job.path, _maybe_read(job.path))
+                    shipped = Job(job.document_id, job.source, job.path, _maybe_read(job.path), job.error)
                 inflight[remote.remote(shipped, opts_ref)] = job
             if not inflight:
                 return

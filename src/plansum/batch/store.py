@@ -271,7 +271,8 @@ def indicator_columns(ind: Indicator) -> dict[str, Any]:
 
     The rate is the first of growth, target, actual that `plansum track` reads as a growth
     rate in per cent (a 翻一番, 个百分点 or 倍 is not one)."""
-    from ..ledger.align import _measure, indicator_key
+    from ..ledger.align import _measure
+    from ..parse.names import indicator_key
 
     key, label, _headline = indicator_key(ind.name)
     out: dict[str, Any] = {"indicator_key": key or None, "indicator_label": label or None}

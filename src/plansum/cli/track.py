@@ -32,8 +32,12 @@ from ._shared import (
 
 
 def track(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Plan documents, or directories of them (.txt, .pdf, .docx, .html).")
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Plan documents, directories of them (.txt, .pdf, .docx, .html), or http(s) URLs.",
+            metavar="PATHS...",
+        ),
     ],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -58,6 +62,7 @@ def track(
     verbose: VerboseOpt = False,
 ) -> None:
     """Targets against results across documents and years, per region (see docs/track.md)."""
+    from ..formats import is_url
     from ..ledger import LEDGER_RENDERERS, load_inputs, render_ledger, track_inputs
     from ..redact import SecretFilter
 
@@ -65,8 +70,10 @@ def track(
     check_engine(engine)
     offline = offline or engine == "rules"
     output = output_path(output)
+    paths: list[str | Path] = [s if is_url(s) else Path(s) for s in sources]
     if output is not None:
-        inputs_given = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+        local = [p for p in paths if isinstance(p, Path)]
+        inputs_given = [f for p in local for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
         if any(same_file(output, f) for f in inputs_given):
             fail(f"-o {output} is one of the input documents; write the ledger to another file")
     with guarded(secret):

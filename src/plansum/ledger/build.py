@@ -367,11 +367,18 @@ def _worth_keeping(
 _READABLE = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a directory is searched for
 
 
-def _files(paths: Sequence[str | Path]) -> list[Path]:
+def _files(paths: Sequence[str | Path]) -> list[Path | str]:
+    """The documents named: files, the readable files of directories, and http(s) URLs."""
     from ..errors import PlansumError
+    from ..formats import is_url
 
     out: list[Path] = []
-    for p in map(Path, paths):
+    urls: list[str] = []
+    for given in paths:
+        if is_url(given):
+            urls.append(str(given))
+            continue
+        p = Path(given)
         if p.is_dir():
             found = sorted(x for x in p.iterdir() if x.suffix.lower() in _READABLE)
             if not found:
@@ -384,16 +391,22 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
             out.append(p)
         else:
             raise PlansumError(f"{p} does not exist")
-    if not out:
-        raise PlansumError("no documents given; pass files or a directory")
-    unique = list({p.resolve(): p for p in out}.values())  # a file named twice counts once
-    names = [p.name for p in unique]
+    if not out and not urls:
+        raise PlansumError("no documents given; pass files, a directory or http(s) URLs")
+    unique: list[Path | str] = list({p.resolve(): p for p in out}.values())  # named twice: once
+    unique += list(dict.fromkeys(urls))
+    names = [_name(p) for p in unique]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise PlansumError(
             f"two documents share the name {twice[0]}; the ledger cites documents by file name"
         )
     return unique
+
+
+def _name(source: Path | str) -> str:
+    """How the ledger cites a document: its file name, or the whole URL it was fetched from."""
+    return source.name if isinstance(source, Path) else source
 
 
 Summarizer = Callable[["Document"], PlanSummary]
@@ -427,7 +440,7 @@ def load_inputs(
     inputs = []
     for f in files:
         doc = Document.load(f)
-        inputs.append(TrackInput(name=f.name, summary=summarize(doc), text=doc.text))
+        inputs.append(TrackInput(name=_name(f), summary=summarize(doc), text=doc.text))
     return inputs
 
 

@@ -10,6 +10,7 @@ from ..models import (
     PlanSummary,
     Quantity,
 )
+from ..parse.names import indicator_key
 from ._common import (
     _clamp,
     _num,
@@ -53,6 +54,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "document",
     "region",
     "region_code",
+    "indicator_key",
+    "indicator_label",
 )
 """The CSV header.  Append new columns at the end only: analysts' sheets refer to these."""
 
@@ -88,6 +91,7 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
         ind = summary.indicators[i]
         rejected = _status(ind) is CheckStatus.rejected
         start, end = _clamp(ind.span, n)
+        key, label, _headline = indicator_key(ind.name)
         row: dict[str, str] = {
             "index": str(i),
             "name": _cell(ind.name),
@@ -115,6 +119,8 @@ def render_csv(summary: PlanSummary, text: str = "") -> str:
             "document": document,
             "region": region,
             "region_code": region_code,
+            "indicator_key": _cell(key),
+            "indicator_label": _cell(label),
         }
         for field in _QUANTITY_FIELDS:
             q: Quantity | None = getattr(ind, field)
