@@ -1120,7 +1120,7 @@ def _eras(tl: Timeline | None, at: int, s_start: int, line_start: int) -> tuple[
     """The time the number's sentence and its paragraph speak of, nearest first."""
     if tl is None:
         return (None, None)
-    return (tl.nearest(at, s_start), tl.nearest(at, line_start))
+    return tl.nearest_two(at, s_start, line_start)
 
 
 def sentence_indicators(
@@ -1233,7 +1233,7 @@ def sentence_indicators(
                 if owner is not None:
                     _attach_growth(owner, q, direction, text if tl is not None else None)
                     continue
-                era = tl.era(q.span.start, kind, eras) if tl is not None else None
+                era = tl.era(q.span.start, kind, eras, s_start) if tl is not None else None
                 ind = _new_indicator(name, q, kind, role, direction, era, check)
                 out.append(ind)
                 for other in shared:
