@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from plansum.models import IndicatorKind, Quantity, Span
+from plansum.models import IndicatorKind, Quantity, Section, Span
 from plansum.parse import dating as D
 from plansum.parse.numbers import _scan_through_zero_width, scan_mentions
+from plansum.parse.outline import flatten, parse_outline
 from plansum.rules import indicators as I
 
 CORPUS = sorted((Path(__file__).parent / "fixtures" / "corpus").glob("*.txt"))
@@ -106,3 +107,27 @@ def test_the_dated_text_reaches_each_branch() -> None:
     starts = list(scan_mentions(DATED).starts)
     assert sum(D.averaged_before(DATED, o) for o in starts) >= 3
     assert sum(_old_one_year_rate(tl, o, IndicatorKind.actual) for o in starts) >= 2
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def _validated(s: Section) -> Section:
+    return Section.model_validate(s.model_dump())
+
+
+@pytest.mark.parametrize("text", _texts(), ids=lambda t: str(len(t)))
+def test_outline_sections_are_the_validated_ones(text: str) -> None:
+    """`_to_section` builds without validation; every section equals its validated copy."""
+    sections = flatten(parse_outline(text))
+    for made in sections:
+        valid = _validated(made)
+        assert made == valid and repr(made) == repr(valid)
+        assert made.model_dump_json() == valid.model_dump_json()
+        assert made.model_fields_set == valid.model_fields_set
+        assert list(made.__dict__) == list(valid.__dict__)
+        assert made.body.start <= made.body.end and made.level >= 1
+
+
+def test_some_fixture_has_nested_sections() -> None:
+    assert any(s.children for t in _texts() for s in flatten(parse_outline(t)))
