@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -63,24 +62,36 @@ def built(cls: type[_M], values: dict[str, Any]) -> _M:
     per number; a `Quantity` with its `Span` validated took ~10 µs, this ~2 µs).
     Fields not given take their defaults (a factory's anew); the result compares, copies
     and dumps like a validated instance."""
-    defaults, factories = _defaults_of(cls)
-    state = dict(defaults)
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _plan_of(cls)
+    defaults, factories, fields_set = plan
+    state = defaults.copy()  # every field, in field order
     for name, factory in factories:
         if name not in values:
             state[name] = factory()
     state.update(values)
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", state)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    obj.model_post_init(None)  # the class's shared "fields set" (models._Model)
+    obj = _new(cls)
+    _set(obj, "__dict__", state)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    if fields_set is None:
+        obj.model_post_init(None)
+    else:
+        _set(obj, "__pydantic_fields_set__", fields_set)  # what _Model.model_post_init sets
     return obj
 
 
-@lru_cache(maxsize=16)
-def _defaults_of(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+_new = object.__new__  # what BaseModel's __new__ is (pydantic defines none)
+_set = object.__setattr__
+_Plan = tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...], "set[str] | None"]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan_of(cls: type[BaseModel]) -> _Plan:
     """Each field's default in field order (None for a required field, which `built` is
-    always given), and the fields whose default comes from a factory."""
+    always given), the fields whose default comes from a factory, and the class's shared
+    "fields set" when its `model_post_init` is `_Model`'s (None: call the class's own)."""
     defaults: dict[str, Any] = {}
     factories = []
     for name, info in cls.model_fields.items():
@@ -89,7 +100,10 @@ def _defaults_of(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str,
             factories.append((name, cast(Callable[[], Any], info.default_factory)))
         else:
             defaults[name] = None if info.is_required() else info.default
-    return defaults, tuple(factories)
+    shared = None
+    if cls.model_post_init is _Model.model_post_init:
+        shared = _ALL_FIELDS.setdefault(cls, set(cls.model_fields))
+    return defaults, tuple(factories), shared
 
 
 class Span(_Model):
