@@ -285,6 +285,20 @@ class Timeline:
             i -= 1
         return None
 
+    def nearest_two(self, offset: int, s_start: int, line_start: int) -> tuple[Era | None, Era | None]:
+        """`(nearest(offset, s_start), nearest(offset, line_start))` from one walk back over the
+        line's references (issue 22): the paragraph's is the last that ends before `offset`,
+        and it is the sentence's too when it starts at `s_start` or later (a reference that
+        started earlier and ends before `offset` stops the sentence's walk with None)."""
+        starts, refs = self._line_refs(offset)
+        i = bisect.bisect_left(starts, offset) - 1
+        while i >= 0 and refs[i].start >= line_start:
+            r = refs[i]
+            if r.end <= offset:
+                return (r.era if r.start >= s_start else None), r.era
+            i -= 1
+        return None, None
+
     def _sentence_start(self, offset: int) -> int:
         """Just after the last sentence end before `offset` (0 if none).  Every line end is a
         sentence end, so the search stays in offset's line; a line's sentence ends are found
@@ -339,26 +353,32 @@ class Timeline:
         offset: int,
         kind: IndicatorKind,
         near: tuple[Era | None, Era | None] | None = None,
+        s_start: int | None = None,
     ) -> Era | None:
         """The time of a number at `offset` whose kind is `kind` (sentence, paragraph,
-        heading, then the document).  `near`: the sentence's and paragraph's, if known."""
+        heading, then the document).  `near`: the sentence's and paragraph's, if known;
+        `s_start`: where the number's sentence starts (`_sentence_start(offset)`), if known.
+        The sentence before the number is searched in place, never copied (issue 22)."""
         s_era, p_era = near if near is not None else (
             self.sentence_era(offset), self.paragraph_era(offset)
         )
+        start = self._sentence_start(offset) if s_start is None else s_start
         if s_era is None and self.doc_plan is None and self.doc_year is not None:
             # 全年 in a report's review is the year reviewed, in its targets the year ahead.
-            start = self._sentence_start(offset)
-            if _WHOLE_YEAR.search(self.text[start:offset]):
+            if _WHOLE_YEAR.search(self.text, start, offset):
                 s_era = Era(year=self.doc_year - (1 if kind is IndicatorKind.actual else 0))
-        era = self._era(offset, kind, (s_era, p_era, self.part_era(offset), self.section_era(offset)))
-        if era is not None and era.period is None and era.year is not None and self._averaged(offset):
+        levels = (s_era, p_era, self.part_era(offset), self.section_era(offset))
+        era = self._era(offset, kind, levels, start)
+        if (
+            era is not None
+            and era.period is None
+            and era.year is not None
+            and averaged_before(self.text, offset, start)
+        ):
             # 年均增长4.7%: an average over years, dated by the five-year plan it falls in.
             plan = self._plan_of(era.year)
             era = Era(year=plan[1], period=plan)
         return era
-
-    def _averaged(self, offset: int) -> bool:
-        return averaged_before(self.text, offset)
 
     def _plan_of(self, year: int) -> tuple[int, int]:
         if self.doc_plan is not None and self.doc_plan[0] <= year <= self.doc_plan[1]:
@@ -366,14 +386,14 @@ class Timeline:
         return plan_containing(year)
 
     def _era(
-        self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, ...]
+        self, offset: int, kind: IndicatorKind, levels: tuple[Era | None, ...], s_start: int
     ) -> Era | None:
         for n, e in enumerate(levels):
             if e is None:
                 continue
             k = e.kind(self.doc_year)
             if k is None or k is kind:
-                if e.period is None and e.year is not None and not self._one_year_rate(offset, kind):
+                if e.period is None and e.year is not None and not self._one_year_rate(offset, kind, s_start):
                     # 到2030年 inside a “十五五” passage: the year ends the period.
                     for m, outer in enumerate(levels[n + 1 :], start=n + 1):
                         if m == _PART_LEVEL and kind is IndicatorKind.actual:
@@ -383,15 +403,17 @@ class Timeline:
                 return self.complete(e, kind)
         return self.default(kind)
 
-    def _one_year_rate(self, offset: int, kind: IndicatorKind) -> bool:
+    def _one_year_rate(self, offset: int, kind: IndicatorKind, start: int) -> bool:
         """A result written as one year's change ("2025年…地区生产总值增长4.9%") with no word
         of a multi-year span before it in its sentence: under a 五年回顾 heading it is still
         that year's rate, not the period's (a level reached in 2020 does end 十三五)."""
         if kind is not IndicatorKind.actual:
             return False
-        start = self._sentence_start(offset)
-        before = self.text[start:offset]
-        return bool(_ONE_YEAR_CHANGE.search(before[-8:])) and not _SPAN_WORDS.search(before)
+        text = self.text  # searched in place: `$` holds at `offset` (the search's end)
+        return (
+            _ONE_YEAR_CHANGE.search(text, max(start, offset - 8), offset) is not None
+            and _SPAN_WORDS.search(text, start, offset) is None
+        )
 
     def complete(self, e: Era, kind: IndicatorKind) -> Era:
         """A target year that ends the document's plan period gets the period too."""
@@ -436,11 +458,17 @@ def own_era(text: str, offset: int, doc_year: int | None, kind: IndicatorKind) -
     return None
 
 
-def averaged_before(text: str, offset: int) -> bool:
-    """年均 / 平均每年 in the number's own clause: a figure over several years."""
-    start = max(sentence_start(text, offset), offset - 30)
-    clause = re.split(r"[，,；;：:]", text[start:offset])[-1]
-    return bool(_AVERAGE_BEFORE.search(clause))
+_CLAUSE_MARKS = "，,；;：:"
+
+
+def averaged_before(text: str, offset: int, s_start: int | None = None) -> bool:
+    """年均 / 平均每年 in the number's own clause: a figure over several years.  `s_start`:
+    where the number's sentence starts (`sentence_start(text, offset)`), if known."""
+    if s_start is None:
+        s_start = sentence_start(text, offset)
+    window = text[max(s_start, offset - 30) : offset]  # at most 30 characters
+    clause = window[max(map(window.rfind, _CLAUSE_MARKS)) + 1 :]  # after its last mark, if any
+    return _AVERAGE_BEFORE.search(clause) is not None
 
 
 def plan_containing(year: int) -> tuple[int, int]:

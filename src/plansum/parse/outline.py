@@ -57,7 +57,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .._lazyre import lazy_re
-from ..models import Section, Span
+from ..models import Section, Span, built
 
 __all__ = ["KINDS", "flatten", "iter_sections", "parse_outline", "section_path"]
 
@@ -325,15 +325,21 @@ def _build(heads: list[_Head], n: int) -> list[_Node]:
 
 
 def _to_section(node: _Node) -> Section:
+    """The Section of a node, made with `built` (issue 22: ~13 µs validated, a few without):
+    its level counts from 1, its heading's offsets are in order, and its body ends at a
+    later heading's start or at the text's end (`_build` sets every node's `body_end`)."""
     h = node.head
-    return Section(
-        level=node.level,
-        kind=h.kind,
-        number=h.number,
-        title=h.title,
-        span=Span(start=h.start, end=h.end),
-        body=Span(start=h.start, end=node.body_end),
-        children=[_to_section(c) for c in node.children],
+    return built(
+        Section,
+        {
+            "level": node.level,
+            "kind": h.kind,
+            "number": h.number,
+            "title": h.title,
+            "span": built(Span, {"start": h.start, "end": h.end}),
+            "body": built(Span, {"start": h.start, "end": node.body_end}),
+            "children": [_to_section(c) for c in node.children],
+        },
     )
 
 

@@ -11,9 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
-from typing import Any, TypeVar, cast
-
-from pydantic import BaseModel
+from typing import Any
 
 from .._lazyre import lazy_re
 from ..models import (
@@ -27,10 +25,9 @@ from ..models import (
     Quantity,
     Span,
 )
+from ..models import built as _built
 from ..parse.dating import Era, Timeline, averaged_before, plan_containing
 from ..parse.numbers import LineStarts, MentionRef, Mentions, is_year
-
-_M = TypeVar("_M", bound=BaseModel)
 
 # ---------------------------------------------------------------------------------------
 # Sentences and clauses
@@ -1030,41 +1027,6 @@ def _attach_growth(
         owner.year, owner.period = b, f"{a}-{b}"
 
 
-def _built(cls: type[_M], values: dict[str, Any]) -> _M:
-    """A model made from values that are valid by construction (numbers read at their span,
-    enum members, the rules' own strings), without running its validators: what
-    `model_construct` does, without its cost (issue 22: it is made for every number).
-    Fields not given take their defaults (a factory's anew); the result compares, copies
-    and dumps like a validated instance."""
-    defaults, factories = _defaults_of(cls)
-    state = dict(defaults)
-    for name, factory in factories:
-        if name not in values:
-            state[name] = factory()
-    state.update(values)
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", state)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    obj.model_post_init(None)  # the class's shared "fields set" (models._Model)
-    return obj
-
-
-@lru_cache(maxsize=16)
-def _defaults_of(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
-    """Each field's default in field order (None for a required field, which `_built` is
-    always given), and the fields whose default comes from a factory."""
-    defaults: dict[str, Any] = {}
-    factories = []
-    for name, info in cls.model_fields.items():
-        if info.default_factory is not None:
-            defaults[name] = None
-            factories.append((name, cast(Callable[[], Any], info.default_factory)))
-        else:
-            defaults[name] = None if info.is_required() else info.default
-    return defaults, tuple(factories)
-
-
 def _rules_check() -> Check:
     """The check of an indicator the rules read at its number."""
     return _built(
@@ -1158,7 +1120,7 @@ def _eras(tl: Timeline | None, at: int, s_start: int, line_start: int) -> tuple[
     """The time the number's sentence and its paragraph speak of, nearest first."""
     if tl is None:
         return (None, None)
-    return (tl.nearest(at, s_start), tl.nearest(at, line_start))
+    return tl.nearest_two(at, s_start, line_start)
 
 
 def sentence_indicators(
@@ -1271,7 +1233,7 @@ def sentence_indicators(
                 if owner is not None:
                     _attach_growth(owner, q, direction, text if tl is not None else None)
                     continue
-                era = tl.era(q.span.start, kind, eras) if tl is not None else None
+                era = tl.era(q.span.start, kind, eras, s_start) if tl is not None else None
                 ind = _new_indicator(name, q, kind, role, direction, era, check)
                 out.append(ind)
                 for other in shared:
