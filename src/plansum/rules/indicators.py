@@ -501,7 +501,8 @@ _LEAD_CUT = re.compile(
 
 # Units that count things (as opposed to measures such as 万吨 or 亩).
 _COUNTER = re.compile(
-    r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|台套|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款|部|本|册|篇|首)$"
+    r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|台套|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款|部|本|册|篇|首"
+    r"|列|枚|对|例|门|[班批车航艘]次|趟)$"
 )
 # "1000个和美乡村": 和 opens the noun, not a list of numbers (no digit before the clause ends).
 _NOUN_AFTER_AND = re.compile(r"[和与及][\u4e00-\u9fff][^\d，,。；;、]{1,12}(?=[，,。；;、]|$)")
