@@ -96,6 +96,24 @@ def test_from_a_to_b_is_one_indicator_with_baseline_and_both_years() -> None:
     assert (ind.actual or ind.target) is not None and (ind.actual or ind.target).raw == "5.6万元"
 
 
+def test_two_subjects_from_a_and_b_respectively_to_c_and_d_keep_their_own_baselines() -> None:
+    s = _read(
+        "城乡居民人均可支配收入从2020年的38000元和12000元分别提高到47000元和16500元。"
+        "森林覆盖率和草原综合植被盖度由2020年的41%和52%分别提高到43.5%和55%。"
+    )
+    got = [
+        (i.name, i.baseline.raw if i.baseline else None, i.baseline_year, i.headline().raw)  # type: ignore[union-attr]
+        for i in s.indicators
+    ]
+    assert got == [
+        ("城镇居民人均可支配收入", "38000元", 2020, "47000元"),
+        ("农村居民人均可支配收入", "12000元", 2020, "16500元"),
+        ("森林覆盖率", "41%", 2020, "43.5%"),
+        ("草原综合植被盖度", "52%", 2020, "55%"),
+    ]
+    assert all(i.direction == "up" for i in s.indicators)
+
+
 def test_a_change_of_any_unit_is_growth_and_a_share_is_a_level() -> None:
     s = _read("边民补助标准再提高600元，耕地面积净增8万亩，新兴产业占规上工业增加值比重超过21%。")
     raise_ = _one(s, "600元")

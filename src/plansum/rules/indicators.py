@@ -300,7 +300,12 @@ def _split_respectively(name: str, n: int) -> list[str]:
                 p if p.endswith(head) or head in p or _MEASURED.search(p) else p + head
                 for p in parts
             ]
-        elif n == 2 and len(parts[1]) - len(parts[0]) >= 2 and len(parts[0]) >= 2:
+        elif (
+            n == 2
+            and len(parts[1]) - len(parts[0]) >= 2
+            and len(parts[0]) >= 2
+            and not _MEASURED.search(parts[0])  # 森林覆盖率和草原综合植被盖度: two whole names
+        ):
             # 基本养老、基本医疗保险参保率: the first takes the words after the second's own
             parts = [parts[0] + parts[1][len(parts[0]) :], parts[1]]
         elif all(len(p) == 2 for p in parts[1:]) and len(parts[0]) >= 4:
@@ -708,13 +713,19 @@ _TO_LEVEL = re.compile(
     r"(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少|降|增|升)?(?:到|至)"
     r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$"
 )
-_FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?\s*$")
+# "从A和B分别提高到C和D": the second pair's level stands after the first pair's (see _pair_from_to).
+_PAIRED_TO = re.compile(r"分别(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少)?(?:到|至)")
+_FROM_YEAR = re.compile(
+    r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?(?:[^，,。；;从由到至]{1,12}?[和、及与])*\s*$"
+)  # the year of every baseline in "从2020年的A和B分别提高到…"
 
 
 def _from_to(text: str, c_start: int, first_at: int, first_end: int, second_at: int) -> bool:
     """Whether two numbers of one clause read 由/从 A … 到/至 B."""
     before = text[c_start:first_at]
-    return ("由" in before or "从" in before) and bool(_TO_LEVEL.search(text[first_end:second_at]))
+    return ("由" in before or "从" in before) and bool(
+        _TO_LEVEL.search(text[first_end:second_at]) or _PAIRED_TO.search(text, first_end, second_at)
+    )
 
 
 def _from_year(text: str, c_start: int, first_at: int) -> int | None:
@@ -725,6 +736,31 @@ def _from_year(text: str, c_start: int, first_at: int) -> int | None:
 # Verbs of making that open a list and count for every item of it (新建农村公路1647公里、
 # 供水工程601处 → 新建供水工程).
 _MAKING = re.compile(r"^(?:新建改造|新改扩建|新改建|改扩建|新建|新增|新培育|新设|新开通|改造)")
+
+
+_LIST_JOIN = re.compile(r"\s*[和、及与]\s*")
+
+
+def _pair_from_to(
+    text: str, c_start: int, values: list[Any], base_name: str, lead: dict[int, str]
+) -> list[Any]:
+    """ "城乡居民收入从2020年的A元和B元分别提高到C元和D元": n baselines, then their n levels.
+    The values come back paired (A, C, B, D), each pair named by its subject in `lead`, so that
+    each level folds its own baseline."""
+    n = len(values) // 2
+    if n < 2 or len(values) != 2 * n:
+        return values
+    sp = [v.quantity.span for v in values]
+    if "分别" not in text[sp[n - 1].end : sp[n].start] or not _from_to(
+        text, c_start, sp[0].start, sp[n - 1].end, sp[n].start
+    ):
+        return values
+    joins = [text[sp[i].end : sp[i + 1].start] for i in range(2 * n - 1) if i != n - 1]
+    if not all(_LIST_JOIN.fullmatch(j) for j in joins):
+        return values
+    for i, name in enumerate(_split_respectively(base_name, n)):
+        lead[values[i].id] = lead[values[n + i].id] = name
+    return [v for i in range(n) for v in (values[i], values[n + i])]
 
 
 def _carry_verb(first: str, item: str) -> str:
@@ -1077,6 +1113,7 @@ def sentence_indicators(
                 sentence_name = base_name
             respectively = "分别" in before_first or _shared_bound(before_first, base_name)
             names, shared = _clause_names(base_name, len(values), respectively)
+            values = _pair_from_to(text, c_start, values, base_name, lead)
             quantity = {m.id: m.quantity for m in values}
             if respectively and len(values) >= 2:
                 _share_comparator(text, values, quantity)
@@ -1107,8 +1144,7 @@ def sentence_indicators(
                 if len(name) < 2:
                     continue
                 before = text[c_start : q.span.start]
-                tl = ctx.timeline
-                eras = _eras(tl, q.span.start, s_start, line_start)
+                eras = _eras(tl := ctx.timeline, q.span.start, s_start, line_start)
                 kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
                 role = first_role if respectively else _role_for(before, q)
                 if q.unit == "番":
