@@ -658,6 +658,7 @@ _TAIL_WORDS = re.compile(
     r"显著提升|叫好又叫座|全线贯通|基本完工|完工|全面|首次|实际|连续[\d一二三四五六七八九十]+年|"
     r"建成投产|开工建设|启动建设|获得批复|颁布实施|全部兑现|全部竣工|按?可比口径|年均增速|增速|"
     r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|两位数增长|增长|下降|提高|逐步提升|降低|"
+    r"(?:跨过|跨越|跨上|迈上|站上)[^，,。；;]{0,6}(?:大关|台阶)|连续|跨过|跨越|站上|"
     r"突破|跨上|迈上|贯通|惠及|覆盖|累计|达|为|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
 )
 # "新能源汽车等7大产业集群": the examples before 等 are not part of the name.
@@ -674,8 +675,8 @@ _HAVE_LEAD = re.compile(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?
 
 
 def _cut_tail(s: str) -> str:
-    # Tail words are at most seven characters: search the end only, not the whole name.
-    end = s[-8:]
+    # Tail words are at most 11 characters (跨过两个万亿元大关): search the end only.
+    end = s[-12:]
     m = _TAIL_WORDS.search(end)
     return s[: len(s) - len(end) + m.start()] if m is not None else s
 
@@ -809,8 +810,8 @@ _SHARED_MEASURE = re.compile(r"(?:参保率|覆盖率|合格率|达标率|普及
 
 # A number that is part of a phrase, not a measured value: a milestone (迈上5万亿台阶), a record
 # (全球最高10米), a population class (百万人口城市).
-_MILESTONE_AFTER = re.compile(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个台阶")
-_MILESTONE_BEFORE = re.compile(r"跨越[两二三四五六七八九几多]个$")
+_MILESTONE_AFTER = re.compile(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个大?(?:台阶|大关|关口)")
+_MILESTONE_BEFORE = re.compile(r"(?:跨越|跨过|迈上|跨上|站上)[两二三四五六七八九几多]个$")
 # A number right after a counted number modifies the counted noun (5个百万亩示范园区).
 _AFTER_COUNT = re.compile(r"\d\s*[个项家座条处所]$")
 # A comparison with a benchmark (高于全国0.4个百分点) or a radius (50米内) is not an indicator.
@@ -820,6 +821,15 @@ _BENCHMARK_BEFORE = re.compile(
 )
 _OWN_PARTS = re.compile(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
 _RECORD_BEFORE = re.compile(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
+
+
+def _milestone_subject(text: str, c_start: int, cks: list[int], get: Callable[[int], Any]) -> str:
+    """The subject of a clause whose numbers are all milestones passed (全省生产总值连续跨越
+    7万亿、8万亿两个台阶), for the clauses after it (，年均增长5.9%)."""
+    first, last = get(cks[0]).quantity.span, get(cks[-1]).quantity.span
+    if not _MILESTONE_AFTER.match(text, last.end, last.end + 14):
+        return ""
+    return _noun_phrase(_clean_name(text[c_start : first.start]))
 
 
 def _part_of_phrase(text: str, q: Quantity) -> bool:
@@ -1095,7 +1105,8 @@ def sentence_indicators(
             c_start = clause_bounds[ci]
             year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
             values, lead = _clause_values(text, cks, plain, get)
-            if not values:
+            if not values:  # 生产总值跨越…三个台阶，年均增长5.9%: the next clause's subject
+                sentence_name = _milestone_subject(text, c_start, cks, get) or sentence_name
                 continue
             first_span = values[0].quantity.span
             assert first_span is not None
