@@ -165,3 +165,32 @@ def test_numbers_that_are_part_of_a_phrase_are_not_indicators(sentence: str) -> 
 def test_a_bounded_count_before_its_noun_is_an_indicator_but_a_threshold_is_not() -> None:
     s = _read("实施200个以上省重点项目，推动年运量150万吨以上的物流园区接入铁路专用线，20户以上自然村全部通硬化路。")
     assert _rows(s) == [("省重点项目", "200个以上")]
+
+
+def test_milestones_passed_leave_the_subject_to_the_average_after_them() -> None:
+    # Fictional (青岚市): the milestones are not indicators, the average is the economy's, and
+    # all three are the five-year results of the report's headline block.
+    s = summarize(
+        "青岚市2026年政府工作报告\n\n过去五年工作回顾\n\n"
+        "五年来，全市生产总值连续跨越3000亿、4000亿两个大台阶，年均增长6.1%。"
+        "地区生产总值跨过5000亿元、年均增长5.8%。"
+        "经济总量跨过两个千亿元大关、超过5200亿元，年均增速5.6%。\n"
+    )
+    assert [(i.name, i.headline().raw, i.period) for i in s.indicators] == [  # type: ignore[union-attr]
+        ("生产总值", "6.1%", "2021-2025"),
+        ("地区生产总值", "5000亿元", "2021-2025"),
+        ("经济总量", "超过5200亿元", "2021-2025"),
+    ]
+    assert [(i.growth.raw if i.growth else None) for i in s.indicators] == ["6.1%", "5.8%", "5.6%"]
+    assert [(h.label, h.indicators) for h in s.headlines] == [("十四五完成", [0, 1, 2])]
+
+
+def test_a_years_mean_concentration_is_not_an_average_over_years() -> None:
+    # 年均浓度 is one year's mean level: the 2026 target stays 2026, not the 十五五 period.
+    s = summarize(
+        "青岚市2026年政府工作报告\n\n2026年主要目标\n\n"
+        "今年主要预期目标是：地区生产总值增长5%左右，细颗粒物年均浓度控制在27微克/立方米左右。\n"
+    )
+    pm = _one(s, "控制在27微克/立方米左右")
+    assert (pm.year, pm.period) == (2026, None)
+    assert [(h.label, h.indicators) for h in s.headlines] == [("2026年目标", [0, 1])]
