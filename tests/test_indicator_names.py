@@ -53,6 +53,11 @@ def _one(s: PlanSummary, raw: str) -> Indicator:
         ("茶叶、中药材等5大产业集群对农业贡献率超过60%。", [("5大产业集群对农业贡献率", "超过60%")]),
         # a verb that opens a 、 list counts for every item
         ("新建乡村公路320公里、供水工程41处。", [("新建乡村公路", "320公里"), ("新建供水工程", "41处")]),
+        # the other side of a two-sided measure takes the subject, not the first side's name
+        (
+            "一般公共预算收入增长3.1%、支出首次超过600亿元。",
+            [("一般公共预算收入", "3.1%"), ("一般公共预算支出", "超过600亿元")],
+        ),
         # measure words of pairs, courses, trips and trains count what follows them
         ("青石县缔结26对友好城市，举办老年课程80门。", [("友好城市", "26对"), ("老年课程", "80门")]),
         ("货运班列开行1.2万列，旅游收入超万亿元。", [("货运班列开行", "1.2万列"), ("旅游收入", "超万亿元")]),

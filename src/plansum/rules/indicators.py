@@ -880,9 +880,16 @@ def _qualify(name: str, before: str) -> str:
         return name
     subject = _VERB_LEAD.sub("", before)
     subject = _COUNT_LEAD.sub("", subject)  # 56个超十亿元项目 → 超十亿元项目
+    twin = _TWIN_MEASURES.get(name)
+    if twin and subject.endswith(twin) and len(subject) > 2:
+        return subject[:-2] + name  # 一般公共预算收入…、支出 → 一般公共预算支出
     if 2 <= len(subject) and len(subject) + len(name) <= _NAME_MAX and not subject.endswith(name):
         return subject + name
     return name
+
+
+# The other side of a two-sided measure: a 支出 after a 收入 takes the 收入's subject, not its name.
+_TWIN_MEASURES = {"收入": "支出", "支出": "收入", "出口": "进口", "进口": "出口", "存款": "贷款", "贷款": "存款"}
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
