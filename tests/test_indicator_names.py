@@ -53,6 +53,11 @@ def _one(s: PlanSummary, raw: str) -> Indicator:
         ("茶叶、中药材等5大产业集群对农业贡献率超过60%。", [("5大产业集群对农业贡献率", "超过60%")]),
         # a verb that opens a 、 list counts for every item
         ("新建乡村公路320公里、供水工程41处。", [("新建乡村公路", "320公里"), ("新建供水工程", "41处")]),
+        # as many subjects as numbers, one after the other: each its own, as with 分别
+        (
+            "高端装备产业和数字经济核心产业增加值增长9%、11.5%。",
+            [("高端装备产业增加值", "9%"), ("数字经济核心产业增加值", "11.5%")],
+        ),
         # the other side of a two-sided measure takes the subject, not the first side's name
         (
             "一般公共预算收入增长3.1%、支出首次超过600亿元。",

@@ -742,6 +742,20 @@ _MAKING = re.compile(r"^(?:新建改造|新改扩建|新改建|改扩建|新建|
 _LIST_JOIN = re.compile(r"\s*[和、及与]\s*")
 
 
+def _respectively(text: str, before_first: str, base_name: str, values: list[Any]) -> bool:
+    """Whether each subject of the clause's list has its own number: 分别, one bound for all
+    (均达…), or as many subjects as numbers written one after the other ("战略性新兴产业和高技术
+    制造业增加值分别…" without 分别: "…增加值增长8%、7.2%")."""
+    if "分别" in before_first or _shared_bound(before_first, base_name):
+        return True
+    n = len(values)
+    parts = _LIST_SEP.split(base_name)
+    if n < 2 or len(parts) != n or min(len(p.strip(_EDGE)) for p in parts) < 4:
+        return False  # 供热、燃气、排水管网, 新三样、集成电路出口: a short part's head is not read here
+    sp = [v.quantity.span for v in values]
+    return all(_LIST_JOIN.fullmatch(text[sp[i].end : sp[i + 1].start]) for i in range(n - 1))
+
+
 def _pair_from_to(
     text: str, c_start: int, values: list[Any], base_name: str, lead: dict[int, str]
 ) -> list[Any]:
@@ -1129,7 +1143,7 @@ def sentence_indicators(
                 base_name = last.name if last is not None and not own_list else sentence_name
             else:
                 sentence_name = base_name
-            respectively = "分别" in before_first or _shared_bound(before_first, base_name)
+            respectively = _respectively(text, before_first, base_name, values)
             names, shared = _clause_names(base_name, len(values), respectively)
             values = _pair_from_to(text, c_start, values, base_name, lead)
             quantity = {m.id: m.quantity for m in values}
