@@ -243,7 +243,7 @@ def _alt(words: tuple[str, ...] | list[str]) -> str:
 
 
 _NUM = r"(?:(?<![0-9A-Za-z.])-)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_SCALES = _alt(_UNIT_SCALES)
+_SCALES = rf"[百千]?(?:{_alt(list(_BIG_SCALES))})"  # the words of _UNIT_SCALES, as one grammar
 _BASES = _alt(UNITS)
 # A ratio unit stays whole: 克/千克, 件/万人, 平方米/人 (the part after "/" may carry a scale).
 _PER = rf"(?:/(?:{_SCALES})?(?:{_BASES}))?"
@@ -257,7 +257,7 @@ _CN_RUN = (
 # A bare 百, 千 or 万 after a comparator is a round number: 超千场 (1000场), 近百家, 超万亿元 and
 # 突破万元 (1 万亿元, 1 万元: the c1 group is empty and the scale goes into the unit).  Without a
 # comparator it is a name (千家万户, 百万亩造林工程 is read by _CN_RUN only before 万/亿).
-_CN_BARE = r"(?:(?<=[超近逾])|(?<=突破)|(?<=超过))(?:[百千](?![万亿])|(?=万))"
+_CN_BARE = r"(?=[百千万])(?:(?<=[超近逾])|(?<=突破)|(?<=超过))(?:[百千](?![万亿])|(?=万))"
 _CN_DATE_DIGIT = "〇○零一二三四五六七八九"
 _SUFFIX = _alt(list(_SUFFIX_COMPARATORS))
 
