@@ -60,15 +60,18 @@ _TARGET_TEXTS = [
     "主要目标是：换行之前\n没有句号。",
     "主要目标为：" + "丁" * 10 + "。" * 3 + "\n\n主要预期目标是：戊己庚辛。",
     "主要主要目标是：重叠的开头也要找到。",
+    "今后五年的发展目标：一是经济更强，二是生态更好。",
+    "奋斗目标为：建成样板区。主要发展目标是：五年再上新台阶。",
+    "我们的奋斗目标：" + "癸" * 3 + "。发展目标是：甲。",
 ]
 
 
-def test_targets_sentences_are_the_pattern_matches() -> None:
+def test_goals_sentences_are_the_pattern_matches() -> None:
     from plansum.rules import goals
 
     for text in [*_TARGET_TEXTS, "。".join(_TARGET_TEXTS), "\n".join(_TARGET_TEXTS)]:
-        want = [m.span() for m in goals._TARGETS_SENTENCE.finditer(text)]
-        assert list(goals._targets_sentences(text)) == want, text
+        want = [m.span() for m in goals._GOALS_SENTENCE.finditer(text)]
+        assert list(goals._goals_sentences(text)) == want, text
 
 
 def test_clean_text_finds_every_odd_character_the_pattern_finds() -> None:

@@ -53,6 +53,19 @@ def _one(s: PlanSummary, raw: str) -> Indicator:
         ("茶叶、中药材等5大产业集群对农业贡献率超过60%。", [("5大产业集群对农业贡献率", "超过60%")]),
         # a verb that opens a 、 list counts for every item
         ("新建乡村公路320公里、供水工程41处。", [("新建乡村公路", "320公里"), ("新建供水工程", "41处")]),
+        # as many subjects as numbers, one after the other: each its own, as with 分别
+        (
+            "高端装备产业和数字经济核心产业增加值增长9%、11.5%。",
+            [("高端装备产业增加值", "9%"), ("数字经济核心产业增加值", "11.5%")],
+        ),
+        # the other side of a two-sided measure takes the subject, not the first side's name
+        (
+            "一般公共预算收入增长3.1%、支出首次超过600亿元。",
+            [("一般公共预算收入", "3.1%"), ("一般公共预算支出", "超过600亿元")],
+        ),
+        # measure words of pairs, courses, trips and trains count what follows them
+        ("青石县缔结26对友好城市，举办老年课程80门。", [("友好城市", "26对"), ("老年课程", "80门")]),
+        ("货运班列开行1.2万列，旅游收入超万亿元。", [("货运班列开行", "1.2万列"), ("旅游收入", "超万亿元")]),
     ],
 )
 def test_names_are_noun_phrases(sentence: str, want: list[tuple[str, str]]) -> None:
@@ -91,6 +104,24 @@ def test_from_a_to_b_is_one_indicator_with_baseline_and_both_years() -> None:
     assert ind.baseline is not None and ind.baseline.raw == "4.1万元"
     assert ind.baseline_year == 2020 and ind.direction == "up"
     assert (ind.actual or ind.target) is not None and (ind.actual or ind.target).raw == "5.6万元"
+
+
+def test_two_subjects_from_a_and_b_respectively_to_c_and_d_keep_their_own_baselines() -> None:
+    s = _read(
+        "城乡居民人均可支配收入从2020年的38000元和12000元分别提高到47000元和16500元。"
+        "森林覆盖率和草原综合植被盖度由2020年的41%和52%分别提高到43.5%和55%。"
+    )
+    got = [
+        (i.name, i.baseline.raw if i.baseline else None, i.baseline_year, i.headline().raw)  # type: ignore[union-attr]
+        for i in s.indicators
+    ]
+    assert got == [
+        ("城镇居民人均可支配收入", "38000元", 2020, "47000元"),
+        ("农村居民人均可支配收入", "12000元", 2020, "16500元"),
+        ("森林覆盖率", "41%", 2020, "43.5%"),
+        ("草原综合植被盖度", "52%", 2020, "55%"),
+    ]
+    assert all(i.direction == "up" for i in s.indicators)
 
 
 def test_a_change_of_any_unit_is_growth_and_a_share_is_a_level() -> None:
@@ -144,3 +175,32 @@ def test_numbers_that_are_part_of_a_phrase_are_not_indicators(sentence: str) -> 
 def test_a_bounded_count_before_its_noun_is_an_indicator_but_a_threshold_is_not() -> None:
     s = _read("实施200个以上省重点项目，推动年运量150万吨以上的物流园区接入铁路专用线，20户以上自然村全部通硬化路。")
     assert _rows(s) == [("省重点项目", "200个以上")]
+
+
+def test_milestones_passed_leave_the_subject_to_the_average_after_them() -> None:
+    # Fictional (青岚市): the milestones are not indicators, the average is the economy's, and
+    # all three are the five-year results of the report's headline block.
+    s = summarize(
+        "青岚市2026年政府工作报告\n\n过去五年工作回顾\n\n"
+        "五年来，全市生产总值连续跨越3000亿、4000亿两个大台阶，年均增长6.1%。"
+        "地区生产总值跨过5000亿元、年均增长5.8%。"
+        "经济总量跨过两个千亿元大关、超过5200亿元，年均增速5.6%。\n"
+    )
+    assert [(i.name, i.headline().raw, i.period) for i in s.indicators] == [  # type: ignore[union-attr]
+        ("生产总值", "6.1%", "2021-2025"),
+        ("地区生产总值", "5000亿元", "2021-2025"),
+        ("经济总量", "超过5200亿元", "2021-2025"),
+    ]
+    assert [(i.growth.raw if i.growth else None) for i in s.indicators] == ["6.1%", "5.8%", "5.6%"]
+    assert [(h.label, h.indicators) for h in s.headlines] == [("十四五完成", [0, 1, 2])]
+
+
+def test_a_years_mean_concentration_is_not_an_average_over_years() -> None:
+    # 年均浓度 is one year's mean level: the 2026 target stays 2026, not the 十五五 period.
+    s = summarize(
+        "青岚市2026年政府工作报告\n\n2026年主要目标\n\n"
+        "今年主要预期目标是：地区生产总值增长5%左右，细颗粒物年均浓度控制在27微克/立方米左右。\n"
+    )
+    pm = _one(s, "控制在27微克/立方米左右")
+    assert (pm.year, pm.period) == (2026, None)
+    assert [(h.label, h.indicators) for h in s.headlines] == [("2026年目标", [0, 1])]

@@ -179,6 +179,44 @@ def test_scaled(text: str, scaled: float) -> None:
 def test_scale_table() -> None:
     assert SCALE["万"] == 1e4 and SCALE["亿"] == 1e8 and SCALE["千"] == 1e3
     assert SCALE["百"] == 1e2 and SCALE["万亿"] == 1e12
+    # 百/千 before 万, 亿, 万亿, 亿亿: a grammar of scale words, each with its product
+    assert SCALE["百亿"] == 1e10 and SCALE["千亿"] == 1e11 and SCALE["百亿亿"] == 1e18
+
+
+# Written for this file (青岚市): each line is one class the parser did not read before.
+UNIT_CLASSES = [
+    # a scale word that starts with 百/千 before the base unit, also after "/"
+    ("青岚港集装箱吞吐量达到3千万标箱", None),
+    ("生产安全事故死亡率控制在0.4人/百亿元以下", ("控制在0.4人/百亿元以下", 0.4, "人/百亿元", MOST, 0.4)),
+    ("新区智能算力达到2.5百亿亿次/秒", ("2.5百亿亿次/秒", 2.5, "百亿亿次/秒", X, 2.5e18)),
+    ("全市债务余额1.2千亿元", ("1.2千亿元", 1.2, "千亿元", X, 1.2e11)),
+    # measure words of trains, medals, pairs, cases, courses and trips
+    ("青岚班列开行2.3万列", ("2.3万列", 2.3, "万列", X, 23000)),
+    ("全年开行850班次", ("850班次", 850, "班次", X, 850)),
+    ("运动员获得金牌16枚", ("16枚", 16, "枚", X, 16)),
+    ("国际友好城市达到23对", ("23对", 23, "对", X, 23)),
+    ("开设老年课程120门、服务1500例", ("120门", 120, "门", X, 120)),
+    ("抽检食品1.1万批次", ("1.1万批次", 1.1, "万批次", X, 11000)),
+    # a bare 百 / 千 / 万 after a comparator: a round number, the scale kept in the unit
+    ("旅游总收入超万亿元", ("超万亿元", 1, "万亿元", MORE, 1e12)),
+    ("吨钢附加值首次突破万元", ("突破万元", 1, "万元", MORE, 1e4)),
+    ("全年举办超千场文化活动", ("超千场", 1000, "场", MORE, 1000)),
+    ("培育专精特新企业近百家", ("近百家", 100, "家", A, 100)),
+    ("带动社会投资超过千亿元", ("超过千亿元", 1000, "亿元", MORE, 1e11)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNIT_CLASSES)
+def test_unit_classes(text: str, expected: tuple[object, ...] | None) -> None:
+    qs = [m.quantity for m in find_mentions(text)]
+    if expected is None:  # 标箱 is no unit: the scale word alone stays with the number
+        assert [(q.raw, q.unit) for q in qs] == [("3千万", "千万")]
+        return
+    raw, value, unit, cmp, scaled = expected
+    assert len(qs) == 1 or text.startswith("开设"), qs
+    q = qs[0]
+    assert (q.raw, q.value, q.unit, q.comparator) == (raw, value, unit, cmp)
+    assert q.scaled is not None and values_equal(q.scaled, float(scaled))  # type: ignore[arg-type]
 
 
 def test_aspirational() -> None:
@@ -255,6 +293,8 @@ NOT_QUANTITIES = [
     "霍林河1号、4号井田,G111国道,505国道",
     "“1571”工作部署",
     "迈上千亿台阶,实施千万工程",
+    "惠及千家万户,跨过两个万亿元大关,通过百家号发布,培育万亿级产业",
+    "开展“双过万”行动,一对一帮扶,门类齐全",
     "几十年来,数百万群众",
     "网址 www.qinglan.gov.cn 与 http://example.com/a/2023.html",
 ]

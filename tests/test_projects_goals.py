@@ -76,3 +76,34 @@ def test_project_tables_list_their_names_and_not_their_headers() -> None:
     assert [p.name for p in found] == ["梧桐湾港区四期码头工程", "栖梧区老城供水管网改造", "凤鸣山隧道工程"]
     for p in found:
         assert text[p.span.start : p.span.end] == p.name
+
+
+# Fictional (澜溪县): the sentences of a goal section that are no aim, and the goals told in one
+# sentence after 发展目标： / 奋斗目标：.
+NOT_AIMS = (
+    "澜溪县2026年政府工作报告\n"
+    "二、“十五五”时期主要目标任务\n"
+    "县委全会对未来五年发展作出全面部署，为我们指明了前进方向。"
+    "县政府编制了《澜溪县“十五五”规划纲要（草案）》，提请大会审议。"
+    "我们既要看到外部环境的复杂变化，更要看到澜溪县长期向好的基本面。"
+    "《纲要（草案）》提出了发展奋斗目标：县域经济实力显著增强，城乡融合更加紧密。"
+    "坚持创新驱动，加快发展特色产业。"
+    "坚持生态优先，力争森林覆盖率年均提高0.5个百分点。"
+    "全面发力，就是要补齐短板、打牢基础。\n"
+    "三、过去五年发展成就和今后五年目标\n"
+    "过去五年，我们建成了澜溪大道，地区生产总值年均增长6%。"
+    "这五年，我们攻坚克难，城乡面貌焕然一新。"
+    "《纲要草案》明确了今后五年的发展目标：一是产业更强，二是生态更美。\n"
+)
+
+
+def test_goals_are_aims_not_reviews_procedures_principles_or_glosses() -> None:
+    s = summarize(NOT_AIMS)
+    got = [(g.text, g.horizon_year) for g in s.goals]
+    assert got == [
+        ("《纲要（草案）》提出了发展奋斗目标：县域经济实力显著增强，城乡融合更加紧密", 2030),
+        ("坚持生态优先，力争森林覆盖率年均提高0.5个百分点", 2030),
+        ("《纲要草案》明确了今后五年的发展目标：一是产业更强，二是生态更美", 2030),
+    ]
+    for g in s.goals:
+        assert NOT_AIMS[g.span.start : g.span.end] == g.text

@@ -111,7 +111,8 @@ _PLAN_END_AFTER = lazy_re(r"[”\"]?(?:规划)?(?:的)?收官")
 _PLAN_START_BEFORE = lazy_re(r"(?:开局|起步)[“\"]?$")
 _PLAN_START_AFTER = lazy_re(r"[”\"]?(?:规划)?(?:的)?(?:良好)?开局")
 # Words before a number that make it a figure over several years (an average or a total).
-_AVERAGE_BEFORE = lazy_re(r"年均|平均每年|年平均")
+# 年均浓度 (PM2.5), 年平均气温: one year's mean level, not a figure over several years.
+_AVERAGE_BEFORE = lazy_re(r"(?:年均|年平均)(?!浓度|气温|降水|降雨)|平均每年")
 _WHOLE_YEAR = lazy_re(r"全年")
 # A paragraph's start, and how much of it may open a part with a time.
 _PARAGRAPH = lazy_re(r"(?m)^[ \t\u3000]*(?=\S)")

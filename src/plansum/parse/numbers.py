@@ -40,21 +40,22 @@ __all__ = [
 # --------------------------------------------------------------------------- data tables
 # fmt: off
 
+# A scale word is a grammar, not a list: an optional 百/千 before 万, 亿, 万亿 or 亿亿
+# (1.2万, 3千亿, 0.6人/百亿元, 10.36百亿亿次/秒 = 1.036e19 per second).
 #: Scale words and their factors.  A unit that starts with one of the scale words in
 #: `_UNIT_SCALES` (1.2万人, 450亿元) has `Quantity.scaled = value * SCALE[word]`.
+_BIG_SCALES: dict[str, float] = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "亿亿": 1e16}
 SCALE: dict[str, float] = {
     "百": 1e2,
     "千": 1e3,
-    "万": 1e4,
-    "百万": 1e6,
-    "千万": 1e7,
-    "亿": 1e8,
-    "万亿": 1e12,
+    **{p + w: f * m for w, f in _BIG_SCALES.items() for p, m in (("", 1), ("百", 1e2), ("千", 1e3))},
 }
 
 # Scale words recognised in front of a unit after a number (千/百 alone are not: 千瓦,
 # 千米, 千伏 and 百分点 are units of their own).
-_UNIT_SCALES: tuple[str, ...] = ("万亿", "千万", "百万", "亿", "万")
+_UNIT_SCALES: tuple[str, ...] = tuple(
+    sorted((w for w in SCALE if w not in ("百", "千")), key=len, reverse=True)
+)
 
 #: Base units, matched after an optional scale word; the longest match wins.  Ratios like
 #: 万元/人 are scale + base ("万" + "元/人").
@@ -69,9 +70,10 @@ UNITS: tuple[str, ...] = (
     "个", "家", "所", "项", "座", "条", "处", "套", "件", "张", "张/千人", "床",
     "辆", "台", "台套", "次", "辆次", "架次", "场", "批", "种", "部", "册", "支", "艘",
     "株", "棵", "头", "只", "头只", "匹", "羽", "栋", "间", "眼", "孔", "宗", "笔",
-    "块", "片", "段", "班", "分", "口",
+    "块", "片", "段", "班", "分", "口", "列", "枚", "对", "例", "门",
+    "班次", "批次", "车次", "航次", "艘次", "趟",
     # time and age
-    "年", "个月", "天", "小时", "分钟", "周", "周年", "岁", "周岁", "个工作日", "工作日",
+    "年", "个月", "天", "小时", "分钟", "秒", "周", "周年", "岁", "周岁", "个工作日", "工作日",
     # length, area, volume
     "公里", "千米", "米", "km", "㎞", "平方公里", "平方千米", "平方米", "平米", "㎡",
     "亩", "公顷", "立方米", "立方米/日", "立方米/秒", "m³",
@@ -116,7 +118,7 @@ _ORDINAL_AFTER_CI = ("全会", "全体", "会议", "代表大会", "党代会", 
 # A unit character that starts an ordinary word instead (千亿台阶, 3部分, 三分之一).
 _UNIT_WORD_AFTER: dict[str, str] = {
     "台": "阶", "条": "件例约", "分": "之类别", "部": "分门署", "场": "所景地", "度": "假",
-    "天": "然", "口": "径岸",
+    "天": "然", "口": "径岸", "对": "口接外标于象话比照应", "门": "类户槛诊", "例": "外如会",
 }
 # Road numbers are names: 505国道, 省道305.
 _ROADS = ("国道", "省道", "县道")
@@ -242,7 +244,7 @@ def _alt(words: tuple[str, ...] | list[str]) -> str:
 
 
 _NUM = r"(?:(?<![0-9A-Za-z.])-)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_SCALES = _alt(_UNIT_SCALES)
+_SCALES = rf"[百千]?(?:{_alt(list(_BIG_SCALES))})"  # the words of _UNIT_SCALES, as one grammar
 _BASES = _alt(UNITS)
 # A ratio unit stays whole: 克/千克, 件/万人, 平方米/人 (the part after "/" may carry a scale).
 _PER = rf"(?:/(?:{_SCALES})?(?:{_BASES}))?"
@@ -253,6 +255,10 @@ _CN_RUN = (
     rf"(?:[{_CN_D}十][{_CN_D}十百千]*|[百千](?=[万亿]))"
     rf"(?:[万亿]+[{_CN_D}十][{_CN_D}十百千]*)*"
 )
+# A bare 百, 千 or 万 after a comparator is a round number: 超千场 (1000场), 近百家, 超万亿元 and
+# 突破万元 (1 万亿元, 1 万元: the c1 group is empty and the scale goes into the unit).  Without a
+# comparator it is a name (千家万户, 百万亩造林工程 is read by _CN_RUN only before 万/亿).
+_CN_BARE = r"(?=[百千万])(?:(?<=[超近逾])|(?<=突破)|(?<=超过))(?:[百千](?![万亿])|(?=万))"
 _CN_DATE_DIGIT = "〇○零一二三四五六七八九"
 _SUFFIX = _alt(list(_SUFFIX_COMPARATORS))
 
@@ -275,12 +281,12 @@ _SKIP = "|".join(
 )
 
 _PATTERN = lazy_re(
-    rf"(?=[0-9\-〔【\[hw百千{_CN_D}十])(?:"
+    rf"(?=[0-9\-〔【\[hw百千万{_CN_D}十])(?:"
     rf"(?:{_SKIP})"
     rf"|(?:(?P<pct>百分之|千分之)(?P<pn>{_NUM}|{_CN_RUN})"
     rf"|(?P<n1>{_NUM})(?:(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUM})(?(u1)(?P=u1)(?P<u3>{_BASES})?|(?P<u2>{_UNIT})?)"
     rf"|(?:[ \xa0]?(?P<u0>{_UNIT}))?)"
-    rf"|(?P<c1>{_CN_RUN})(?:(?P<csep>至|到|~|—|-)(?P<c2>{_CN_RUN}))?(?P<cu>{_UNIT}))"
+    rf"|(?P<c1>{_CN_RUN}|{_CN_BARE})(?:(?P<csep>至|到|~|—|-)(?P<c2>{_CN_RUN}))?(?P<cu>{_UNIT}))"
     rf"(?P<suf>{_SUFFIX})?"
     r")"
 )
@@ -510,7 +516,7 @@ def _read_match(norm: str, start: int, end: int, g: tuple[str | None, ...], n: i
         assert c1 is not None and cu is not None  # the third shape: c1 and its unit
         unit = cu
         scale, more, base = _split_unit(unit)
-        value = cn_to_number(c1)
+        value = cn_to_number(c1) if c1 else 1  # 超万亿元: one of the scale word
         if value is None:
             return None  # 十四五 and other run-ons
         if len(c1) == 2 and not any(ch in _CN_SMALL or ch in _CN_BIG for ch in c1):

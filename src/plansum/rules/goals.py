@@ -9,6 +9,7 @@ from itertools import accumulate
 
 from .._lazyre import lazy_re
 from ..models import Goal, Section, Span
+from ..parse.dating import plan_containing
 from ..parse.numbers import find_mentions, is_year
 
 _GOAL_SECTION = lazy_re(r"(?:主要目标|发展目标|远景目标|目标任务|奋斗目标|预期目标)")
@@ -24,18 +25,36 @@ _RUNIN_SENTENCE = lazy_re(r"(?<![^。\n])[^。\n]{6,400}。")
 # A run-in sentence of a goal section that only describes the time or the situation is not a
 # goal: "“十五五”时期，是…的关键时期", "…处在…的关键节点，…", "发展环境面临深刻复杂变化…".
 _STATEMENT = lazy_re(
-    r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期)$|"
+    r"是[^，,；;]{0,60}(?:时期|阶段|之年|关键期|窗口期|攻坚期|机遇期|五年)$|"
     r"^[^，,；;]{0,12}(?:处在|处于|正处|面临)[^，,；;]{0,40}(?:节点|时期|阶段|变化|挑战|机遇)"
 )
+# Sentences that are no aim, wherever they stand in a goal section (a goal states a target or
+# an aim): a review of the years past (过去五年，我们…; a deed told with 了 and no goal list
+# after a colon: 编制了《纲要（草案）》，提请大会审查), the situation (既要看到…更要看到),
+# a principle or a way of working (坚持…, 更加注重…), the gloss of a slogan (夯实基础，就是要…)
+# and a maxim (…是兴国之要，只有…才能…).
+_NOT_AIM = lazy_re(
+    r"^(?:过去五年|这五年|五年来|过去一年|一年来|今年以来)|^[“\"]?十[三四]五[”\"]?时期是|"
+    r"^[^：:]*(?<!为)了(?!解)[^：:]*$|既要看到|更要看到|^特别是|"
+    r"^(?:坚持|更加注重)(?!.*(?:力争|到20\d\d年|\d%))|"
+    r"^[^，,]{2,10}[，,]就是要|是[^，,；;]{0,20}之(?:要|本|基|道|策)[，,；;]|只有[^。]{0,60}才能"
+)
+# "“十四五”时期发展成就和“十五五”时期主要目标任务": a section that opens with the years past.
+_REVIEW_FIRST = lazy_re(r"(?:成就|回顾|成绩)[^，。]*目标")
+_NEXT_FIVE = lazy_re(r"今后五年|未来五年")
 _THIS_YEAR = lazy_re(r"今年|本年度|全年")
 _PERIOD_WORDS = lazy_re(r"年均|五年|十[三四五六]五")
 # The main-targets sentence of a plan or report, wherever it stands ("2023年全市经济社会发展
 # 主要目标是：…"): a goal even when no heading names goals.
 _TARGETS_SENTENCE = lazy_re(r"(?<![^。\n])[^。\n]{0,60}主要(?:预期)?目标(?:是|为)[:：][^。\n]{4,400}。")
-# What _TARGETS_SENTENCE turns on, searched for alone (a literal prefix: the engine skips to
-# each 主要), and the first sentence stop after a point.
-_TARGETS_WORDS = lazy_re(r"主要(?:预期)?目标(?:是|为)[:：]")
+# What _GOALS_SENTENCE turns on, searched for alone (the engine skips to each 目标), and the
+# first sentence stop after a point.
+_GOALS_WORDS = lazy_re(r"(?:主要(?:预期)?目标(?:是|为)|(?:发展|奋斗)目标(?:是|为)?)[:：]")
 _STOP = lazy_re(r"[。\n]")
+# …, and the goals of a plan told in one sentence ("《纲要草案》明确了今后五年的发展目标：一是…").
+_GOALS_SENTENCE = lazy_re(
+    r"(?<![^。\n])[^。\n]{0,60}(?:主要(?:预期)?目标(?:是|为)|(?:发展|奋斗)目标(?:是|为)?)[:：][^。\n]{4,400}。"
+)
 _PLAN_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
 _PLAN_PERIOD = lazy_re(r"十[三四五六]五")
 _DASH_ITEM = lazy_re(r"(?m)^[ \t\u3000]*[—－-]{2}\s*(?:\*\*)?([^。\n]{4,120}?)(?:\*\*)?[。\n]")
@@ -49,6 +68,8 @@ def _horizon(s: str, year: int | None = None) -> int | None:
     found += [(m.start(), _PLAN_PERIOD_END[m.group(0)]) for m in _PLAN_PERIOD.finditer(s)][:1]
     if found:
         return min(found)[1]
+    if year is not None and _NEXT_FIVE.search(s):
+        return plan_containing(year)[1]  # 今后五年的发展目标 in a 2026 report: 2030
     if year is not None and (
         _THIS_YEAR.search(s) or (_TARGETS_SENTENCE.search(s + "。") and not _PERIOD_WORDS.search(s))
     ):
@@ -56,14 +77,15 @@ def _horizon(s: str, year: int | None = None) -> int | None:
     return None
 
 
-def _targets_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """The spans `_TARGETS_SENTENCE.finditer(text)` gives, found from the words it turns on.
+def _goals_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """The spans `_GOALS_SENTENCE.finditer(text)` gives, found from the words it turns on.
 
     A match is the whole sentence (from after the last 。 or line break) that holds the words
     within its first 60 characters and ends at its first 。 4 to 400 characters after them.  The
-    pattern tried at every position of the text; this reads only around each 主要…目标是：."""
+    pattern tried at every position of the text; this reads only around each 主要目标是：,
+    发展目标：, 奋斗目标为：…"""
     end = 0
-    for w in _TARGETS_WORDS.finditer(text):
+    for w in _GOALS_WORDS.finditer(text):
         if w.start() < end:
             continue  # in the sentence just matched
         lo = max(0, w.start() - 61)
@@ -100,7 +122,7 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
 
     def new(goal_text: str) -> bool:
         key = re.sub(r"[\s—－\-*]", "", goal_text)
-        if _NOT_GOAL.search(goal_text) or key in said:
+        if _NOT_GOAL.search(goal_text) or _NOT_AIM.search(key) or key in said:
             return False
         said.add(key)
         return True
@@ -141,6 +163,8 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
             head_end = sec.span.end
             rest = text[head_end : sec.body.end]
             sentences = [m for m in _RUNIN_SENTENCE.finditer(rest) if not aside(head_end + m.start())]
+            if _REVIEW_FIRST.search(sec.title):
+                sentences = []  # its first sentences tell the years past; 目标：… is read below
             for m in sentences[:8]:
                 start = head_end + m.start()
                 if start in seen:
@@ -163,7 +187,7 @@ def find_goals(text: str, sections: list[Section], year: int | None = None) -> l
                     )
                 )
     taken = _Taken([(g.span.start, g.span.end) for g in out])
-    for m_start, m_end in _targets_sentences(text):
+    for m_start, m_end in _goals_sentences(text):
         whole = text[m_start:m_end]
         s = whole.rstrip("。").strip()
         begin = m_start + len(whole) - len(whole.lstrip())

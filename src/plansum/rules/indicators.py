@@ -302,7 +302,12 @@ def _split_respectively(name: str, n: int) -> list[str]:
                 p if p.endswith(head) or head in p or _MEASURED.search(p) else p + head
                 for p in parts
             ]
-        elif n == 2 and len(parts[1]) - len(parts[0]) >= 2 and len(parts[0]) >= 2:
+        elif (
+            n == 2
+            and len(parts[1]) - len(parts[0]) >= 2
+            and len(parts[0]) >= 2
+            and not _MEASURED.search(parts[0])  # 森林覆盖率和草原综合植被盖度: two whole names
+        ):
             # 基本养老、基本医疗保险参保率: the first takes the words after the second's own
             parts = [parts[0] + parts[1][len(parts[0]) :], parts[1]]
         elif all(len(p) == 2 for p in parts[1:]) and len(parts[0]) >= 4:
@@ -540,7 +545,8 @@ _LEAD_CUT = lazy_re(
 
 # Units that count things (as opposed to measures such as 万吨 or 亩).
 _COUNTER = lazy_re(
-    r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|台套|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款|部|本|册|篇|首)$"
+    r"^[万千百]?(?:个|家|项|所|座|条|处|户|套|台|台套|辆|场|次|名|人|批|支|只|栋|张|件|种|类|款|部|本|册|篇|首"
+    r"|列|枚|对|例|门|[班批车航艘]次|趟)$"
 )
 # "1000个和美乡村": 和 opens the noun, not a list of numbers (no digit before the clause ends).
 _NOUN_AFTER_AND = lazy_re(r"[和与及][\u4e00-\u9fff][^\d，,。；;、]{1,12}(?=[，,。；;、]|$)")
@@ -691,6 +697,7 @@ _TAIL_WORDS = lazy_re(
     r"显著提升|叫好又叫座|全线贯通|基本完工|完工|全面|首次|实际|连续[\d一二三四五六七八九十]+年|"
     r"建成投产|开工建设|启动建设|获得批复|颁布实施|全部兑现|全部竣工|按?可比口径|年均增速|增速|"
     r"净增|净减|减量|扩容|(?<!违法)建设|工作|实施进度|两位数增长|增长|下降|提高|逐步提升|降低|"
+    r"(?:跨过|跨越|跨上|迈上|站上)[^，,。；;]{0,6}(?:大关|台阶)|连续|跨过|跨越|站上|"
     r"突破|跨上|迈上|贯通|惠及|覆盖|累计|达|为|年均|平均|(?<!人)均|等|和|及|与|的|以|了|占)$"
 )
 # "新能源汽车等7大产业集群": the examples before 等 are not part of the name.
@@ -707,8 +714,8 @@ _HAVE_LEAD = lazy_re(r"^目前(?:全[市区县省旗州盟])?(?:共)?(?:拥)?有
 
 
 def _cut_tail(s: str) -> str:
-    # Tail words are at most seven characters: search the end only, not the whole name.
-    end = s[-8:]
+    # Tail words are at most 11 characters (跨过两个万亿元大关): search the end only.
+    end = s[-12:]
     m = _TAIL_WORDS.search(end)
     return s[: len(s) - len(end) + m.start()] if m is not None else s
 
@@ -746,13 +753,19 @@ _TO_LEVEL = lazy_re(
     r"(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少|降|增|升)?(?:到|至)"
     r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$"
 )
-_FROM_YEAR = lazy_re(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?\s*$")
+# "从A和B分别提高到C和D": the second pair's level stands after the first pair's (see _pair_from_to).
+_PAIRED_TO = lazy_re(r"分别(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少)?(?:到|至)")
+_FROM_YEAR = lazy_re(
+    r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?(?:[^，,。；;从由到至]{1,12}?[和、及与])*\s*$"
+)  # the year of every baseline in "从2020年的A和B分别提高到…"
 
 
 def _from_to(text: str, c_start: int, first_at: int, first_end: int, second_at: int) -> bool:
     """Whether two numbers of one clause read 由/从 A … 到/至 B."""
     before = text[c_start:first_at]
-    return ("由" in before or "从" in before) and bool(_TO_LEVEL.search(text[first_end:second_at]))
+    return ("由" in before or "从" in before) and bool(
+        _TO_LEVEL.search(text[first_end:second_at]) or _PAIRED_TO.search(text, first_end, second_at)
+    )
 
 
 def _from_year(text: str, c_start: int, first_at: int) -> int | None:
@@ -763,6 +776,45 @@ def _from_year(text: str, c_start: int, first_at: int) -> int | None:
 # Verbs of making that open a list and count for every item of it (新建农村公路1647公里、
 # 供水工程601处 → 新建供水工程).
 _MAKING = lazy_re(r"^(?:新建改造|新改扩建|新改建|改扩建|新建|新增|新培育|新设|新开通|改造)")
+
+
+_LIST_JOIN = lazy_re(r"\s*[和、及与]\s*")
+
+
+def _respectively(text: str, before_first: str, base_name: str, values: list[Any]) -> bool:
+    """Whether each subject of the clause's list has its own number: 分别, one bound for all
+    (均达…), or as many subjects as numbers written one after the other ("战略性新兴产业和高技术
+    制造业增加值分别…" without 分别: "…增加值增长8%、7.2%")."""
+    if "分别" in before_first or _shared_bound(before_first, base_name):
+        return True
+    n = len(values)
+    parts = _LIST_SEP.split(base_name)
+    if n < 2 or len(parts) != n or min(len(p.strip(_EDGE)) for p in parts) < 4:
+        return False  # 供热、燃气、排水管网, 新三样、集成电路出口: a short part's head is not read here
+    sp = [v.quantity.span for v in values]
+    return all(_LIST_JOIN.fullmatch(text[sp[i].end : sp[i + 1].start]) for i in range(n - 1))
+
+
+def _pair_from_to(
+    text: str, c_start: int, values: list[Any], base_name: str, lead: dict[int, str]
+) -> list[Any]:
+    """ "城乡居民收入从2020年的A元和B元分别提高到C元和D元": n baselines, then their n levels.
+    The values come back paired (A, C, B, D), each pair named by its subject in `lead`, so that
+    each level folds its own baseline."""
+    n = len(values) // 2
+    if n < 2 or len(values) != 2 * n:
+        return values
+    sp = [v.quantity.span for v in values]
+    if "分别" not in text[sp[n - 1].end : sp[n].start] or not _from_to(
+        text, c_start, sp[0].start, sp[n - 1].end, sp[n].start
+    ):
+        return values
+    joins = [text[sp[i].end : sp[i + 1].start] for i in range(2 * n - 1) if i != n - 1]
+    if not all(_LIST_JOIN.fullmatch(j) for j in joins):
+        return values
+    for i, name in enumerate(_split_respectively(base_name, n)):
+        lead[values[i].id] = lead[values[n + i].id] = name
+    return [v for i in range(n) for v in (values[i], values[n + i])]
 
 
 def _carry_verb(first: str, item: str) -> str:
@@ -811,8 +863,8 @@ _SHARED_MEASURE = lazy_re(r"(?:参保率|覆盖率|合格率|达标率|普及率
 
 # A number that is part of a phrase, not a measured value: a milestone (迈上5万亿台阶), a record
 # (全球最高10米), a population class (百万人口城市).
-_MILESTONE_AFTER = lazy_re(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个台阶")
-_MILESTONE_BEFORE = lazy_re(r"跨越[两二三四五六七八九几多]个$")
+_MILESTONE_AFTER = lazy_re(r"[^，,。；;]{0,8}[两二三四五六七八九几多]个大?(?:台阶|大关|关口)")
+_MILESTONE_BEFORE = lazy_re(r"(?:跨越|跨过|迈上|跨上|站上)[两二三四五六七八九几多]个$")
 # A number right after a counted number modifies the counted noun (5个百万亩示范园区).
 _AFTER_COUNT = lazy_re(r"\d\s*[个项家座条处所]$")
 # A comparison with a benchmark (高于全国0.4个百分点) or a radius (50米内) is not an indicator.
@@ -822,6 +874,15 @@ _BENCHMARK_BEFORE = lazy_re(
 )
 _OWN_PARTS = lazy_re(r"(?:任务举措|重点任务|项任务|方面工作|个方面|大任务|条措施|项措施|项举措)")
 _RECORD_BEFORE = lazy_re(r"(?:最高|最大|最长|最深|最快|最多|最小)$")
+
+
+def _milestone_subject(text: str, c_start: int, cks: list[int], get: Callable[[int], Any]) -> str:
+    """The subject of a clause whose numbers are all milestones passed (全省生产总值连续跨越
+    7万亿、8万亿两个台阶), for the clauses after it (，年均增长5.9%)."""
+    first, last = get(cks[0]).quantity.span, get(cks[-1]).quantity.span
+    if not _MILESTONE_AFTER.match(text, last.end, last.end + 14):
+        return ""
+    return _noun_phrase(_clean_name(text[c_start : first.start]))
 
 
 def _part_of_phrase(text: str, q: Quantity) -> bool:
@@ -883,9 +944,16 @@ def _qualify(name: str, before: str) -> str:
         return name
     subject = _VERB_LEAD.sub("", before)
     subject = _COUNT_LEAD.sub("", subject)  # 56个超十亿元项目 → 超十亿元项目
+    twin = _TWIN_MEASURES.get(name)
+    if twin and subject.endswith(twin) and len(subject) > 2:
+        return subject[:-2] + name  # 一般公共预算收入…、支出 → 一般公共预算支出
     if 2 <= len(subject) and len(subject) + len(name) <= _NAME_MAX and not subject.endswith(name):
         return subject + name
     return name
+
+
+# The other side of a two-sided measure: a 支出 after a 收入 takes the 收入's subject, not its name.
+_TWIN_MEASURES = {"收入": "支出", "支出": "收入", "出口": "进口", "进口": "出口", "存款": "贷款", "贷款": "存款"}
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -1155,7 +1223,8 @@ def sentence_indicators(
         for c_start, cks in _clauses(text, s_start, starts, lo, hi):
             year: int | None = None  # the time comes from the timeline (sentence, heading, doc)
             values, lead = _clause_values(text, cks, plain, get)
-            if not values:
+            if not values:  # 生产总值跨越…三个台阶，年均增长5.9%: the next clause's subject
+                sentence_name = _milestone_subject(text, c_start, cks, get) or sentence_name
                 continue
             first_span = values[0].quantity.span
             assert first_span is not None
@@ -1171,8 +1240,9 @@ def sentence_indicators(
                 base_name = last.name if last is not None and not own_list else sentence_name
             else:
                 sentence_name = base_name
-            respectively = "分别" in before_first or _shared_bound(before_first, base_name)
+            respectively = _respectively(text, before_first, base_name, values)
             names, shared = _clause_names(base_name, len(values), respectively)
+            values = _pair_from_to(text, c_start, values, base_name, lead)
             quantity = {m.id: m.quantity for m in values}
             if respectively and len(values) >= 2:
                 _share_comparator(text, values, quantity)
@@ -1204,8 +1274,7 @@ def sentence_indicators(
                     continue
                 # the clause's words before the number: its last 12 are all that is read
                 before = text[max(c_start, q.span.start - 12) : q.span.start]
-                tl = ctx.timeline
-                eras = _eras(tl, q.span.start, s_start, line_start)
+                eras = _eras(tl := ctx.timeline, q.span.start, s_start, line_start)
                 kind = _kind_for(cues, year, ctx, paragraph_kind, q.span.start, eras)
                 role = first_role if respectively else _role_for(before, q)
                 if q.unit == "番":
