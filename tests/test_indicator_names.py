@@ -204,3 +204,24 @@ def test_a_years_mean_concentration_is_not_an_average_over_years() -> None:
     pm = _one(s, "控制在27微克/立方米左右")
     assert (pm.year, pm.period) == (2026, None)
     assert [(h.label, h.indicators) for h in s.headlines] == [("2026年目标", [0, 1])]
+
+
+@pytest.mark.parametrize(
+    ("name", "want"),
+    [
+        # 和 inside an item: 、 separates the list, the head noun goes to every item
+        ("仓储和邮政业、住宿和餐饮业增加值", ["仓储和邮政业增加值", "住宿和餐饮业增加值"]),
+        # a rate written once at the end goes to an item that names no measure
+        ("乡村污水处理、生活垃圾分类覆盖率", ["乡村污水处理覆盖率", "生活垃圾分类覆盖率"]),
+        # two whole measures stay as they are
+        ("渔港船舶登记率、渔业保险投保率", ["渔港船舶登记率", "渔业保险投保率"]),
+        # a quoted item keeps both its quotes
+        ("证照互认、“一窗通办”事项", ["证照互认", "“一窗通办”事项"]),
+        # the same-length swap still works (蔬菜、水果抽检合格率)
+        ("蔬菜、水果抽检合格率", ["蔬菜抽检合格率", "水果抽检合格率"]),
+    ],
+)
+def test_list_names_split_on_their_own_separator(name: str, want: list[str]) -> None:
+    from plansum.rules.indicators import _split_respectively
+
+    assert _split_respectively(name, 2) == want

@@ -273,9 +273,22 @@ _HEAD_NOUNS = (
 )
 # A part of a list that already names what it measures (…起数、死亡人数: not 起数人数).
 _MEASURED = lazy_re(r"(?:数|量|率|额|值|比重|占比|比例|面积|规模|总额|收入|产量)$")
+_RATE_TAIL = lazy_re(r"[\u4e00-\u9fff]{2}率$")  # 普及率, 覆盖率, 参保率
 _INDUSTRIES = lazy_re(
     r"^(?P<pre>.*?)第?(?P<a>[一二三])(?:、?第?(?P<b>[一二三]))(?:、?第?(?P<c>[一二三]))?产业?(?P<post>.*)$"
 )
+
+
+def _list_part(p: str) -> str:
+    """One item of a list of names, its edges stripped but a quote it closes kept
+    (资质资格互认、“同事同标”事项 → “同事同标”事项, not 同事同标”事项)."""
+    s = p.strip(_EDGE)
+    for a, b in _PAIRS:
+        if s.count(b) > s.count(a) and a + s in p:
+            s = a + s
+        elif s.count(a) > s.count(b) and s + b in p:
+            s = s + b
+    return _balance(s)
 
 
 def _split_respectively(name: str, n: int) -> list[str]:
@@ -290,8 +303,19 @@ def _split_respectively(name: str, n: int) -> list[str]:
     if name.startswith("城乡") and n == 2:
         rest = name[2:]
         return ["城镇" + rest, "农村" + rest]
-    parts = [p.strip(_EDGE) for p in _LIST_SEP.split(name)]
-    parts = [p for p in parts if p]
+    parts = [q for p in _LIST_SEP.split(name) if (q := _list_part(p))]
+    if len(parts) > n and "、" in name:
+        # 和 inside an item (租赁和商务服务业、批发和零售业增加值): 、 is the list's own separator,
+        # taken when a head noun written once at the end names what every item measures
+        items = [q for p in name.split("、") if (q := _list_part(p))]
+        rate = _RATE_TAIL.search(items[-1])
+        if len(items) != n:
+            pass
+        elif any(items[-1].endswith(h) for h in _HEAD_NOUNS) or all(map(_MEASURED.search, items)):
+            parts = items
+        elif rate is not None and len(items[-1]) > 3 and not any(map(_MEASURED.search, items[:-1])):
+            # 农村自来水、卫生户厕普及率: the rate written once at the end goes to every item
+            return [p + rate.group(0) for p in items[:-1]] + items[-1:]
     if len(parts) == n:
         # A head noun written once at the end goes to every part: 城镇和农村居民人均可支配收入,
         # 民营企业、普惠小微企业贷款.
@@ -307,6 +331,7 @@ def _split_respectively(name: str, n: int) -> list[str]:
             and len(parts[1]) - len(parts[0]) >= 2
             and len(parts[0]) >= 2
             and not _MEASURED.search(parts[0])  # 森林覆盖率和草原综合植被盖度: two whole names
+            and _PAIRED.isdisjoint(parts[1][: len(parts[0])])  # “上海标准”、“上海品牌”: two names
         ):
             # 基本养老、基本医疗保险参保率: the first takes the words after the second's own
             parts = [parts[0] + parts[1][len(parts[0]) :], parts[1]]
