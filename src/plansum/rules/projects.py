@@ -25,14 +25,15 @@ _SUFFIX = (
 # A name does not open with a verb of policy ("完善…平台" is a task, not a project).
 _NOT_START = lazy_re(
     r"^(?:完善|提高|提升|加快|深入|坚持|积极|支持|打通|依靠|开展|主动|使用|统筹|充实|守住|高质量|抓实|"
-    r"坚定|进一步|顺利|发展|强化|加强|推广|鼓励|引导|探索|培育|健全|优化|融入|服务|创新|落实|"
+    r"坚定|进一步|顺利|发展|强化|加强|推广|鼓励|引导|探索|培育|健全|优化|融入|服务|创新|落实|针对|大抓|累计|"
     r"我们|全面|持续|一批|着力|做大|建立健全|推行|发挥|组织|[\d一二三四五六七八九十百千万]+个)"
 )
 _CUE = lazy_re(r"项目|工程|建设|推进|实施|开工|续建|新建|建成|专栏")
 # Words that open a list of things to build; stripped from the first name.
 _OPENER = lazy_re(
     r"^(?:(?:全力|加快|重点|积极|持续|有序|着力|大力|稳步|扎实)?(?:推进|推动|实施|建设|开工|续建|新建|"
-    r"建成|启动|谋划|完成|打造|包括|依托|通过|围绕|确保|争取|引进|实现|力争|抓好|做好)"
+    r"建成|启动|谋划|完成|打造|包括|依托|通过|围绕|确保|争取|引进|实现|力争|抓好|做好|深化|深度参与|参与|"
+    r"保障(?!性)|促进|联动|增强|(?:一体)?布局)"
     r"(?:建设|实施)?|[\d]{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])+"
 )
 _TAIL = lazy_re(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
@@ -69,17 +70,30 @@ _MID_VERB = lazy_re(
 # A piece that describes or aims, not a named project.
 _NOT_A_NAME = lazy_re(
     r"成为|于一体|为一体|为主|为基础|为中心|为引领|为重点|之一|更多|具有|相互|带动作用|的|形成|进入|"
-    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|[|。，,“”\"等]"
+    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|一批|高地|世界一流|[|。，,“”\"等或]|"
+    # an achievement or a ranking (跻身…第三大…, 位居全国前列), a deed (成功创建…, 获评…)
+    r"跻身|位居|位列|居全国|居全省|第[一二三四五六七八九十\d]+[大位名]|前列|首位|最大|首家|首个|首批|"
+    r"成功|获评|荣获|获批|入选|"
+    # money and a count of things: a sum or a tally, not a name (发行…资金1327亿元…)
+    r"\d+(?:\.\d+)?(?:亿|万)?元|\d+个|资金|国债|专项债|债券|预算内投资|金融工具"
 )
-_NOT_A_NAME_START = ("即", "结合", "高水平", "重点", "重大", "一批", "若干", "各类", "骨干")
+# What an event is called: a concert, a festival, a race or a tour is held, not built.
+_EVENT_END = (
+    "音乐会", "演唱会", "晚会", "音乐节", "艺术节", "文化节", "旅游节", "电影节", "嘉年华", "马拉松",
+    "联赛", "锦标赛", "大赛", "展演", "巡演", "之旅",
+)
+_NOT_A_NAME_START = (
+    "即", "结合", "高水平", "重点", "重大", "一批", "若干", "各类", "骨干", "全球", "世界",
+)
 _NOT_A_NAME_END = tuple(
     f"{a}{b}{c}" for a in ("重点", "重大", "骨干") for b in ("", "建设") for c in ("项目", "工程")
-)
+) + ("类项目", "类工程") + _EVENT_END
 # Generic kinds of thing (产业园区, 旅游景区, 美丽乡村): a short name that opens with one of these
 # words names no particular project.
 _GENERIC_HEAD = lazy_re(
     r"^(?:绿色|低碳|美丽|法治|平安|智慧|现代|特色|农村|乡村|产业|旅游|市政|高效|生态|新型|重要|"
-    r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息)"
+    r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息|城市|城中村|保障性|老旧|储能|智能|区域|公共|共性|"
+    r"中试|概念验证|学科|零碳|历史|通用|公立)"
 )
 # Everything a piece may open with before its name: particles, lead-ins, list openers.
 _LEAD = lazy_re(f"^(?:{_FUNCTION_LEAD.pattern[1:-1]}|{_OPENER.pattern[1:-1]})+")
