@@ -114,3 +114,56 @@ def test_a_deed_word_inside_a_named_scheme_is_kept() -> None:
     names = _names("实施澜溪县文明城市创建全域提升工程，启动栖梧遗址创建国家考古遗址公园等项目。")
     assert "澜溪县文明城市创建全域提升工程" in names
     assert "栖梧遗址创建国家考古遗址公园" in names
+
+
+SECOND = [
+    # a count opens a tally (2—3家…, 30项…, 6万户…), but 十大… names a programme and 三家子 is a place
+    (
+        "培育2—3家省级制造业创新中心、30项市级疏堵工程，实施“十大惠民工程”，建设三家子生态公园等项目。",
+        ["十大惠民工程", "三家子生态公园"],
+        ["2—3家省级制造业创新中心", "30项市级疏堵工程"],
+    ),
+    # a kind of project: …类项目, 百亿级项目, 标志性产业项目, 基地型项目; 提质升级工程 is a name
+    (
+        "引进百亿级项目、标志性产业项目、基地型项目，实施澜溪公共教育提质升级工程。",
+        ["澜溪公共教育提质升级工程"],
+        ["百亿级项目", "标志性产业项目", "基地型项目"],
+    ),
+    # generic kinds of place and sectors: 口袋公园, 城际铁路, 新能源汽车, 宜居宜业和美乡村
+    (
+        "推进口袋公园、城际铁路、宜居宜业和美乡村、栖梧东湖湿地公园等项目建设。",
+        ["栖梧东湖湿地公园"],
+        ["口袋公园", "城际铁路", "宜居宜业和美乡村"],
+    ),
+    # positioning (世界级…, …辐射中心), a campaign (走进…), a subsidy, a piece cut in brackets
+    (
+        "建设面向东盟的辐射中心、世界级港口群，推进澜溪港（北区）、区）整体提升工程、"
+        "文化走进校园工程、养老服务消费补贴项目、梧桐湾隧道等项目。",
+        ["澜溪港（北区）", "梧桐湾隧道"],
+        ["面向东盟的辐射中心", "世界级港口群", "区）整体提升工程", "文化走进校园工程", "养老服务消费补贴项目"],
+    ),
+    # a status after the name is cut (…公园建成开园)
+    ("栖梧古城、澜溪国家考古遗址公园建成开园，推进梧桐湾大桥等项目。", ["澜溪国家考古遗址公园", "梧桐湾大桥"], []),
+]
+
+
+@pytest.mark.parametrize(("text", "kept", "dropped"), SECOND)
+def test_tallies_kinds_generic_places_and_positionings(text: str, kept: list[str], dropped: list[str]) -> None:
+    names = _names(text)
+    for name in kept:
+        assert name in names, (name, names)
+    for name in dropped:
+        assert name not in names, (name, names)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("用好栖梧国家技术创新中心、澜溪实验室等平台，推进项目建设。", "栖梧国家技术创新中心"),
+        ("超额完成新一轮澜溪造林绿化工程。", "新一轮澜溪造林绿化工程"),
+        ("五是开展澜溪助学圆梦工程。", "澜溪助学圆梦工程"),
+        ("开放栖梧大剧院、澜溪博物馆等项目。", "栖梧大剧院"),
+    ],
+)
+def test_more_lead_verbs_are_cut_off(text: str, name: str) -> None:
+    assert name in _names(text)
