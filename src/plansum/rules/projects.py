@@ -5,7 +5,10 @@ clause that lists things to build or opens with a build verb; the list is split 
 piece is too short to be a name of its own ("源、网、储示范项目" stays whole).  The items of a
 list the text itself calls projects ("甲、乙等N个项目") need no project word; a lead-in is cut
 at its last verb, a status phrase after the name (…工程主体完工) is dropped, and a phrase that
-describes or aims (…为一体的…, 争创…) is not a name.
+describes or aims (…为一体的…, 争创…) is not a name.  Nor is an achievement or a ranking (跻身…第三大…,
+位居…), a deed (成功创建…, 获评…), an event (…音乐会, …之旅), a sum or a tally (…1327亿元…, 3家…, 30项…),
+a fund (专项债, 预算内投资), a kind of project (…类项目, 百亿级项目) or a generic kind of place (零碳园区,
+口袋公园); a lead verb (深化, 促进, 用好 …) is cut off the name it opens.
 """
 
 from __future__ import annotations
