@@ -5,7 +5,10 @@ clause that lists things to build or opens with a build verb; the list is split 
 piece is too short to be a name of its own ("源、网、储示范项目" stays whole).  The items of a
 list the text itself calls projects ("甲、乙等N个项目") need no project word; a lead-in is cut
 at its last verb, a status phrase after the name (…工程主体完工) is dropped, and a phrase that
-describes or aims (…为一体的…, 争创…) is not a name.
+describes or aims (…为一体的…, 争创…) is not a name.  Nor is an achievement or a ranking (跻身…第三大…,
+位居…), a deed (成功创建…, 获评…), an event (…音乐会, …之旅), a sum or a tally (…1327亿元…, 3家…, 30项…),
+a fund (专项债, 预算内投资), a kind of project (…类项目, 百亿级项目) or a generic kind of place (零碳园区,
+口袋公园); a lead verb (深化, 促进, 用好 …) is cut off the name it opens.
 """
 
 from __future__ import annotations
@@ -25,15 +28,20 @@ _SUFFIX = (
 # A name does not open with a verb of policy ("完善…平台" is a task, not a project).
 _NOT_START = lazy_re(
     r"^(?:完善|提高|提升|加快|深入|坚持|积极|支持|打通|依靠|开展|主动|使用|统筹|充实|守住|高质量|抓实|"
-    r"坚定|进一步|顺利|发展|强化|加强|推广|鼓励|引导|探索|培育|健全|优化|融入|服务|创新|落实|"
-    r"我们|全面|持续|一批|着力|做大|建立健全|推行|发挥|组织|[\d一二三四五六七八九十百千万]+个)"
+    r"坚定|进一步|顺利|发展|强化|加强|推广|鼓励|引导|探索|培育|健全|优化|融入|服务|创新|落实|针对|大抓|狠抓|累计|面向|"
+    r"我们|全面|持续|一批|着力|做大|建立健全|推行|发挥|组织|"
+    # a count opens a tally, not a name (3家…中心, 2—3家…, 6万户…, 千项…): not 十大…, 5G…, and a
+    # numeral before 家 only in digits (三家子, 六家子 are places)
+    r"[\d一二三四五六七八九十百千万]+(?:[—\-~～至][\d一二三四五六七八九十]+)?万?(?:个|项|户|座|所|条|处)|"
+    r"\d+(?:[—\-~～至]\d+)?家)"
 )
 _CUE = lazy_re(r"项目|工程|建设|推进|实施|开工|续建|新建|建成|专栏")
 # Words that open a list of things to build; stripped from the first name.
 _OPENER = lazy_re(
-    r"^(?:(?:全力|加快|重点|积极|持续|有序|着力|大力|稳步|扎实)?(?:推进|推动|实施|建设|开工|续建|新建|"
-    r"建成|启动|谋划|完成|打造|包括|依托|通过|围绕|确保|争取|引进|实现|力争|抓好|做好)"
-    r"(?:建设|实施)?|[\d]{1,2}[.．、]|[（(][一二三四五六七八九十\d]+[）)])+"
+    r"^(?:(?:全力|加快|重点|积极|持续|有序|着力|大力|稳步|扎实|超额)?(?:推进|推动|实施|建设|开工|续建|新建|"
+    r"建成|启动|谋划|完成|打造|包括|依托|通过|围绕|确保|争取|引进|实现|力争|抓好|做好|深化|深度参与|参与|"
+    r"保障(?!性)|促进|联动|增强|(?:一体)?布局|用好|争建|运行|守护|开展|开放(?!型|式|大学|共享)|更新)"
+    r"(?:建设|实施)?|[\d]{1,2}[.．、]|[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]+[）)])+"
 )
 _TAIL = lazy_re(r"(?:等(?:一批|重点|重大)?(?:项目|工程)?(?:建设|前期工作)?|建设)$")
 _CLAUSE_SPLIT = lazy_re(r"[，,。；;：:\n|！？!?]")  # what ends a clause (one character each)
@@ -45,7 +53,7 @@ _BUILD_FIRST = frozenset("0123456789 \t\u3000加全积大有稳重着持新续�
 # What a clause says happens to a project after naming it ("…支线工程主体完工").
 _STATUS_TAIL = lazy_re(
     r"(?:主体完工|全线通水|建成蓄水|建成投用|建成投产|建成运行|建成|投产|投用|通水|蓄水|通航|通车|开工|竣工|"
-    r"落地|提质增效|达产达效|稳产达效|前期工作|前期|顺利实施|创建[^、]{0,8}|建设)$"
+    r"落地|提质增效|达产达效|稳产达效|前期工作|前期|顺利实施|创建[^、]{0,8}|建成开园|开园|建设)$"
 )
 # Cheap pre-filter: a piece can only yield a name if a project word stands near its end.
 _NEAR_END = lazy_re(
@@ -69,17 +77,35 @@ _MID_VERB = lazy_re(
 # A piece that describes or aims, not a named project.
 _NOT_A_NAME = lazy_re(
     r"成为|于一体|为一体|为主|为基础|为中心|为引领|为重点|之一|更多|具有|相互|带动作用|的|形成|进入|"
-    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|[|。，,“”\"等]"
+    r"争创|晋级|设立|补齐|构建|聚焦|一以贯之|一批|高地|世界一流|世界级|辐射中心|宜居宜业|走进|补贴|补助|[|。，,“”\"等或]|"
+    # an achievement or a ranking (跻身…第三大…, 位居全国前列), a deed (成功创建…, 获评…)
+    r"跻身|位居|位列|居全国|居全省|第[一二三四五六七八九十\d]+[大位名]|前列|首位|最大|首家|首个|首批|"
+    r"成功|获评|荣获|获批|入选|"
+    # money and a count of things: a sum or a tally, not a name (发行…资金1327亿元…)
+    r"\d+(?:\.\d+)?(?:亿|万)?元|\d+个|资金|国债|专项债|债券|预算内投资|金融工具"
 )
-_NOT_A_NAME_START = ("即", "结合", "高水平", "重点", "重大", "一批", "若干", "各类", "骨干")
+# What an event is called: a concert, a festival, a race or a tour is held, not built.
+_EVENT_END = (
+    "音乐会", "演唱会", "晚会", "音乐节", "艺术节", "文化节", "旅游节", "电影节", "嘉年华", "马拉松",
+    "联赛", "锦标赛", "大赛", "展演", "巡演", "之旅",
+)
+# A kind of project, not one: 民生保障类项目, 百亿级项目, 标志性产业项目, 基地型项目.
+_KIND_OF_PROJECT = lazy_re(r"(?:类|[\d百千万亿]级|[^\d]型|性)(?:产业)?(?:项目|工程)$")
+# A piece cut inside brackets: it closes a bracket it never opened ("区）整县…").
+_UNBALANCED = lazy_re(r"^[^（(]*[）)]")
+_NOT_A_NAME_START = (
+    "即", "结合", "高水平", "重点", "重大", "一批", "若干", "各类", "骨干", "全球", "世界",
+)
 _NOT_A_NAME_END = tuple(
     f"{a}{b}{c}" for a in ("重点", "重大", "骨干") for b in ("", "建设") for c in ("项目", "工程")
-)
+) + _EVENT_END
 # Generic kinds of thing (产业园区, 旅游景区, 美丽乡村): a short name that opens with one of these
 # words names no particular project.
 _GENERIC_HEAD = lazy_re(
     r"^(?:绿色|低碳|美丽|法治|平安|智慧|现代|特色|农村|乡村|产业|旅游|市政|高效|生态|新型|重要|"
-    r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息)"
+    r"\d+A级|科普|文化|民生|惠民|充电桩|天然气|信息|城市|城中村|保障性|老旧|储能|智能|区域|公共|共性|"
+    r"中试|概念验证|学科|零碳|历史|通用|公立|幸福|新能源|新材料|生物|高速|城际|农业|海洋|土木|虚拟|"
+    r"数字|算力|抽水蓄能|自然|郊野|体育|口袋|县域|国家级|省级|地下)"
 )
 # Everything a piece may open with before its name: particles, lead-ins, list openers.
 _LEAD = lazy_re(f"^(?:{_FUNCTION_LEAD.pattern[1:-1]}|{_OPENER.pattern[1:-1]})+")
@@ -103,7 +129,7 @@ def _clean(name: str) -> str:
         end = name.rfind(verbs[-1]) + len(verbs[-1])
         if len(name) - end >= 4:
             name = name[end:].strip(_STRIP)
-    if not name.endswith(_SUFFIX):
+    if not name.endswith(_SUFFIX) or name.endswith("开园"):  # 开园 ends in 园 as a park does
         tail = _STATUS_TAIL.search(name, max(0, len(name) - 16))
         if tail and name[: tail.start()].endswith(_SUFFIX):
             name = name[: tail.start()]
@@ -138,6 +164,8 @@ def _good(name: str, listed: bool = False, in_box: bool = False) -> bool:
         and (listed or name.endswith(_SUFFIX))
         and not name.startswith(_NOT_A_NAME_START)
         and not name.endswith(_NOT_A_NAME_END)
+        and not _KIND_OF_PROJECT.search(name)
+        and not _UNBALANCED.match(name)
         and not _NOT_START.match(name)
         and not _NOT_A_NAME.search(name)
         and not (len(name) <= 6 and not in_box and _GENERIC_HEAD.match(name))
