@@ -225,3 +225,45 @@ def test_list_names_split_on_their_own_separator(name: str, want: list[str]) -> 
     from plansum.rules.indicators import _split_respectively
 
     assert _split_respectively(name, 2) == want
+
+
+# --------------------------------------------------------------------------- a number before its noun
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # a share written before the things it counts (then a list part the number did not name)
+        (
+            "青石县医院向乡镇投放40%以上专家号、复诊量增长30%。",
+            [("乡镇投放专家号", "40%以上"), ("复诊量", "30%")],
+        ),
+        # the share's noun with its predicate; 实现 is not part of what is counted
+        ("65%社区诊所实现与县医院远程会诊。", [("社区诊所与县医院远程会诊", "65%")]),
+        # 的 between the share and its noun
+        ("推动80%以上的乡镇敬老院星级达标。", [("乡镇敬老院星级达标", "80%以上")]),
+        # a short noun takes the verb phrase before the share
+        ("优质公办小学覆盖88%村庄。", [("优质公办小学覆盖村庄", "88%")]),
+        # 多 before the measure word: a bounded count of what follows
+        ("青石县改造600多所乡村学校校舍。", [("乡村学校校舍", "600多所")]),
+        ("培训2000余名新型职业农民。", [("新型职业农民", "2000余名")]),
+    ],
+)
+def test_a_number_before_its_noun_is_named_by_that_noun(
+    sentence: str, want: list[tuple[str, str]]
+) -> None:
+    assert _rows(_read(sentence)) == want
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "完成1%人口抽样调查。",  # the name of a survey
+        "新增全球前1%学科5个。",  # a rank inside a name (the count is the indicator)
+        "税收收入中20%用于教育。",  # what the share is for, not what it counts
+        "参股比例不低于10%并逐步提升。",  # the sentence goes on, no noun follows
+    ],
+)
+def test_a_share_before_words_that_are_not_its_noun_is_not_named_by_them(sentence: str) -> None:
+    names = [n for n, raw in _rows(_read(sentence)) if "%" in raw]
+    assert all(n not in ("人口抽样调查", "学科", "用于教育", "并逐步提升") for n in names), names

@@ -602,12 +602,50 @@ def _counted_at_least(text: str, q: Quantity) -> bool:
     return (
         (
             (q.comparator == "at_least" and (q.raw.endswith("以上") or q.raw.startswith("不少于")))
-            or (q.comparator == "more_than" and q.raw.endswith(("多", "余")))
+            # 7000多所学校: 多 stands before the measure word
+            or (q.comparator == "more_than" and q.raw.removesuffix(q.unit).endswith(("多", "余")))
         )
         and bool(_COUNTER.match(q.unit))
         and not q.unit.endswith(("户", "人"))  # 20户以上自然村: a threshold that defines a class
         and text[q.span.end : q.span.end + 1] != "的"
     )
+
+
+# "70%村卫生室实现…管理", "60%以上的县级机构达标": a share of the things named after it.  Not
+# a share followed by what it is for or what it reaches (20%用于…, 5%的目标, 5%的增长).
+_SHARE_OF = lazy_re(r"的?([\u4e00-\u9fff“”]{2,20})")
+_NOT_SHARED = lazy_re(
+    r"(?:用于|作为|转化|来自|投向|目标|增长|增速|增幅|水平|幅度|速度|比例|要求|标准|预期|左右|以[上下内]"
+    r"|逐步|[的为是由从到至在将于和与及或等比较并而且再还也])"
+)
+_SURVEY = lazy_re(r"抽样|调查|普查")  # 1%人口抽样调查: the name of a survey
+_SHARE_VERB = lazy_re(r"实现|达到")
+_SHARE_BY = lazy_re(r"^.*[向对为给在]")  # 向基层投放 → 基层投放
+
+
+def _share_of(text: str, q: Quantity) -> str:
+    """The name of a share written before its noun (as _number_first), or "skip"."""
+    assert q.span is not None
+    m = _SHARE_OF.match(text, q.span.end)
+    if (
+        m is None
+        or _NOT_SHARED.match(m.group(1))
+        or "增长" in m.group(1)
+        or _SURVEY.search(m.group(1))
+        or text[q.span.start - 1 : q.span.start] == "前"  # 前1%学科: a rank inside a name
+        or _is_change(text[max(0, q.span.start - 4) : q.span.start])
+    ):
+        return "skip"
+    noun = _balance(_SHARE_VERB.sub("", m.group(1), count=1).strip(_EDGE))
+    if len(noun) > 3:
+        return noun if len(noun) >= 4 else "skip"
+    lo = max(0, q.span.start - 40)
+    cut = max((c.end() for c in _CLAUSE_START.finditer(text, lo, q.span.start)), default=lo)
+    words = _SHARE_BY.sub("", text[cut : q.span.start]).strip(_EDGE)
+    by = _clean_name(words)
+    if by and words.rfind(by) >= 0:  # 优质幼儿园覆盖95%乡镇: keep the verb that takes the share
+        by = words[words.rfind(by) :].replace("了", "")
+    return by + noun if len(by) >= 2 and len(by) + len(noun) <= _NAME_MAX else "skip"
 
 
 def _number_first(text: str, q: Quantity) -> str | None:
@@ -626,6 +664,8 @@ def _number_first(text: str, q: Quantity) -> str | None:
             return None
     if q.upper is not None:
         return "skip"  # 1-5批优秀历史建筑: a range of batches or classes, not a count
+    if q.unit == "%":
+        return _share_of(text, q)
     if q.unit in _NOT_COUNTERS or not (q.comparator == "exact" or _counted_at_least(text, q)):
         return "skip"
     m = _LEAD_NAME.match(text, q.span.end)
@@ -706,7 +746,7 @@ _LEAD_FUNCTION = lazy_re(
     r"的|了|着|之|为|将|把|对(?!外)|在(?!校|建|职|岗|册|园|线)|被|向(?!上)|从(?!业)|由|于|与|"
     r"和(?!美|谐)|及(?!时)|并(?!购|网)|而|且|或|即|则|已|均|都(?!市|会)|也|还|又|仍|才|"
     r"再(?!生|就业|制造|贷款)|就(?!业|医|学|近)|达(?!标)|较|比(?!重|例)|使(?!用)|让|给(?!水)|"
-    r"共(?!享|同|建|性|有产权)|其中|分别|以及|同时|并且)"
+    r"共(?!享|同|建|性|有产权|济)|其中|分别|以及|同时|并且)"
 )
 # Verbs of doing or reaching that are not part of what is counted (累计接待游客 → 接待游客,
 # 建成美丽庭院 → 美丽庭院).  Verbs that define the count (新建, 新增, 改造, 接待) stay.
@@ -1064,6 +1104,12 @@ def _clause_values(
     return values, lead
 
 
+def _after_lead(between: str, own: str) -> str:
+    """50%号源、转诊量增长: 号源 was named by the number before it; the rest names this one."""
+    head, rest = own.split("、", 1)
+    return rest if between.startswith(head) and len(rest) >= 2 else own
+
+
 def _clause_names(base_name: str, n: int, respectively: bool) -> tuple[list[str], list[str]]:
     """A name for each of the clause's `n` values, and the extra subjects that share one value."""
     names = _split_respectively(base_name, n) if respectively else [base_name] * n
@@ -1281,6 +1327,8 @@ def sentence_indicators(
                 if not respectively and idx > 0:
                     between = text[prev_end : q.span.start]
                     own = "" if _TO_LEVEL.search(between) else _clean_name(between)
+                    if values[idx - 1].id in lead and "、" in own:
+                        own = _after_lead(between, own)
                     if len(own) >= 2:
                         listed = between.startswith("、") and "其中" not in between
                         last_name = _carry_verb(base_name, own) if listed else own
