@@ -267,3 +267,44 @@ def test_a_number_before_its_noun_is_named_by_that_noun(
 def test_a_share_before_words_that_are_not_its_noun_is_not_named_by_them(sentence: str) -> None:
     names = [n for n, raw in _rows(_read(sentence)) if "%" in raw]
     assert all(n not in ("人口抽样调查", "学科", "用于教育", "并逐步提升") for n in names), names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # the things counted, then a verb whose object is counted next
+        ("青石县累计与23个国家缔结64对友城。", [("缔结友城的国家", "23个"), ("友城", "64对")]),
+        # a list of numbers, each before its own noun
+        (
+            "新建改造80公里乡村公路和45万平方米村内道路。",
+            [("乡村公路", "80公里"), ("村内道路", "45万平方米")],
+        ),
+        # short list parts share the head written once after the last
+        (
+            "改造老旧供水、供气、雨水管道90公里、60公里、30公里。",
+            [("改造老旧供水管道", "90公里"), ("供气管道", "60公里"), ("雨水管道", "30公里")],
+        ),
+        # a part of a two-sided measure: not the whole measure's name with the part glued on
+        (
+            "外贸进出口总额达到820亿元、增长4.5%，其中进口增长3.1%。",
+            [("外贸进出口总额", "820亿元"), ("外贸进口", "3.1%")],
+        ),
+        # a round count in words before its noun, after another one
+        ("举办超百场马拉松赛事、近百场大型音乐节。", [("马拉松赛事", "超百场"), ("大型音乐节", "近百场")]),
+        # a quoted pair with 分别: the verb is not part of the second name
+        (
+            "“青石标准”、“青石品牌”分别新增12项和44项。",
+            [("青石标准", "12项"), ("青石品牌", "44项")],
+        ),
+    ],
+)
+def test_names_of_lists_and_of_counts_before_their_nouns(
+    sentence: str, want: list[tuple[str, str]]
+) -> None:
+    assert _rows(_read(sentence)) == want
+
+
+def test_a_list_of_measures_keeps_each_measure() -> None:
+    # every part measures something of its own: no head goes to the others
+    rows = _rows(_read("肉羊出栏量、交易量、屠宰加工量分别增长5.1%、9.2%和14.3%。"))
+    assert [n for n, _ in rows] == ["肉羊出栏量", "交易量", "屠宰加工量"]

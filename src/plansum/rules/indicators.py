@@ -291,10 +291,33 @@ def _list_part(p: str) -> str:
     return _balance(s)
 
 
+def _short_items(name: str, n: int) -> list[str] | None:
+    """老旧供热、燃气、排水管网 (three or more parts, the middle ones short, of one length and
+    measuring nothing of their own): the head after the last item goes to every item."""
+    parts = name.split("、")
+    if n < 3 or len(parts) != n:
+        return None
+    size = len(parts[1])
+    if size > 3 or any(len(p) != size or _MEASURED.search(p) for p in parts[1:-1]):
+        return None
+    first, last = parts[0], parts[-1]
+    if len(first) < size or len(last) < size + 2 or _MEASURED.search(first):
+        return None
+    head = last[size:]
+    return [p + head for p in parts[:-1]] + [last]
+
+
 def _split_respectively(name: str, n: int) -> list[str]:
     """Names for "A、B分别增长6%和8%" and "城乡居民人均可支配收入分别增长…"."""
     if n < 2:
         return [name]
+    at = name.find("分别")
+    if at >= 2:
+        name = name[:at].strip(_EDGE)  # “A标准”、“A品牌”分别新增: the verb is not a name's
+        name = _list_part(name) if name.count("、") == 0 else name
+    short = _short_items(name, n) if "、" in name else None
+    if short is not None:
+        return short
     m = _INDUSTRIES.match(name)
     if m is not None:
         ords = [o for o in (m.group("a"), m.group("b"), m.group("c")) if o]
@@ -564,7 +587,7 @@ _NOT_COUNTERS = {
 }
 _LEAD_NAME = lazy_re(r"[^，,。；;、：:！？!?\s|\d]{2,16}")
 _LEAD_CUT = lazy_re(
-    r"(?:建成|投产|获评|入选|受益|实现|就业(?!岗位|困难|人员|人数)|开工|完成|落地|签约|通过|设置了|部署了).*$"
+    r"(?:建成|投产|获评|入选|受益|实现|就业(?!岗位|困难|人员|人数)|开工|完成|落地|签约|通过|设置了|部署了|加快).*$"
 )
 
 
@@ -604,6 +627,12 @@ def _counted_at_least(text: str, q: Quantity) -> bool:
             (q.comparator == "at_least" and (q.raw.endswith("以上") or q.raw.startswith("不少于")))
             # 7000多所学校: 多 stands before the measure word
             or (q.comparator == "more_than" and q.raw.removesuffix(q.unit).endswith(("多", "余")))
+            # 超千场体育赛事、近百场演唱会: a round count in words of the things after it
+            or (
+                q.comparator in ("more_than", "about")
+                and q.raw.startswith(("超", "近"))
+                and not any(ch.isdigit() for ch in q.raw)
+            )
         )
         and bool(_COUNTER.match(q.unit))
         and not q.unit.endswith(("户", "人"))  # 20户以上自然村: a threshold that defines a class
@@ -648,6 +677,21 @@ def _share_of(text: str, q: Quantity) -> str:
     return by + noun if len(by) >= 2 and len(by) + len(noun) <= _NAME_MAX else "skip"
 
 
+# "210公里农村公路和120万平方米村内道路": a list of numbers each before its own noun.
+_AFTER_A_LEAD = lazy_re(r"\d[^\d，,。；;、和与及]{3,18}[和与及、]$")
+# "与39个国家缔结118对友城": the things counted, then a verb whose object is counted next.
+_WITH_BEFORE = lazy_re(r"[与同跟和]$")
+_OBJECT_COUNTED = lazy_re(r"[\d.]+[万千百]?[个对项家座条处所批次名]([\u4e00-\u9fff]{2,8})(?=[，,。；;、\s]|$)")
+
+
+def _with_counted(text: str, lead: str, at: int) -> str:
+    """The name of 39个 in "与39个国家缔结118对友城": 缔结友城的国家."""
+    if len(lead) < 4:
+        return lead
+    obj = _OBJECT_COUNTED.match(text, at)
+    return f"{lead[-2:]}{obj.group(1)}的{lead[:-2]}" if obj is not None else lead[:-2]
+
+
 def _number_first(text: str, q: Quantity) -> str | None:
     """How a number that runs into a noun is used: None (a value), "skip" (part of a name, as
     in 500千伏输变电工程 or 连续3年), or the name that follows a counted number (14条断头路)."""
@@ -657,7 +701,11 @@ def _number_first(text: str, q: Quantity) -> str | None:
     ):
         return "skip"
     nxt = text[q.span.end : q.span.end + 1]
-    if not nxt or not ("\u4e00" <= nxt <= "\u9fff" or nxt == "“") or nxt in _AFTER_OK:
+    if (
+        not nxt
+        or not ("\u4e00" <= nxt <= "\u9fff" or nxt == "“")
+        or (nxt in _AFTER_OK and not text.startswith("大型", q.span.end))  # 近百场大型演唱会
+    ):
         if not (
             nxt in "和与及" and _COUNTER.match(q.unit) and _NOUN_AFTER_AND.match(text, q.span.end)
         ):
@@ -674,11 +722,17 @@ def _number_first(text: str, q: Quantity) -> str | None:
     if not _COUNTER.match(q.unit):
         if _PROJECT_END.search(m.group(0)) or _FACILITY.search(m.group(0)):
             return "skip"  # 百亿斤粮食产能提升工程, 500公里风景大道: a size inside a name
-        if not _MAKING_BEFORE.search(
-            text, max(0, q.span.start - 6), q.span.start
-        ) and _named_before(text, q.span.start):
+        if (
+            not _MAKING_BEFORE.search(text, max(0, q.span.start - 6), q.span.start)
+            and not _AFTER_A_LEAD.search(text, max(0, q.span.start - 24), q.span.start)
+            and _named_before(text, q.span.start)
+        ):
             return None  # 沿黄生态廊道1194公里全线贯通: a measure of what stands before it
     lead = m.group(0)
+    if text[m.end() : m.end() + 1].isdigit() and _WITH_BEFORE.search(
+        text, max(0, q.span.start - 1), q.span.start
+    ):
+        return _with_counted(text, lead, m.end())
     name = _balance((lead[:2] + _LEAD_CUT.sub("", lead[2:])).strip(_EDGE))
     name = name[:-1] if name.endswith(("和", "及", "与", "或", "等")) else name
     if len(name) <= 2:
@@ -854,7 +908,9 @@ def _respectively(text: str, before_first: str, base_name: str, values: list[Any
         return True
     n = len(values)
     parts = _LIST_SEP.split(base_name)
-    if n < 2 or len(parts) != n or min(len(p.strip(_EDGE)) for p in parts) < 4:
+    if n < 2 or len(parts) != n:
+        return False
+    if min(len(p.strip(_EDGE)) for p in parts) < 4 and _short_items(base_name, n) is None:
         return False  # 供热、燃气、排水管网, 新三样、集成电路出口: a short part's head is not read here
     sp = [v.quantity.span for v in values]
     return all(_LIST_JOIN.fullmatch(text[sp[i].end : sp[i + 1].start]) for i in range(n - 1))
@@ -1009,7 +1065,13 @@ def _qualify(name: str, before: str) -> str:
         return name
     subject = _VERB_LEAD.sub("", before)
     subject = _COUNT_LEAD.sub("", subject)  # 56个超十亿元项目 → 超十亿元项目
+    if name + "的" in subject:
+        return name  # 缔结友城的国家 39个, then 友城 118对: the subject is described by the name
     twin = _TWIN_MEASURES.get(name)
+    if twin:  # 外贸进出口总额…，其中出口 → 外贸出口: the subject names both sides in one word
+        at = max(subject.find(twin[0] + name[0]), subject.find(name[0] + twin[0]))
+        if at >= 0:
+            return subject[:at] + name
     if twin and subject.endswith(twin) and len(subject) > 2:
         return subject[:-2] + name  # 一般公共预算收入…、支出 → 一般公共预算支出
     if 2 <= len(subject) and len(subject) + len(name) <= _NAME_MAX and not subject.endswith(name):
@@ -1104,10 +1166,14 @@ def _clause_values(
     return values, lead
 
 
-def _after_lead(between: str, own: str) -> str:
-    """50%号源、转诊量增长: 号源 was named by the number before it; the rest names this one."""
-    head, rest = own.split("、", 1)
-    return rest if between.startswith(head) and len(rest) >= 2 else own
+def _own_name(between: str, after_lead: bool) -> str:
+    """The name written between a clause's numbers; after a number that led its own words
+    (50%号源、转诊量增长), those words are the last number's, the rest names this one."""
+    own = "" if _TO_LEVEL.search(between) else _clean_name(between)
+    if after_lead and "、" in own:
+        head, rest = own.split("、", 1)
+        return rest if between.startswith(head) and len(rest) >= 2 else own
+    return own
 
 
 def _clause_names(base_name: str, n: int, respectively: bool) -> tuple[list[str], list[str]]:
@@ -1326,9 +1392,7 @@ def sentence_indicators(
                 assert q.span is not None
                 if not respectively and idx > 0:
                     between = text[prev_end : q.span.start]
-                    own = "" if _TO_LEVEL.search(between) else _clean_name(between)
-                    if values[idx - 1].id in lead and "、" in own:
-                        own = _after_lead(between, own)
+                    own = _own_name(between, values[idx - 1].id in lead)
                     if len(own) >= 2:
                         listed = between.startswith("、") and "其中" not in between
                         last_name = _carry_verb(base_name, own) if listed else own
