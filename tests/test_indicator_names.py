@@ -304,7 +304,11 @@ def test_names_of_lists_and_of_counts_before_their_nouns(
     assert _rows(_read(sentence)) == want
 
 
-def test_a_list_of_measures_keeps_each_measure() -> None:
-    # every part measures something of its own: no head goes to the others
+def test_measures_of_one_kind_after_the_first_take_its_subject() -> None:
+    # every part measures something of its own: no head goes to the others, but the first's
+    # subject goes to the measures of the same kind written after it
     rows = _rows(_read("肉羊出栏量、交易量、屠宰加工量分别增长5.1%、9.2%和14.3%。"))
-    assert [n for n, _ in rows] == ["肉羊出栏量", "交易量", "屠宰加工量"]
+    assert [n for n, _ in rows] == ["肉羊出栏量", "肉羊交易量", "肉羊屠宰加工量"]
+    # …unless the subject would repeat the measure's own word
+    rows = _rows(_read("全县生产安全死亡事故起数和死亡人数分别下降3%和2%。"))
+    assert [n for n, _ in rows] == ["生产安全死亡事故起数", "死亡人数"]

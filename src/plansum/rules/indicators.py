@@ -307,6 +307,21 @@ def _short_items(name: str, n: int) -> list[str] | None:
     return [p + head for p in parts[:-1]] + [last]
 
 
+def _subject_shared(parts: list[str]) -> list[str] | None:
+    """肉牛出栏量、交易量、屠宰加工量: measures of one kind (one last character) after the first
+    take the first's subject, what stands before its measure as long as the shortest of theirs."""
+    first, rest = parts[0], parts[1:]
+    size = min(len(p) for p in rest)
+    if not 3 <= size <= max(map(len, rest)) <= 5 or len(first) < size + 2:
+        return None
+    if not _MEASURED.search(first) or any(p[-1] != first[-1] or first.startswith(p[:2]) for p in rest):
+        return None
+    subject = first[:-size]
+    if any(subject.endswith(p[:2]) for p in rest):
+        return None  # 生产安全死亡事故起数、死亡人数: the subject is not 生产安全死亡
+    return [first] + [subject + p for p in rest]
+
+
 def _split_respectively(name: str, n: int) -> list[str]:
     """Names for "A、B分别增长6%和8%" and "城乡居民人均可支配收入分别增长…"."""
     if n < 2:
@@ -315,9 +330,6 @@ def _split_respectively(name: str, n: int) -> list[str]:
     if at >= 2:
         name = name[:at].strip(_EDGE)  # “A标准”、“A品牌”分别新增: the verb is not a name's
         name = _list_part(name) if name.count("、") == 0 else name
-    short = _short_items(name, n) if "、" in name else None
-    if short is not None:
-        return short
     m = _INDUSTRIES.match(name)
     if m is not None:
         ords = [o for o in (m.group("a"), m.group("b"), m.group("c")) if o]
@@ -326,6 +338,9 @@ def _split_respectively(name: str, n: int) -> list[str]:
     if name.startswith("城乡") and n == 2:
         rest = name[2:]
         return ["城镇" + rest, "农村" + rest]
+    short = _short_items(name, n) if "、" in name else None
+    if short is not None:
+        return short
     parts = [q for p in _LIST_SEP.split(name) if (q := _list_part(p))]
     if len(parts) > n and "、" in name:
         # 和 inside an item (租赁和商务服务业、批发和零售业增加值): 、 is the list's own separator,
@@ -339,6 +354,8 @@ def _split_respectively(name: str, n: int) -> list[str]:
         elif rate is not None and len(items[-1]) > 3 and not any(map(_MEASURED.search, items[:-1])):
             # 农村自来水、卫生户厕普及率: the rate written once at the end goes to every item
             return [p + rate.group(0) for p in items[:-1]] + items[-1:]
+    if len(parts) == n and (shared := _subject_shared(parts)) is not None:
+        return shared
     if len(parts) == n:
         # A head noun written once at the end goes to every part: 城镇和农村居民人均可支配收入,
         # 民营企业、普惠小微企业贷款.
