@@ -31,9 +31,9 @@ FLOORS: dict[str, dict[str, float]] = {
     # hl 1.000 attr 1.000; recall over every gold file, the headline-only ones included
     # (recall_all): 0.990 (issue 20: R 0.973, recall_all 0.977, hl 0.962, dir 0.961)
     "realdocs": {
-        "recall_all": 0.99,
+        "recall_all": 0.995,  # names2: 1.000 (every realdocs gold figure found)
         "precision": 0.99,
-        "recall": 0.98,
+        "recall": 0.995,
         "direction_accuracy": 0.97,
         "headline_recall": 1.0,
         "name_exactness": 0.93,
