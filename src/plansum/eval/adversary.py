@@ -30,6 +30,7 @@ import httpx
 
 from ..models import CheckStatus, Indicator, PlanSummary
 from .corruptions import schema_of as _schema  # the same reading of the answer schema asked for
+from .corruptions import split_tags  # the same reading of the numbered text
 
 KINDS: tuple[str, ...] = (
     "names_swapped",  # two items of the chunk trade names
@@ -49,7 +50,6 @@ NUMBER_WORDS = ("九成", "十之八九", "Ⅸ成", "㈨成", "①⑨%", "٩٩%"
 _NUMBER_WORD_VALUES = {"九成": 90, "十之八九": 90, "Ⅸ成": 90, "㈨成": 90, "①⑨%": 19, "٩٩%": 99,
                        "三分之二": 66.7, "逾半": 50, "九十九个百分点": 99, "99pct": 99}
 
-_TAG = re.compile(r"【(\d+)】")
 _NUMBER = re.compile(
     r"(?P<lead>控制在|保持在|稳定在|不低于|不少于|不超过|不高于|低于|高于|超过|约|近|超)?(?P<v>\d+(?:\.\d+)?)(?:[~～—-](?P<hi>\d+(?:\.\d+)?))?"
     r"(?P<unit>%|‰|个百分点|倍|[万亿千百]*(?:元|人次|人|个|户|家|项|座|所|条|公里|千瓦时|千瓦|吨|亩|斤|"
@@ -100,25 +100,6 @@ class Item:
     role: str
     year: int | None
     sentence: tuple[int, int]
-
-
-def split_tags(numbered: str) -> tuple[str, dict[int, int]]:
-    """The text without its 【1】【2】… tags, and where each tag stood in it."""
-    out: list[str] = []
-    where: dict[int, int] = {}
-    pos = length = 0
-    expect = 1
-    for m in _TAG.finditer(numbered):
-        if int(m.group(1)) != expect:
-            continue
-        piece = numbered[pos : m.start()]
-        out.append(piece)
-        length += len(piece)
-        where[expect] = length
-        expect += 1
-        pos = m.end()
-    out.append(numbered[pos:])
-    return "".join(out), where
 
 
 def _node(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
