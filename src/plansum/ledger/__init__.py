@@ -4,7 +4,8 @@ models (the ledger as data) → align (names, measures, the year or period of a 
 → judge (a target against an actual) → build (rows, chains, period rows; `track`) → render.
 """
 
-from .align import indicator_key, normalize_name, when_of
+from ..parse.names import indicator_key, normalize_name
+from .align import when_of
 from .build import TrackInput, load_inputs, track, track_inputs
 from .judge import judge
 from .models import TrackLedger

@@ -17,7 +17,7 @@ from ..models import (
 )
 from ..parse.dating import Era, averaged_before, own_era, plan_containing
 from ..parse.docinfo import document_year
-from ..parse.names import _FALLING, _STRIP, HEADLINE_KEYS, indicator_key, normalize_name  # noqa: F401  (re-exported)
+from ..parse.names import _FALLING, _STRIP, indicator_key
 from .models import (
     Cell,
     Role,

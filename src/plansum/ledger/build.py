@@ -52,8 +52,8 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 from ..parse.docinfo import document_year
+from ..parse.names import HEADLINE_KEYS
 from .align import (
-    HEADLINE_KEYS,
     _Placed,
     cells_of,
 )
