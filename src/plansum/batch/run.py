@@ -220,7 +220,7 @@ def discover(target: Path, pattern: str = DEFAULT_GLOB) -> list[tuple[str, Path 
     the manifest).  A manifest may list http(s) URLs: their "path" is the URL itself."""
     from ..formats import is_url
 
-    if is_url(str(target)) or str(target).lower().startswith(("http:/", "https:/")):
+    if str(target).lower().startswith(("http:/", "https:/")):  # a Path folds the // of a URL
         raise InputError(
             f"{target}: batch reads a directory or a manifest file; list URLs in a manifest "
             "(one a line), or give one URL to `plansum summarize`"
